@@ -1,0 +1,148 @@
+"""What a check is: a small class with metadata and up to three hooks, grouped into families.
+
+The engine knows nothing about particular checks. It finds families through the entry-point
+group ``postlint.checks`` (built-ins register there exactly as plugins do), validates each
+family's configuration table against the options it declares, and calls the hooks.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from postlint.model import Finding, Fix, Post, Severity, Span
+
+DOCS_URL = "https://postlint.dev/rules/{name}/"
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A configuration key of a family table, with its type, default and meaning."""
+
+    name: str  # kebab-case, as written in postlint.toml
+    default: Any
+    doc: str
+    type: Any = None  # bool, int, float, str, list (of str), dict, or a tuple of allowed strings
+
+    @property
+    def kind(self) -> Any:
+        return self.type if self.type is not None else type(self.default)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What is known about the site before any post is read."""
+
+    root: Path
+    generator: str  # "zola", "hugo" or "plain"
+    content_dir: Path
+    static_dir: Path | None
+    base_url: str = ""
+    config: Mapping[str, Any] = field(default_factory=dict)  # the generator's own config
+    anchors: str = "zola"  # anchor style: "zola" (slugify on), "zola-safe", "zola-off", "hugo"
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    """The site index's view of one post: enough for site-wide checks, small enough to cache."""
+
+    path: str  # as reported (relative to the working directory when possible)
+    source: Path  # absolute path of the file
+    url: str  # site-absolute URL path, "/posts/hello/"
+    aliases: tuple[str, ...]
+    title: str
+    draft: bool
+    date: str | None
+    tags: tuple[str, ...]
+    tag_spans: tuple[Span, ...]
+    authors: tuple[Any, ...]  # AuthorSection
+    anchors: frozenset[str]
+    front_matter: Mapping[str, Any]
+    links: tuple[Any, ...]  # Link
+    images: tuple[Any, ...]  # Image
+    headings: tuple[Any, ...]  # Heading
+    first_line: Span  # where a finding about the whole post points
+
+
+@dataclass
+class Site:
+    """The whole site after every post was read: the index that site-wide checks judge against."""
+
+    info: SiteInfo
+    posts: dict[str, PostSummary]
+    facts: dict[str, dict[str, Any]]  # rule name -> post path -> what the rule collected
+    static_files: tuple[Path, ...] = ()
+
+    def collected(self, rule: str) -> dict[str, Any]:
+        return self.facts.get(rule, {})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may use: its family's options, the site and the whole configuration."""
+
+    options: Mapping[str, Any]
+    site: SiteInfo
+    config: Any  # postlint.config.Config
+
+
+class Rule:
+    """A check. Subclasses set the metadata and override the hooks they need.
+
+    The docstring is the rule's documentation, with the sections *What it does*,
+    *Why is this bad?* and *Example* (a bad and a good example), printed by ``postlint rule``.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity]
+    fixable: ClassVar[bool] = False
+    default: ClassVar[bool] = True  # selected unless the configuration says otherwise
+    site_wide: ClassVar[bool] = False  # reports from check_site; the engine always runs it
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        """Findings about one post."""
+        return ()
+
+    def collect(self, post: Post, ctx: Context) -> Any:
+        """Facts about one post for ``check_site`` (picklable; None collects nothing)."""
+        return None
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        """Findings that need the whole site, as (post path, finding) pairs."""
+        return ()
+
+    # helpers for subclasses
+    def finding(self, span: Span, message: str, fix: Fix | None = None) -> Finding:
+        return Finding(self.name, span, message, fix)
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(name=cls.name)
+
+    @classmethod
+    def has_hook(cls, hook: str) -> bool:
+        return getattr(cls, hook) is not getattr(Rule, hook)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of checks: its configuration table, its code prefix, its rules and options."""
+
+    name: str  # the configuration table: [links]
+    prefix: str  # code prefix: "LNK"
+    description: str
+    rules: tuple[type[Rule], ...]
+    options: tuple[Option, ...] = ()
+
+    def defaults(self) -> dict[str, Any]:
+        return {option.name: option.default for option in self.options}
