@@ -1,3 +1,35 @@
-"""postlint: lint blog posts written in Markdown with front matter."""
+"""postlint: lint blog posts written in Markdown with front matter.
+
+The public API: ``lint_text`` and ``lint_paths`` return ``Diagnostic`` objects; ``Rule`` and
+``Family`` are what a check plugin subclasses and registers.
+"""
 
 __version__ = "0.1.0"
+
+from postlint.api import lint_paths, lint_text
+from postlint.config import Config, ConfigError, load_config
+from postlint.model import Diagnostic, Edit, Finding, Fix, Post, Span
+from postlint.rule import Context, Family, Option, Rule, Site
+
+Check = Rule
+
+__all__ = [
+    "Check",
+    "Config",
+    "ConfigError",
+    "Context",
+    "Diagnostic",
+    "Edit",
+    "Family",
+    "Finding",
+    "Fix",
+    "Option",
+    "Post",
+    "Rule",
+    "Site",
+    "Span",
+    "__version__",
+    "lint_paths",
+    "lint_text",
+    "load_config",
+]

@@ -1,0 +1,71 @@
+"""The Python API: lint text or paths and get ``Diagnostic`` objects back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from postlint.config import Config, find_config, load_config
+from postlint.engine import Linter, RunResult, collect_files
+from postlint.model import Diagnostic
+from postlint.registry import Catalogue, load_families
+from postlint.site import detect_site
+
+
+def catalogue() -> Catalogue:
+    """Every installed rule (built-in and plugins)."""
+    return Catalogue(tuple(load_families()))
+
+
+def resolve_config(
+    start: Path, config: Config | str | os.PathLike[str] | None, known: Catalogue
+) -> Config:
+    """A Config object as given, a configuration file to load, or the one found from ``start``."""
+    if isinstance(config, Config):
+        return config
+    path = Path(config) if config is not None else find_config(start)
+    return load_config(path, known.families)
+
+
+def make_linter(
+    start: Path, config: Config | str | os.PathLike[str] | None = None, **overrides: object
+) -> Linter:
+    known = catalogue()
+    resolved = resolve_config(start, config, known).with_overrides(**overrides)
+    return Linter(resolved, known, detect_site(start))
+
+
+def lint_text(
+    text: str, path: str | None = None, config: Config | str | os.PathLike[str] | None = None
+) -> list[Diagnostic]:
+    """Lint one post given as text; ``path`` places it in a site (for site-aware checks)."""
+    start = Path(path).parent if path else Path.cwd()
+    linter = make_linter(start, config)
+    post = linter.parse(text, path or "<text>")
+    result = linter.lint_post(post, Path(path) if path else None)
+    diagnostics = list(result.diagnostics)
+    diagnostics.extend(linter.site_phase(linter.site_index([result]), result.errors))
+    return sorted(linter.filter(diagnostics, {result.path: result}), key=Diagnostic.sort_key)
+
+
+def lint_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config | str | os.PathLike[str] | None = None,
+    jobs: int | None = 1,
+) -> list[Diagnostic]:
+    """Lint files and folders (folders are searched for Markdown) and return every diagnostic."""
+    return run_paths([Path(p) for p in paths], config, jobs=jobs).diagnostics
+
+
+def run_paths(
+    paths: Sequence[Path],
+    config: Config | str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    **overrides: object,
+) -> RunResult:
+    start = paths[0] if paths else Path.cwd()
+    linter = make_linter(start, config, **overrides)
+    files = collect_files(paths, linter.site, linter.config.exclude)
+    return linter.run(files, jobs=jobs, cache_dir=cache_dir)

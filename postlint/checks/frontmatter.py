@@ -1,0 +1,714 @@
+"""Front matter and files: what the site generator needs before it can build the page at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+from typing import Any
+
+from postlint.model import Finding, Fix, Post, Span
+from postlint.rule import Context, Family, Option, Rule
+
+ZOLA_PAGE_KEYS = frozenset(
+    [
+        "title",
+        "description",
+        "date",
+        "updated",
+        "weight",
+        "draft",
+        "render",
+        "slug",
+        "path",
+        "aliases",
+        "authors",
+        "in_search_index",
+        "template",
+        "taxonomies",
+        "extra",
+    ]
+)
+ZOLA_SECTION_KEYS = frozenset(
+    [
+        "title",
+        "description",
+        "draft",
+        "sort_by",
+        "weight",
+        "template",
+        "page_template",
+        "paginate_by",
+        "paginate_path",
+        "paginate_reversed",
+        "insert_anchor_links",
+        "in_search_index",
+        "render",
+        "redirect_to",
+        "transparent",
+        "aliases",
+        "generate_feed",
+        "generate_feeds",
+        "extra",
+    ]
+)
+HUGO_KEYS = frozenset(
+    [
+        "aliases",
+        "audio",
+        "build",
+        "cascade",
+        "date",
+        "description",
+        "draft",
+        "expiryDate",
+        "headless",
+        "images",
+        "isCJKLanguage",
+        "keywords",
+        "lastmod",
+        "layout",
+        "linkTitle",
+        "markup",
+        "menu",
+        "menus",
+        "outputs",
+        "params",
+        "publishDate",
+        "resources",
+        "sitemap",
+        "slug",
+        "summary",
+        "title",
+        "translationKey",
+        "type",
+        "url",
+        "videos",
+        "weight",
+        "tags",
+        "categories",
+        "series",
+        "author",
+        "authors",
+        "toc",
+    ]
+)
+COMMON_EXTRA_KEYS = ("author", "authors", "image", "cover", "toc", "comments", "math", "summary")
+
+
+def _is_date_like(value: Any) -> bool:
+    return isinstance(value, (dt.date, dt.datetime, str))
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A front matter date as a date, or None when it does not parse."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        for candidate in (text, text.replace(" ", "T", 1)):
+            try:
+                return dt.datetime.fromisoformat(candidate).date()
+            except ValueError:
+                continue
+    return None
+
+
+class FrontMatterMissing(Rule):
+    """
+    ## What it does
+    Flags a post that has no front matter block.
+
+    ## Why is this bad?
+    Zola refuses to build a page without front matter, and Hugo publishes it with no title.
+
+    ## Example
+    ```markdown
+    # My post
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "My post"
+    +++
+    ```
+    """
+
+    code = "FM001"
+    name = "frontmatter-missing"
+    summary = "The post has no front matter"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        if post.front_matter is None and post.text.strip("\ufeff \t\r\n"):
+            first = post.text.find("\n")
+            end = len(post.text) if first < 0 else first
+            yield self.finding(
+                post.span(0, end),
+                "This post has no front matter: start it with a `+++` block holding at least "
+                "its title.",
+            )
+
+
+class FrontMatterInvalid(Rule):
+    """
+    ## What it does
+    Flags front matter that does not parse, at the line the parser names.
+
+    ## Why is this bad?
+    The site generator stops the build (Zola) or drops every field (Hugo).
+
+    ## Example
+    ```markdown
+    +++
+    title = "Unclosed
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Closed"
+    +++
+    ```
+    """
+
+    code = "FM002"
+    name = "frontmatter-invalid"
+    summary = "The front matter does not parse"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is not None and fm.error is not None:
+            yield self.finding(fm.error.span, fm.error.message)
+
+
+class FrontMatterLeadingLines(Rule):
+    """
+    ## What it does
+    Flags blank lines before the opening front matter delimiter.
+
+    ## Why is this bad?
+    Some generators only recognise front matter on the very first line; others accept it. The
+    post renders differently depending on the tool.
+
+    ## Example
+    ```markdown
+
+    +++
+    title = "Hello"
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Hello"
+    +++
+    ```
+    """
+
+    code = "FM003"
+    name = "frontmatter-leading-lines"
+    summary = "Blank lines before the front matter"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is not None and fm.leading_junk is not None:
+            junk = fm.leading_junk
+            yield self.finding(
+                junk,
+                "Blank lines come before the front matter: it should start on the first line.",
+                Fix((post.edit(junk.start, junk.end, ""),)),
+            )
+
+
+class FieldMissing(Rule):
+    """
+    ## What it does
+    Flags a required front matter field that is missing (by default `title`).
+
+    ## Why is this bad?
+    Listings, feeds and the page's `<title>` come out empty.
+
+    ## Options
+    `required` in `[frontmatter]`: the fields every post must have. A Zola page whose file name
+    starts with a date (`2024-05-01-name.md`) has its `date` from the name.
+
+    ## Example
+    ```markdown
+    +++
+    date = 2024-05-01
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Spring notes"
+    date = 2024-05-01
+    +++
+    ```
+    """
+
+    code = "FM004"
+    name = "frontmatter-field-missing"
+    summary = "A required front matter field is missing"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is None or fm.error is not None or _is_section(post):
+            return
+        for field in ctx.options["required"]:
+            if _lookup(fm.data, field) is not None:
+                continue
+            if field == "date" and ctx.site.generator == "zola" and _date_in_name(post.path):
+                continue
+            yield self.finding(
+                _opening_line(post),
+                f"The front matter has no `{field}`, which this site requires.",
+            )
+
+
+class FieldType(Rule):
+    """
+    ## What it does
+    Flags front matter fields whose value has the wrong type: a date that is not a date, tags
+    that are not a list of strings, `draft` that is not `true` or `false`.
+
+    ## Why is this bad?
+    Zola refuses to build; Hugo silently ignores the field, so the post is misdated or untagged.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Hello"
+    draft = "yes"
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Hello"
+    draft = true
+    +++
+    ```
+    """
+
+    code = "FM005"
+    name = "frontmatter-field-type"
+    summary = "A front matter field has the wrong type"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is None or fm.error is not None:
+            return
+        data = fm.data
+        for key in ("date", "updated", "lastmod", "publishDate", "expiryDate"):
+            if key in data and not _is_date_like(data[key]):
+                yield self.finding(
+                    fm.key_span(key),
+                    f"`{key}` should be a date such as 2024-05-01, not {_describe(data[key])}.",
+                )
+        for key in ("title", "description", "slug", "path"):
+            if key in data and not isinstance(data[key], str):
+                yield self.finding(
+                    fm.key_span(key), f"`{key}` should be a string, not {_describe(data[key])}."
+                )
+        for key in ("draft",):
+            if key in data and not isinstance(data[key], bool):
+                yield self.finding(
+                    fm.key_span(key),
+                    f"`{key}` should be true or false, not {_describe(data[key])}.",
+                )
+        for key in ("weight",):
+            if key in data and (isinstance(data[key], bool) or not isinstance(data[key], int)):
+                yield self.finding(
+                    fm.key_span(key),
+                    f"`{key}` should be a whole number, not {_describe(data[key])}.",
+                )
+        taxonomies = data.get("taxonomies")
+        if "taxonomies" in data and not isinstance(taxonomies, dict):
+            yield self.finding(fm.key_span("taxonomies"), "`taxonomies` should be a table.")
+        lists = [
+            ("aliases", data.get("aliases")),
+            ("tags", data.get("tags")),
+            ("categories", data.get("categories")),
+        ]
+        if isinstance(taxonomies, dict):
+            lists += [(f"taxonomies.{name}", value) for name, value in taxonomies.items()]
+        for key, value in lists:
+            if value is None:
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                yield self.finding(
+                    fm.key_span(key),
+                    f'`{key}` should be a list of strings such as ["News"], '
+                    f"not {_describe(value)}.",
+                )
+
+
+class FieldUnknown(Rule):
+    """
+    ## What it does
+    Flags front matter keys the site generator does not know: a misspelled key
+    (`descriotion`), a table in the wrong case (`[Extra]`), or a custom key that belongs under
+    `[extra]`.
+
+    ## Why is this bad?
+    Zola refuses unknown keys; Hugo keeps them but no template reads a misspelled one, so the
+    field silently does nothing.
+
+    ## Options
+    `extra-keys` in `[frontmatter]`: more top-level keys your theme reads.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Hello"
+    descriotion = "A greeting"
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Hello"
+    description = "A greeting"
+    +++
+    ```
+    """
+
+    code = "FM006"
+    name = "frontmatter-field-unknown"
+    summary = "A front matter key the generator does not know"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is None or fm.error is not None:
+            return
+        generator = ctx.site.generator
+        if generator == "hugo" or (generator == "plain" and fm.format == "yaml"):
+            known, strict = HUGO_KEYS, False
+        else:
+            known, strict = (ZOLA_SECTION_KEYS if _is_section(post) else ZOLA_PAGE_KEYS), True
+        known = known | frozenset(ctx.options["extra-keys"])
+        extra = fm.data.get("extra")
+        extra_keys = set(extra) if isinstance(extra, dict) else set()
+        for key in fm.data:
+            if key in known:
+                continue
+            message = _unknown_message(key, known, extra_keys, strict)
+            if message:
+                yield self.finding(fm.key_span(key), message)
+
+
+def _unknown_message(key: str, known: frozenset[str], extra_keys: set[str], strict: bool) -> str:
+    folded = {k.lower(): k for k in known}
+    if key.lower() in folded:
+        right = folded[key.lower()]
+        return f"`{key}` is written `{right}`: keys are case-sensitive."
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    if close:
+        return f"Unknown front matter key `{key}`: did you mean `{close[0]}`?"
+    if not strict:
+        return ""
+    if key in extra_keys or key in COMMON_EXTRA_KEYS:
+        return f"`{key}` is not a Zola field: move it under `[extra]`, where themes read it."
+    return f"Unknown front matter key `{key}`: Zola refuses it; custom fields go under `[extra]`."
+
+
+class FrontMatterDate(Rule):
+    """
+    ## What it does
+    Flags a date string that does not parse, and a date in the future on a post that is not
+    marked as a draft.
+
+    ## Why is this bad?
+    An unparseable date stops the build or sorts the post wrongly; a future date usually means
+    a typo in the year, and the post is hidden until then.
+
+    ## Options
+    `allow-future` in `[frontmatter]` (default false).
+
+    ## Example
+    ```markdown
+    +++
+    title = "Hello"
+    date = "2024-13-01"
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Hello"
+    date = 2024-12-01
+    +++
+    ```
+    """
+
+    code = "FM007"
+    name = "frontmatter-date"
+    summary = "An unparseable or future date"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        fm = post.front_matter
+        if fm is None or fm.error is not None:
+            return
+        for key in ("date", "updated", "lastmod", "publishDate"):
+            value = fm.data.get(key)
+            if value is None or not _is_date_like(value):
+                continue
+            date = parse_date(value)
+            if date is None:
+                yield self.finding(
+                    fm.key_span(key),
+                    f'`{key}` is "{value}", which is not a date: write it as YYYY-MM-DD.',
+                )
+            elif (
+                key == "date"
+                and not ctx.options["allow-future"]
+                and date > dt.date.today()
+                and fm.data.get("draft") is not True
+            ):
+                yield self.finding(
+                    fm.key_span(key),
+                    f"`date` is {date.isoformat()}, in the future, but the post is not a draft: "
+                    "check the year, or set `draft = true`.",
+                )
+
+
+class FileBom(Rule):
+    """
+    ## What it does
+    Flags a UTF-8 byte order mark at the start of the file.
+
+    ## Why is this bad?
+    Generators that look for `+++` on the first byte miss the front matter, and the invisible
+    character can end up in the page.
+
+    ## Example
+    A file that starts with the bytes `EF BB BF` before `+++`.
+
+    Use instead: the same file saved as UTF-8 without a BOM (`postlint check --fix` removes it).
+    """
+
+    code = "FM101"
+    name = "file-bom"
+    summary = "The file starts with a UTF-8 byte order mark"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        if post.bom:
+            span = post.span(0, 1)
+            yield self.finding(
+                span,
+                "The file starts with an invisible byte order mark (BOM): save it as UTF-8 "
+                "without BOM.",
+                Fix((post.edit(0, 1, ""),)),
+            )
+
+
+class FileEncoding(Rule):
+    """
+    ## What it does
+    Flags a file that is not valid UTF-8, at the first byte that does not decode.
+
+    ## Why is this bad?
+    The generator refuses the file or shows replacement characters on the page.
+
+    ## Example
+    A post saved as Windows-1252, where `é` is the single byte `E9`.
+
+    Use instead: the same post saved as UTF-8.
+    """
+
+    code = "FM102"
+    name = "file-encoding"
+    summary = "The file is not valid UTF-8"
+    severity = "error"
+
+
+class FileBinary(Rule):
+    """
+    ## What it does
+    Flags a binary file where a Markdown post was expected.
+
+    ## Why is this bad?
+    An image or document saved with a `.md` name breaks the build.
+
+    ## Example
+    `content/posts/photo.md` that is really a PNG.
+
+    Use instead: `static/images/photo.png`, referenced from a post.
+    """
+
+    code = "FM103"
+    name = "file-binary"
+    summary = "A binary file with a Markdown name"
+    severity = "error"
+
+
+class FileUnreadable(Rule):
+    """
+    ## What it does
+    Flags a file that cannot be read: a dangling symbolic link, or no permission.
+
+    ## Why is this bad?
+    The generator fails on it too, usually with a less helpful message.
+
+    ## Example
+    `content/posts/old.md` linking to a file that was deleted.
+
+    Use instead: remove the link, or restore its target.
+    """
+
+    code = "FM104"
+    name = "file-unreadable"
+    summary = "The file cannot be read"
+    severity = "error"
+
+
+class FileEmpty(Rule):
+    """
+    ## What it does
+    Flags an empty post (nothing but white space).
+
+    ## Why is this bad?
+    It is usually a mistake: an unsaved draft or a failed copy, published as a blank page.
+
+    ## Example
+    A zero-byte `content/posts/draft.md`.
+
+    Use instead: a post with front matter and content, or no file at all.
+    """
+
+    code = "FM105"
+    name = "file-empty"
+    summary = "The post is empty"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        if not post.text.strip("\ufeff \t\r\n"):
+            yield self.finding(post.span(0, 0), "This post is empty.")
+
+
+class FileName(Rule):
+    """
+    ## What it does
+    Flags file names with characters that break or mangle URLs: `?`, `#`, `%`, quotes,
+    apostrophes and spaces.
+
+    ## Why is this bad?
+    The page's URL comes from its file name: `?` and `#` cut it short, `%` starts an escape, and
+    spaces and quotes become `%20` and `%27` in links people share.
+
+    ## Example
+    `content/posts/what's new?.md`
+
+    Use instead:
+    `content/posts/whats-new.md`
+    """
+
+    code = "FM106"
+    name = "file-name"
+    summary = "A file name with characters that break URLs"
+    severity = "warning"
+
+    BAD = re.compile(r"[?#%\"'’‘“” ]")
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        name = PurePath(post.path).name
+        bad = sorted(set(self.BAD.findall(name)))
+        if bad:
+            shown = ", ".join("a space" if c == " " else f"`{c}`" for c in bad)
+            yield self.finding(
+                post.span(0, 0),
+                f"The file name `{name}` contains {shown}, which break or mangle the page's URL: "
+                "rename it with letters, digits and hyphens.",
+            )
+
+
+def _lookup(data: dict[str, Any], dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list of " + (", ".join(sorted({type(v).__name__ for v in value})) or "nothing")
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _is_section(post: Post) -> bool:
+    return PurePath(post.path).name == "_index.md"
+
+
+def _date_in_name(path: str) -> bool:
+    parts = PurePath(path).parts
+    names = [PurePath(path).stem, parts[-2] if len(parts) > 1 else ""]
+    return any(re.match(r"\d{4}-\d{2}-\d{2}[-_]", name) for name in names)
+
+
+def _opening_line(post: Post) -> Span:
+    fm = post.front_matter
+    start = fm.span.start if fm else 0
+    return post.span(start, start + 3)
+
+
+def rules() -> Iterator[type[Rule]]:
+    yield from (
+        FrontMatterMissing,
+        FrontMatterInvalid,
+        FrontMatterLeadingLines,
+        FieldMissing,
+        FieldType,
+        FieldUnknown,
+        FrontMatterDate,
+        FileBom,
+        FileEncoding,
+        FileBinary,
+        FileUnreadable,
+        FileEmpty,
+        FileName,
+    )
+
+
+FAMILY = Family(
+    name="frontmatter",
+    prefix="FM",
+    description="Front matter and files: what the generator needs to build the page.",
+    rules=tuple(rules()),
+    options=(
+        Option("required", ("title",), "Fields every page must have.", list),
+        Option("extra-keys", (), "More top-level keys your theme reads.", list),
+        Option("allow-future", False, "Accept dates in the future on posts that are not drafts."),
+    ),
+)

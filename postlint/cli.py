@@ -1,0 +1,335 @@
+"""The command line: parse arguments, call the API, print a report, exit with a documented code.
+
+Exit codes: 0 nothing at or above ``fail-on``; 1 findings at or above it; 2 a usage,
+configuration or internal error, said in one line on stderr (``--debug`` adds the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from postlint import __version__
+from postlint.config import ConfigError, severity_at_least
+from postlint.engine import UsageError
+from postlint.registry import Catalogue, RegistryError
+from postlint.report import json as json_report
+from postlint.report import text as text_report
+from postlint.rule import Rule
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class CliError(Exception):
+    """A usage error with a message for the person at the terminal."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return int(args.handler(args))
+    except (CliError, ConfigError, UsageError, RegistryError) as exc:
+        print(f"postlint: error: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("postlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        print(
+            f"postlint: internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+            "traceback, and please report it)",
+            file=sys.stderr,
+        )
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser = argparse.ArgumentParser(
+        prog="postlint",
+        description="Lint blog posts written in Markdown with front matter.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"postlint {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for register in COMMANDS:
+        register(commands, common)
+    return parser
+
+
+def add_check(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check posts (the default content folder when no path is given)",
+        description="Check posts and print what is wrong, with exact positions.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    add_selection_options(check)
+    check.add_argument(
+        "--format", default="text", choices=FORMATS, help="report format (default: text)"
+    )
+    check.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+    check.add_argument(
+        "--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="ignore and do not write the result cache"
+    )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where to keep the cache (default: .postlint-cache in the site)",
+    )
+    check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.set_defaults(handler=run_check)
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="configuration file (default: found from the path upward)",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="RULES",
+        help="comma-separated codes, prefixes or names to run instead of the configured ones",
+    )
+    parser.add_argument(
+        "--extend-select", metavar="RULES", help="comma-separated rules to run in addition"
+    )
+    parser.add_argument("--ignore", metavar="RULES", help="comma-separated rules not to run")
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        help="lowest severity that fails the run (default: error)",
+    )
+
+
+def add_rules(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    rules = commands.add_parser(
+        "rules", parents=[common], help="list every rule", description="List every rule."
+    )
+    rules.add_argument("--format", default="text", choices=("text", "json"))
+    rules.set_defaults(handler=run_rules)
+    rule = commands.add_parser(
+        "rule",
+        parents=[common],
+        help="show a rule's documentation",
+        description="Show a rule's documentation.",
+    )
+    rule.add_argument("rule", metavar="NAME_OR_CODE")
+    rule.set_defaults(handler=run_rule)
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[str, object]:
+    select, extend, ignore = _split(args.select), _split(args.extend_select), _split(args.ignore)
+    for option, values in (("--select", select), ("--extend-select", extend), ("--ignore", ignore)):
+        unknown = catalogue.unknown_selectors(values or ())
+        if unknown:
+            raise CliError(
+                f"{option}: no rule is called or coded `{unknown[0]}` (see `postlint rules`)"
+            )
+    return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
+
+
+def default_paths() -> list[Path]:
+    from postlint.site import detect_site
+
+    site = detect_site(Path.cwd())
+    if site.generator != "plain" and site.content_dir.is_dir():
+        return [site.content_dir]
+    return [Path(".")]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from postlint import api
+
+    catalogue = api.catalogue()
+    paths = args.paths or default_paths()
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise CliError(f"{path}: no such file or directory")
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
+    overrides = selection_overrides(args, catalogue)
+    linter = api.make_linter(paths[0], args.config, **overrides)
+    from postlint.engine import collect_files
+
+    files = collect_files(paths, linter.site, linter.config.exclude)
+    cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
+    result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
+    for note in result.notes:
+        print(f"postlint: note: {note}", file=sys.stderr)
+    colour = args.output is None and not args.no_color and _colour_terminal()
+    report = render(args.format, result.diagnostics, result.files, linter.catalogue, colour)
+    if args.output:
+        _write(args.output, report)
+    else:
+        sys.stdout.write(report)
+    for error in result.errors:
+        print(f"postlint: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_ERROR
+    fail_on = linter.config.fail_on
+    failed = any(severity_at_least(d.severity, fail_on) for d in result.diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+FORMATS = ("text", "json")
+
+
+def render(
+    fmt: str, diagnostics: Sequence[object], files: int, catalogue: Catalogue, colour: bool = False
+) -> str:
+    if fmt == "json":
+        return json_report.render(diagnostics, files)  # type: ignore[arg-type]
+    return text_report.render(diagnostics, files, colour)  # type: ignore[arg-type]
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write the report: {exc.strerror}") from None
+
+
+def _colour_terminal() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def rule_catalogue(catalogue: Catalogue) -> dict[str, object]:
+    """The catalogue as data (``postlint rules --format json``)."""
+    entries = []
+    for family in catalogue.families:
+        for rule in family.rules:
+            entries.append(
+                {
+                    "code": rule.code,
+                    "name": rule.name,
+                    "family": family.name,
+                    "summary": rule.summary,
+                    "severity": rule.severity,
+                    "fixable": rule.fixable,
+                    "default": rule.default,
+                    "options": [
+                        {
+                            "name": o.name,
+                            "default": _jsonable(o.default),
+                            "doc": o.doc,
+                            "table": family.name,
+                        }
+                        for o in family.options
+                    ],
+                    "docs": rule.docs(),
+                    "url": rule.url(),
+                }
+            )
+    return {"version": 1, "rules": entries}
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from postlint import api
+
+    catalogue = api.catalogue()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    rows = [
+        (
+            r.code,
+            r.name,
+            r.severity,
+            "yes" if r.fixable else "",
+            "" if r.default else "off",
+            r.summary,
+        )
+        for r in catalogue.rules
+    ]
+    header = ("CODE", "NAME", "SEVERITY", "FIX", "DEFAULT", "SUMMARY")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        sys.stdout.write(
+            "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False))
+            + "  "
+            + row[5]
+            + "\n"
+        )
+    return EXIT_OK
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    from postlint import api
+
+    catalogue = api.catalogue()
+    rule = catalogue.find(args.rule)
+    if rule is None:
+        import difflib
+
+        names = [r.name for r in catalogue.rules]
+        close = difflib.get_close_matches(args.rule, names, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise CliError(f"no rule is called or coded `{args.rule}`{hint}")
+    sys.stdout.write(describe_rule(rule, catalogue))
+    return EXIT_OK
+
+
+def describe_rule(rule: type[Rule], catalogue: Catalogue) -> str:
+    family = catalogue.family_of(rule)
+    head = f"# {rule.name} ({rule.code})\n\n{rule.summary}.\n\n"
+    facts = f"Severity: {rule.severity}. Fixable: {'yes' if rule.fixable else 'no'}. "
+    facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}].\n\n"
+    options = ""
+    if family.options:
+        options = f"\n\n## Options of [{family.name}]\n" + "\n".join(
+            f"- `{o.name}` (default {json.dumps(_jsonable(o.default))}): {o.doc}"
+            for o in family.options
+        )
+    return head + facts + textwrap.dedent(rule.docs()) + options + "\n"
+
+
+COMMANDS: list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser], None]
+] = [
+    add_check,
+    add_rules,
+]

@@ -1,0 +1,374 @@
+"""The engine: read every post once, run the selected checks, then the site-wide ones.
+
+It knows nothing about particular checks: rules come from the registry, options from the
+configuration, and each rule's hooks are called with the model and a context. Work is spread
+over processes; results are cached by file content, configuration and postlint version.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import fnmatch
+import hashlib
+import multiprocessing
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postlint import __version__
+from postlint.config import Config
+from postlint.model import Diagnostic, Finding, Post
+from postlint.parse import SourceProblem, decode, parse_post
+from postlint.registry import Catalogue
+from postlint.rule import Context, PostSummary, Rule, Site, SiteInfo
+from postlint.site import markdown_files, static_files, summarize
+from postlint.suppress import Suppressor, suppressor_for
+
+PARALLEL_THRESHOLD = 16  # fewer files than this are linted in-process: forking costs more
+
+
+class UsageError(Exception):
+    """A request postlint cannot carry out (a missing path, an unknown rule)."""
+
+
+@dataclass
+class FileResult:
+    """Everything the per-post phase learned about one file; cached as a whole."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    summary: PostSummary | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    suppressor: Suppressor | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    files: int
+    notes: list[str]
+    errors: list[str]
+    cached: int = 0
+    site: Site | None = None
+
+
+class Linter:
+    """One configured run: the selected rules, their contexts, and the site they judge against."""
+
+    def __init__(self, config: Config, catalogue: Catalogue, site: SiteInfo) -> None:
+        self.config = config
+        self.catalogue = catalogue
+        self.site = site
+        self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
+        self.instances = [rule() for rule in self.rules]
+        self.contexts = {
+            rule.name: Context(config.options(catalogue.family_of(rule)), site, config)
+            for rule in self.rules
+        }
+        self.roster = tuple(self._roster())
+
+    def _roster(self) -> Iterable[str]:
+        authors = self.config.tables.get("authors", {})
+        roster = authors.get("roster", ()) if isinstance(authors, dict) else ()
+        return roster if isinstance(roster, (list, tuple)) else ()
+
+    # -- one post ---------------------------------------------------------------------------
+
+    def parse(self, text: str, path: str) -> Post:
+        return parse_post(text, path, self.site.anchors, self.roster)
+
+    def lint_source(self, data: bytes, path: str, source: Path) -> FileResult:
+        """Lint one file's bytes; a file that is not a post becomes a diagnostic on it."""
+        text = decode(data)
+        if isinstance(text, SourceProblem):
+            return FileResult(path, self._problem(path, text))
+        return self.lint_post(self.parse(text, path), source)
+
+    def lint_post(self, post: Post, source: Path | None = None) -> FileResult:
+        diagnostics: list[Diagnostic] = []
+        facts: dict[str, Any] = {}
+        errors: list[str] = []
+        for rule in self.instances:
+            ctx = self.contexts[rule.name]
+            try:
+                diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
+                fact = rule.collect(post, ctx)
+                if fact is not None:
+                    facts[rule.name] = fact
+            except Exception:
+                errors.append(_crash(rule.name, post.path))
+        summary = summarize(post, source or Path(post.path), self.site)
+        return FileResult(post.path, diagnostics, summary, facts, suppressor_for(post), errors)
+
+    def diagnose(self, path: str, findings: Iterable[Finding]) -> Iterator[Diagnostic]:
+        by_name = {rule.name: rule for rule in self.rules}
+        for finding in findings:
+            rule = by_name.get(finding.rule)
+            if rule is None:  # a rule reporting for another that is not selected
+                continue
+            span = finding.span
+            fix = finding.fix
+            yield Diagnostic(
+                path=path,
+                line=span.line,
+                column=span.column,
+                end_line=span.end_line,
+                end_column=span.end_column,
+                code=rule.code,
+                rule=rule.name,
+                severity=rule.severity,
+                message=finding.message,
+                fix=fix.edits if fix else None,
+                url=rule.url(),
+                fix_safe=fix.safe if fix else None,
+                start=span.start,
+                end=span.end,
+            )
+
+    def _problem(self, path: str, problem: SourceProblem) -> list[Diagnostic]:
+        return list(self.diagnose(path, [Finding(problem.rule, problem.span, problem.message)]))
+
+    # -- the whole run ----------------------------------------------------------------------
+
+    def run(
+        self, files: Sequence[Path], jobs: int | None = None, cache_dir: Path | None = None
+    ) -> RunResult:
+        notes: list[str] = []
+        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
+        results: dict[str, FileResult] = {}
+        pending: list[tuple[str, Path, bytes, str]] = []
+        for source in files:
+            path = display_path(source)
+            data = self._read(source, path, notes, results)
+            if data is None:
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            hit = cache.get(path, digest) if cache else None
+            if hit is not None:
+                results[path] = hit
+            else:
+                pending.append((path, source, data, digest))
+        cached = len(results)
+        for path, result in self._lint_many(pending, jobs):
+            results[path] = result
+        if cache:
+            digests = {path: digest for path, _, _, digest in pending}
+            cache.update({p: (digests[p], results[p]) for p in digests})
+            if not cache.save():
+                notes.append(f"could not write the cache in {cache_dir}")
+        site = self.site_index(results.values())
+        diagnostics = [d for result in results.values() for d in result.diagnostics]
+        errors = [e for result in results.values() for e in result.errors]
+        diagnostics.extend(self.site_phase(site, errors))
+        diagnostics = self.filter(diagnostics, results)
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return RunResult(diagnostics, len(results), notes, errors, cached, site)
+
+    def _read(
+        self, source: Path, path: str, notes: list[str], results: dict[str, FileResult]
+    ) -> bytes | None:
+        try:
+            info = os.stat(source)
+        except FileNotFoundError:
+            problem = (
+                f"cannot be read: it is a symbolic link to `{os.readlink(source)}`, "
+                "which does not exist"
+                if source.is_symlink()
+                else "cannot be read: it does not exist"
+            )
+            results[path] = FileResult(path, self._unreadable(path, problem))
+            return None
+        except OSError as exc:
+            results[path] = FileResult(
+                path, self._unreadable(path, f"cannot be read: {exc.strerror}")
+            )
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            notes.append(f"skipped {path}: not a regular file")
+            return None
+        try:
+            return source.read_bytes()
+        except OSError as exc:
+            results[path] = FileResult(
+                path, self._unreadable(path, f"cannot be read: {exc.strerror}")
+            )
+            return None
+
+    def _unreadable(self, path: str, reason: str) -> list[Diagnostic]:
+        message = f"This file {reason}."
+        return self._problem(path, SourceProblem("file-unreadable", message, _START))
+
+    def _lint_many(
+        self, pending: list[tuple[str, Path, bytes, str]], jobs: int | None
+    ) -> Iterator[tuple[str, FileResult]]:
+        workers = min(jobs or os.cpu_count() or 1, len(pending))
+        if workers <= 1 or len(pending) < PARALLEL_THRESHOLD or sys.platform == "win32":
+            for path, source, data, _ in pending:
+                yield path, self.lint_source(data, path, source)
+            return
+        global _WORKER_LINTER
+        _WORKER_LINTER = self
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(32, len(pending) // (workers * 4)))
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            batches = [pending[i : i + chunk] for i in range(0, len(pending), chunk)]
+            for batch in pool.map(_lint_batch, [[(p, s, d) for p, s, d, _ in b] for b in batches]):
+                yield from batch
+
+    def site_index(self, results: Iterable[FileResult]) -> Site:
+        posts = {r.path: r.summary for r in results if r.summary is not None}
+        facts: dict[str, dict[str, Any]] = {}
+        for result in results:
+            for rule, fact in result.facts.items():
+                facts.setdefault(rule, {})[result.path] = fact
+        return Site(self.site, posts, facts, static_files(self.site))
+
+    def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
+        for rule in self.instances:
+            if not type(rule).has_hook("check_site"):
+                continue
+            try:
+                findings = list(rule.check_site(site, self.contexts[rule.name]))
+            except Exception:
+                errors.append(_crash(rule.name, "the site"))
+                continue
+            for path, finding in findings:
+                yield from self.diagnose(path, [finding])
+
+    def filter(
+        self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
+    ) -> list[Diagnostic]:
+        """Drop what inline suppressions, a post's own ignores or per-file-ignores silence."""
+        by_name = {rule.name: rule for rule in self.rules}
+        per_file = self.config.per_file_ignores
+        root = self.config.root
+        kept = []
+        for diagnostic in diagnostics:
+            rule = by_name[diagnostic.rule]
+            result = results.get(diagnostic.path)
+            suppressor = result.suppressor if result else None
+            if suppressor and suppressor.silences(rule, diagnostic.line):
+                continue
+            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root):
+                continue
+            kept.append(diagnostic)
+        return kept
+
+    def cache_key(self) -> str:
+        parts = [
+            __version__,
+            self.config.fingerprint(),
+            repr(self.site),
+            *(r.code for r in self.rules),
+        ]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+_START = __import__("postlint.model", fromlist=["Span"]).Span(0, 0, 1, 1, 1, 1)
+_WORKER_LINTER: Linter | None = None
+
+
+def _lint_batch(batch: list[tuple[str, Path, bytes]]) -> list[tuple[str, FileResult]]:
+    assert _WORKER_LINTER is not None
+    return [(path, _WORKER_LINTER.lint_source(data, path, source)) for path, source, data in batch]
+
+
+def _crash(rule: str, where: str) -> str:
+    last = traceback.format_exc().strip().splitlines()[-1]
+    return f"internal error: rule {rule} failed on {where}: {last}"
+
+
+def _per_file_ignored(path: str, rule: type[Rule], per_file: Any, root: Path) -> bool:
+    from postlint.registry import matches
+
+    try:
+        relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        relative = path
+    for pattern, selectors in per_file.items():
+        if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern)) and any(
+            matches(s, rule) for s in selectors
+        ):
+            return True
+    return False
+
+
+def display_path(source: Path) -> str:
+    """Paths as the user sees them: relative to the working directory when inside it."""
+    try:
+        return source.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return source.as_posix()
+
+
+def collect_files(paths: Sequence[Path], site: SiteInfo, exclude: Sequence[str] = ()) -> list[Path]:
+    """The Markdown files to check: explicit files as given, folders walked."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{path}: no such file or directory")
+        if path.is_dir():
+            files.extend(markdown_files(path, exclude))
+        else:
+            files.append(path)
+    seen: set[str] = set()
+    unique = []
+    for file in files:
+        key = os.path.abspath(file)
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
+
+
+class ResultCache:
+    """Per-file results keyed by path and content, in one pickle per configuration."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.file = folder / f"results-{key}.pickle"
+        self.entries: dict[str, tuple[str, FileResult]] = {}
+        self.dirty = False
+        try:
+            with open(self.file, "rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except FileNotFoundError:
+            pass
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            self.entries = {}
+            self.dirty = True
+
+    def get(self, path: str, digest: str) -> FileResult | None:
+        entry = self.entries.get(path)
+        return entry[1] if entry and entry[0] == digest else None
+
+    def update(self, entries: dict[str, tuple[str, FileResult]]) -> None:
+        if entries:
+            self.entries.update(entries)
+            self.dirty = True
+
+    def save(self) -> bool:
+        if not self.dirty:
+            return True
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gitignore = self.folder / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".results-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.file)
+        except OSError:
+            return False
+        return True

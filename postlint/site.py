@@ -1,0 +1,169 @@
+"""Site discovery and the site index: what the generator would build, learned from the files.
+
+Zola (``config.toml`` or ``zola.toml`` with ``base_url``), Hugo (``hugo.toml`` or ``config.toml``
+with ``baseURL``), else a plain folder of Markdown files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from postlint.model import Post
+from postlint.rule import PostSummary, SiteInfo
+from postlint.urls import page_url
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_ZOLA_ANCHORS = {"on": "zola", "safe": "zola-safe", "off": "zola-off"}
+_HUGO_ANCHORS = {
+    "github": "hugo",
+    "github-ascii": "hugo-github-ascii",
+    "blackfriday": "hugo-blackfriday",
+}
+
+
+def detect_site(start: Path) -> SiteInfo:
+    """The site that ``start`` belongs to: the nearest generator config upward."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for directory in (folder, *folder.parents):
+        for name in ("zola.toml", "hugo.toml", "config.toml"):
+            config_file = directory / name
+            if not config_file.is_file():
+                continue
+            config = _read_toml(config_file)
+            if "base_url" in config:
+                return _zola(directory, config)
+            if "baseURL" in config or name == "hugo.toml":
+                return _hugo(directory, config)
+    return SiteInfo(root=folder, generator="plain", content_dir=folder, static_dir=None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomli.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
+        return {}
+
+
+def _zola(root: Path, config: dict[str, Any]) -> SiteInfo:
+    slugify = config.get("slugify", {})
+    mode = slugify.get("anchors", "on") if isinstance(slugify, dict) else "on"
+    static = root / "static"
+    return SiteInfo(
+        root=root,
+        generator="zola",
+        content_dir=root / "content",
+        static_dir=static if static.is_dir() else None,
+        base_url=str(config.get("base_url", "")),
+        config=config,
+        anchors=_ZOLA_ANCHORS.get(str(mode), "zola"),
+    )
+
+
+def _hugo(root: Path, config: dict[str, Any]) -> SiteInfo:
+    markup = config.get("markup", {})
+    goldmark = markup.get("goldmark", {}) if isinstance(markup, dict) else {}
+    parser = goldmark.get("parser", {}) if isinstance(goldmark, dict) else {}
+    id_type = parser.get("autoHeadingIDType", "github") if isinstance(parser, dict) else "github"
+    static = root / str(config.get("staticDir", "static"))
+    return SiteInfo(
+        root=root,
+        generator="hugo",
+        content_dir=root / str(config.get("contentDir", "content")),
+        static_dir=static if static.is_dir() else None,
+        base_url=str(config.get("baseURL", "")),
+        config=config,
+        anchors=_HUGO_ANCHORS.get(str(id_type), "hugo"),
+    )
+
+
+def markdown_files(folder: Path, exclude: Iterable[str] = ()) -> list[Path]:
+    """Markdown files under ``folder``, sorted, skipping hidden folders and ``exclude`` globs."""
+    found = []
+    patterns = tuple(exclude)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        for name in sorted(filenames):
+            if name.lower().endswith(MARKDOWN_SUFFIXES):
+                path = Path(dirpath, name)
+                if not any(path.match(pattern) for pattern in patterns):
+                    found.append(path)
+    return found
+
+
+def static_files(info: SiteInfo) -> tuple[Path, ...]:
+    """Every file under the static folder (for images and downloads that links point at)."""
+    if info.static_dir is None:
+        return ()
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(info.static_dir):
+        dirnames.sort()
+        files.extend(Path(dirpath, name) for name in sorted(filenames))
+    return tuple(files)
+
+
+def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
+    """The site index entry for one post."""
+    meta = post.meta
+    try:
+        rel = source.resolve().relative_to(info.content_dir.resolve()).as_posix()
+    except ValueError:
+        rel = source.name
+    route = page_url(rel, meta, info.generator, _path_slug_mode(info.config))
+    date = meta.get("date", route.date_from_name)
+    tag_spans = tuple(
+        span
+        for key, span in (post.front_matter.keys.items() if post.front_matter else ())
+        if _is_tag_key(key)
+    )
+    anchors = frozenset(h.anchor for h in post.headings) | _html_ids(post)
+    first_line = post.front_matter.span if post.front_matter else post.span(0, 0)
+    return PostSummary(
+        path=post.path,
+        source=source,
+        url=route.url,
+        aliases=route.aliases,
+        title=post.title,
+        draft=meta.get("draft") is True,
+        date=None if date is None else str(date),
+        tags=post.tags,
+        tag_spans=tag_spans,
+        authors=post.authors,
+        anchors=anchors,
+        front_matter=_plain(meta),
+        links=post.links,
+        images=post.images,
+        headings=post.headings,
+        first_line=post.lines.span(
+            first_line.start,
+            post.text.find("\n", first_line.start) if "\n" in post.text else len(post.text),
+        ),
+    )
+
+
+def _is_tag_key(key: str) -> bool:
+    return key.startswith(("taxonomies.tags[", "tags["))
+
+
+def _path_slug_mode(config: Mapping[str, Any]) -> str:
+    slugify = config.get("slugify", {})
+    return str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
+
+
+def _html_ids(post: Post) -> frozenset[str]:
+    ids: set[str] = set()
+    for block in post.blocks:
+        raw = block.attrs.get("raw", "")
+        if raw and "id=" in raw:
+            ids.update(re.findall(r"\bid\s*=\s*[\"']([^\"']+)[\"']", raw))
+    return frozenset(ids)
+
+
+def _plain(meta: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(meta)
