@@ -88,6 +88,8 @@ def _parse_toml(
 
 def _toml_message(exc: tomli.TOMLDecodeError) -> str:
     message = getattr(exc, "msg", None) or re.sub(r"\s*\(at .*\)$", "", str(exc))
+    if message == "Illegal character '\\n'":
+        message = "a quoted value is not closed before the end of its line"
     return f"The TOML front matter does not parse: {message[0].lower()}{message[1:]}."
 
 
@@ -105,14 +107,24 @@ def _error_span(exc: Exception, inner: str, offset: int, lines: LineIndex) -> Sp
     return lines.span(start, max(end, start))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as written, so an impossible date is reported, not raised."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse_yaml(
     inner: str, offset: int, lines: LineIndex
 ) -> tuple[dict[str, Any], dict[str, Span], FrontMatterError | None]:
     normalized = inner.replace("\r\n", "\n")
     starts = LineIndex(inner).starts
     try:
-        node = yaml.compose(normalized, Loader=yaml.SafeLoader)
-        data = yaml.load(normalized, Loader=yaml.SafeLoader)
+        node = yaml.compose(normalized, Loader=_Loader)
+        data = yaml.load(normalized, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line, mark.column) if mark else (0, 0)

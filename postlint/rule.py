@@ -8,6 +8,7 @@ family's configuration table against the options it declares, and calls the hook
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,19 @@ from postlint.model import Finding, Fix, Post, Severity, Span
 
 DOCS_URL = "https://postlint.dev/rules/{name}/"
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
+_MARKDOWN_BLOCK = re.compile(r"^(`{3,})markdown[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small site for a rule's example: paths (from the site root) to contents.
+
+    The generic example test writes it into a Zola site (``config.toml`` with ``base_url``) and
+    checks ``content/``. A value of None stands for a symbolic link to a missing file.
+    """
+
+    files: Mapping[str, str | bytes | None]
+    config: str = ""  # postlint.toml, when the example needs options
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,16 @@ class Rule:
     @classmethod
     def docs(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        """The failing and the passing example: by default the docstring's first two
+        ``markdown`` blocks, each as ``content/post.md``. Override for examples that are not
+        one post (file names, bytes, several posts)."""
+        blocks = [m.group(2) for m in _MARKDOWN_BLOCK.finditer(cls.docs())]
+        if len(blocks) < 2:
+            raise ValueError(f"{cls.name}: the docs need a bad and a good ```markdown example")
+        return Example({"content/post.md": blocks[0]}), Example({"content/post.md": blocks[1]})
 
     @classmethod
     def url(cls) -> str:

@@ -10,7 +10,9 @@ from pathlib import PurePath
 from typing import Any
 
 from postlint.model import Finding, Fix, Post, Span
-from postlint.rule import Context, Family, Option, Rule
+from postlint.rule import Context, Example, Family, Option, Rule
+
+GOOD_POST = '+++\ntitle = "Hello"\n+++\nHello.\n'
 
 ZOLA_PAGE_KEYS = frozenset(
     [
@@ -351,12 +353,20 @@ class FieldType(Rule):
         for key, value in lists:
             if value is None:
                 continue
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            if not isinstance(value, list):
                 yield self.finding(
                     fm.key_span(key),
                     f'`{key}` should be a list of strings such as ["News"], '
                     f"not {_describe(value)}.",
                 )
+                continue
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    yield self.finding(
+                        fm.key_span(f"{key}[{index}]"),
+                        f"Every entry of `{key}` should be a string, "
+                        f"not {_describe(item)}.",
+                    )
 
 
 class FieldUnknown(Rule):
@@ -523,6 +533,11 @@ class FileBom(Rule):
                 Fix((post.edit(0, 1, ""),)),
             )
 
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad = Example({"content/post.md": "\ufeff" + GOOD_POST})
+        return bad, Example({"content/post.md": GOOD_POST})
+
 
 class FileEncoding(Rule):
     """
@@ -542,6 +557,11 @@ class FileEncoding(Rule):
     name = "file-encoding"
     summary = "The file is not valid UTF-8"
     severity = "error"
+
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad = Example({"content/post.md": GOOD_POST.replace("Hello.", "Caf\xe9.").encode("cp1252")})
+        return bad, Example({"content/post.md": GOOD_POST.replace("Hello.", "Café.").encode()})
 
 
 class FileBinary(Rule):
@@ -563,6 +583,11 @@ class FileBinary(Rule):
     summary = "A binary file with a Markdown name"
     severity = "error"
 
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad = Example({"content/photo.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"})
+        return bad, Example({"content/post.md": GOOD_POST})
+
 
 class FileUnreadable(Rule):
     """
@@ -582,6 +607,10 @@ class FileUnreadable(Rule):
     name = "file-unreadable"
     summary = "The file cannot be read"
     severity = "error"
+
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        return Example({"content/old.md": None}), Example({"content/post.md": GOOD_POST})
 
 
 class FileEmpty(Rule):
@@ -606,6 +635,10 @@ class FileEmpty(Rule):
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         if not post.text.strip("\ufeff \t\r\n"):
             yield self.finding(post.span(0, 0), "This post is empty.")
+
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        return Example({"content/draft.md": ""}), Example({"content/post.md": GOOD_POST})
 
 
 class FileName(Rule):
@@ -643,6 +676,11 @@ class FileName(Rule):
                 "rename it with letters, digits and hyphens.",
             )
 
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad = Example({"content/what's new?.md": GOOD_POST})
+        return bad, Example({"content/whats-new.md": GOOD_POST})
+
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:
     value: Any = data
@@ -661,7 +699,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, list):
-        return "a list of " + (", ".join(sorted({type(v).__name__ for v in value})) or "nothing")
+        return "a list"
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
