@@ -25,10 +25,9 @@ ROOT = Path("/srv/blog")
 
 
 class BrokenLink(Rule):
-    """Finds links whose target does not exist.
-
+    """
     ## What it does
-    Resolves every internal link against the site.
+    Flags internal links whose target does not exist.
 
     ## Why is this bad?
     Readers land on a 404 page.
@@ -308,7 +307,12 @@ def test_sarif_valid_and_complete() -> None:
     link = driver["rules"][0]
     assert link["name"] == "broken-link"
     assert link["shortDescription"] == {"text": "Internal links resolve"}
-    assert link["fullDescription"] == {"text": BrokenLink.docs()}
+    assert link["fullDescription"] == {
+        "text": "What it does\nFlags internal links whose target does not exist.\n\n"
+        "Why is this bad?\nReaders land on a 404 page."
+    }
+    assert link["help"] == {"text": BrokenLink.docs(), "markdown": BrokenLink.docs()}
+    assert link["properties"] == {"problem.severity": "error"}
     assert link["helpUri"] == "https://postlint.dev/rules/broken-link/"
     levels = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
     assert levels == {"LNK001": "error", "RDB001": "note", "SPL001": "warning", "TAG001": "warning"}
@@ -332,6 +336,24 @@ def test_sarif_valid_and_complete() -> None:
     assert [unquote(u) for u in uris] == [CAFE, SPACED, SPACED]
     assert [r["level"] for r in run["results"]] == ["note", "error", "warning"]
     assert run["results"][1]["message"]["text"] == DIAGNOSTICS[1].message
+
+
+def test_sarif_rule_text_fits_code_scanning_limits() -> None:
+    class Verbose(Rule):
+        code: ClassVar[str] = "VRB001"
+        name: ClassVar[str] = "verbose"
+        summary: ClassVar[str] = "s" * 2000
+        severity: ClassVar[Severity] = "info"
+
+    Verbose.__doc__ = "## What it does\n" + "word " * 500 + "\n\n## Example\nbad"
+    log = json.loads(sarif.render([], [Verbose]))
+    validate_sarif(log)
+    (descriptor,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert len(descriptor["shortDescription"]["text"]) == 1024
+    assert len(descriptor["fullDescription"]["text"]) <= 1024
+    assert descriptor["fullDescription"]["text"].endswith("…")
+    assert descriptor["help"]["markdown"].endswith("## Example\nbad")
+    assert descriptor["properties"] == {"problem.severity": "recommendation"}
 
 
 def test_sarif_fix() -> None:

@@ -2,7 +2,10 @@
 
 One run. The driver lists every known rule (code scanning prefers the full list: it then knows
 the rules that ran and found nothing), plus a plain descriptor for any code a diagnostic carries
-that no known rule declares, so that every ``ruleIndex`` is valid.
+that no known rule declares, so that every ``ruleIndex`` is valid. A rule's full documentation is
+its ``help`` (text and Markdown, which code scanning shows beside an alert); ``fullDescription``
+is that text without the example and heading marks, cut to the 1024 characters code scanning
+allows there.
 
 Locations are relative POSIX URIs, percent-encoded, against ``uriBaseId`` ``%SRCROOT%``;
 ``originalUriBaseIds`` gives the root as a ``file:`` URI when ``root`` is known. Columns count
@@ -11,7 +14,9 @@ Unicode code points (``columnKind`` says so), 1-based with exclusive ends, as ou
 ``partialFingerprints["postlint/v1"]`` is a SHA-256 of rule code, path and message, followed by
 the occurrence number of that triple in the file (``…:1``, ``…:2``). It does not move when lines
 are added above a finding, but does change when a message quotes changed text. The source text
-itself is not available to a report, so it cannot be hashed.
+itself is not available to a report, so it cannot be hashed. GitHub code scanning itself reads
+only ``primaryLocationLineHash``, which ``github/codeql-action/upload-sarif`` computes from the
+checked-out files when it is missing; this key is for other consumers and for comparing logs.
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ INFORMATION_URI = "https://postlint.dev/"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "postlint/v1"
 LEVELS: dict[Severity, str] = {"error": "error", "warning": "warning", "info": "note"}
+# GitHub code scanning: shown by default when high enough, like its own non-security queries.
+PROBLEM_SEVERITY: dict[Severity, str] = {
+    "error": "error",
+    "warning": "warning",
+    "info": "recommendation",
+}
+# GitHub code scanning truncates or rejects longer rule names and descriptions.
+NAME_LIMIT = 255
+DESCRIPTION_LIMIT = 1024
+EXAMPLE_HEADING = "## Example"
 
 
 def relative_path(path: str, root: Path | None) -> str:
@@ -57,17 +72,31 @@ def fingerprint(diagnostic: Diagnostic, path: str, occurrence: int) -> str:
     return f"{hashlib.sha256(data).hexdigest()[:32]}:{occurrence}"
 
 
+def _limit(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _description(docs: str) -> str:
+    """The documentation as plain text without its example: headings lose their ``#`` marks."""
+    docs = docs.split(EXAMPLE_HEADING, 1)[0]
+    lines = [
+        line.lstrip("#").strip() if line.startswith("#") else line for line in docs.splitlines()
+    ]
+    return "\n".join(lines).strip()
+
+
 def _descriptor(rule: type[Rule]) -> dict[str, Any]:
-    docs = rule.docs() or rule.summary
+    summary = rule.summary or rule.name or rule.code
+    docs = rule.docs() or summary
     return {
         "id": rule.code,
-        "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": docs},
+        "name": _limit(rule.name or rule.code, NAME_LIMIT),
+        "shortDescription": {"text": _limit(summary, DESCRIPTION_LIMIT)},
+        "fullDescription": {"text": _limit(_description(docs) or summary, DESCRIPTION_LIMIT)},
         "help": {"text": docs, "markdown": docs},
         "helpUri": rule.url(),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"fixable": rule.fixable},
+        "properties": {"problem.severity": PROBLEM_SEVERITY[rule.severity]},
     }
 
 
@@ -75,9 +104,12 @@ def _unknown_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
     text = f"{diagnostic.code} {diagnostic.rule}".strip()
     descriptor: dict[str, Any] = {
         "id": diagnostic.code,
-        "name": diagnostic.rule or diagnostic.code,
-        "shortDescription": {"text": text},
+        "name": _limit(diagnostic.rule or diagnostic.code, NAME_LIMIT),
+        "shortDescription": {"text": _limit(text, DESCRIPTION_LIMIT)},
+        "fullDescription": {"text": _limit(text, DESCRIPTION_LIMIT)},
+        "help": {"text": text},
         "defaultConfiguration": {"level": LEVELS[diagnostic.severity]},
+        "properties": {"problem.severity": PROBLEM_SEVERITY[diagnostic.severity]},
     }
     if diagnostic.url:
         descriptor["helpUri"] = diagnostic.url
