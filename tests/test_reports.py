@@ -535,3 +535,38 @@ def test_counts_and_positions_agree(diagnostics: list[Diagnostic]) -> None:
         "sarif": expected_positions,
         "github": expected_positions,
     }
+
+
+def test_markdown_fits_a_github_comment() -> None:
+    many = [
+        diagnostic(f"content/posts/post-{n:03}.md", Spelling, (line, 1, line, 5), "x" * 80)
+        for n in range(40)
+        for line in range(1, 31)
+    ]
+    out = markdown.render(many, RULES)
+    assert len(out) <= markdown.MAX_CHARS
+    assert out.startswith("## postlint: 1200 problems in 40 files\n")
+    shown = len(re.findall(r"^\| \d+:\d+ \|", out, re.M))
+    assert 0 < shown < len(many)
+    partial = re.findall(r": 30 problems, the first (\d+) shown</summary>", out)
+    assert len(partial) <= 1
+    files_shown = out.count("<details>")
+    files_left = 40 - files_shown + len(partial)
+    assert out.endswith(
+        f"_{len(many) - shown} more problems in {files_left} files not shown:"
+        " a GitHub comment holds at most 65,536 characters._\n"
+    )
+    # the folded sections are well formed
+    assert out.count("<details>") == out.count("</details>")
+
+
+def test_markdown_one_huge_file_is_cut_by_rows() -> None:
+    many = [diagnostic("big.md", Spelling, (n, 1, n, 5), "y" * 200) for n in range(1, 1001)]
+    out = markdown.render(many, RULES)
+    assert len(out) <= markdown.MAX_CHARS
+    (kept,) = re.findall(r"<code>big\.md</code>: 1000 problems, the first (\d+) shown", out)
+    assert len(re.findall(r"^\| \d+:\d+ \|", out, re.M)) == int(kept)
+    assert out.endswith(
+        f"_{1000 - int(kept)} more problems in 1 file not shown:"
+        " a GitHub comment holds at most 65,536 characters._\n"
+    )
