@@ -451,6 +451,13 @@ def test_sarif_paths_relative_to_root() -> None:
     assert suite is not None and suite.get("name") == "content/x y.md"
 
 
+def test_sarif_region_without_position_is_still_valid() -> None:
+    whole_file = diagnostic("a.md", MissingTags, (0, 0, 0, 0), "No tags")
+    (run,) = sarif_log([whole_file])["runs"]
+    region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}
+
+
 def test_sarif_without_root() -> None:
     (run,) = sarif_log(DIAGNOSTICS, root=None)["runs"]
     assert "uri" not in run["originalUriBaseIds"]["%SRCROOT%"]

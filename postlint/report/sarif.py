@@ -117,6 +117,10 @@ def _unknown_descriptor(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
+    """A text region; SARIF numbers start at 1, so a 0 (no position known) becomes 1."""
+    line, column = max(line, 1), max(column, 1)
+    end_line = max(end_line, line)
+    end_column = max(end_column, 1) if end_line > line else max(end_column, column)
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
