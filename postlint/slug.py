@@ -9,7 +9,7 @@ Sources (read from the generators' code, not guessed):
   character with ``deunicode::deunicode_char`` (an unknown character becomes ``-``), keeps
   ``a-z0-9`` (ASCII capitals lowered), turns every other run into one ``-`` and trims dashes.
 * Hugo: ``markup/goldmark/autoid.go`` (``sanitizeAnchorNameWithHook`` and ``idFactory``),
-  ``common/text/transform.go`` (``RemoveAccents``) and ``markup/blackfriday/anchors.go``
+  ``common/text/transform.go`` (``RemoveAccents``) and the ``markup/blackfriday`` package
   (``SanitizedAnchorName``); the expected strings in ``markup/goldmark/autoid_test.go``.
   An empty id becomes ``heading``; duplicates become ``name-1``, ``name-2``...
 
