@@ -1,14 +1,59 @@
-"""TEMPORARY stub replaced by the slugs branch."""
+"""Where a content file is published, as Zola or Hugo decide it, and URL paths made comparable.
+
+Sources:
+
+* Zola: ``Page::parse`` in ``components/content/src/page.rs`` (file stem or bundle folder as
+  slug, the ``RFC3339_DATE`` prefix regex, ``slug`` and ``path`` front matter),
+  ``components/content/src/file_info.rs`` (folders above the file, ``index.md`` bundles),
+  ``Section::parse`` in ``components/content/src/section.rs``, and the tests in those files.
+* Hugo: the "URL management" page of the Hugo docs (``content/en/content-management/urls.md``:
+  ``slug``, ``url``, page-relative and site-relative ``aliases``), ``CreateTargetPaths`` in
+  ``resources/page/page_paths.go`` (``url`` kept as written for pages, everything else passed
+  through ``MakePathSanitized``), and ``Sanitize`` in ``common/paths/path.go``.
+
+What is modelled is a single-language site with the default configuration. Not modelled:
+Zola ``[languages]`` (``name.fr.md``) and ``slugify.paths_keep_dates``; Hugo ``permalinks``,
+``uglyURLs``, ``disablePathToLower``, ``removePathAccents``, multilingual prefixes, ``:filename``
+dates and permalink tokens inside ``url``. ``date_from_name`` is what the file name says even
+when front matter sets ``date`` (which wins in Zola).
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
+
+from postlint.slug import slugify_path
+
+GENERATORS = ("zola", "hugo", "plain")
+
+# Zola's RFC3339_DATE (page.rs): a date or RFC 3339 datetime, then optionally an optional
+# whitespace, `_` or `-`, and the rest of the name as the slug.
+_ZOLA_DATE = re.compile(
+    r"^(?P<datetime>(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"(T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\.[0-9]+)?"
+    r"(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9])))?)"
+    r"(\s?(_|-)(?P<slug>.+\Z))?"
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRoute:
+    """Where a content file ends up.
+
+    ``url`` is site-absolute and, unless the generator keeps a file name such as ``x.html``,
+    ends with ``/``; it is not percent-encoded. ``aliases`` are the extra paths that redirect
+    to it, in the same form. ``date_from_name`` is the date or datetime prefix of the file (or
+    bundle folder) name, Zola only. ``bundle_dir`` is the content-relative folder whose other
+    files are the page's colocated assets (``index.md`` bundles and ``_index.md`` sections;
+    ``""`` for the content root), else ``None``.
+    """
+
     url: str
     aliases: tuple[str, ...]
     date_from_name: str | None
@@ -16,8 +61,276 @@ class PageRoute:
     bundle_dir: str | None
 
 
+def _split(rel_path: str) -> tuple[list[str], str]:
+    """The folders and the file name of a content-relative POSIX path."""
+    parts = [p for p in rel_path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        raise ValueError(f"not a content file path: {rel_path!r}")
+    return parts[:-1], parts[-1]
+
+
+def _stem(filename: str) -> str:
+    """Rust's ``Path::file_stem``: the name without its last extension."""
+    if filename.startswith(".") and filename.count(".") == 1:
+        return filename
+    return filename.rsplit(".", 1)[0] if "." in filename else filename
+
+
+def _str_field(front_matter: Mapping[str, Any], key: str) -> str | None:
+    value = front_matter.get(key)
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _aliases_field(front_matter: Mapping[str, Any]) -> list[str]:
+    value = front_matter.get("aliases")
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _with_dir_slash(path: str) -> str:
+    return path if path.endswith("/") else path + "/"
+
+
+# ---------------------------------------------------------------------------------------- Zola
+
+
+def _zola_alias(alias: str) -> str:
+    """Zola writes an alias at ``<alias>/index.html``, or at ``<alias>`` if it ends in .html."""
+    parts = [p for p in alias.strip().split("/") if p]
+    if not parts:
+        return "/"
+    joined = "/" + "/".join(parts)
+    return joined if parts[-1].endswith(".html") else joined + "/"
+
+
+def _zola_route(folders: list[str], filename: str, fm: Mapping[str, Any], mode: str) -> PageRoute:
+    name = _stem(filename)
+    aliases = tuple(_zola_alias(a) for a in _aliases_field(fm))
+    if name == "_index":
+        url = "/" + "".join(f + "/" for f in folders)
+        return PageRoute(url, aliases, None, True, "/".join(folders))
+
+    components = list(folders)
+    colocated = bool(components) and name.split(".")[0] == "index"
+    if colocated:
+        components.pop()
+    # Zola takes an index.md page's slug from its folder ("content" at the root).
+    for_slug = (folders[-1] if folders else "content") if name == "index" else name
+
+    dated_slug = None
+    date_from_name = None
+    match = _ZOLA_DATE.match(for_slug)
+    if match:
+        date_from_name = match.group("datetime")
+        dated_slug = match.group("slug")
+
+    fm_slug = _str_field(fm, "slug")
+    if fm_slug is not None:
+        slug = slugify_path(fm_slug, mode)
+    elif dated_slug is not None:
+        slug = slugify_path(dated_slug, mode)
+    else:
+        slug = slugify_path(for_slug, mode)
+
+    fm_path = _str_field(fm, "path")
+    if fm_path is not None:
+        path = fm_path.strip()
+        url = path if path.startswith("/") else "/" + path
+    elif components:
+        url = "/" + "/".join(components) + "/" + slug
+    elif name == "index" and not colocated:
+        url = "/"
+    else:
+        url = "/" + slug
+    bundle_dir = "/".join(folders) if colocated else None
+    return PageRoute(_with_dir_slash(url), aliases, date_from_name, False, bundle_dir)
+
+
+# ---------------------------------------------------------------------------------------- Hugo
+
+
+def _go_is_space(char: str) -> bool:
+    if ord(char) <= 0xFF:
+        return char in "\t\n\v\f\r \x85\xa0"
+    return char.isspace()
+
+
+def _hugo_allowed(text: str, i: int, char: str) -> bool:
+    """``isAllowedPathCharacter`` from Hugo's common/paths/path.go."""
+    if char == " ":
+        return False
+    category = unicodedata.category(char)
+    if category.startswith("L") or category == "Nd" or category.startswith("M"):
+        return True
+    if char in "./\\_#+~":
+        return True
+    hexdigits = "0123456789abcdefABCDEF"
+    return (
+        char == "%" and i + 2 < len(text) and text[i + 1] in hexdigits and text[i + 2] in hexdigits
+    )
+
+
+def hugo_sanitize(text: str) -> str:
+    """Hugo's ``MakePathSanitized`` with default settings: ``paths.Sanitize``, then lower case.
+
+    Allowed characters are kept; a run of ``-`` or whitespace becomes one ``-`` (never leading,
+    never trailing); any other character is dropped without a dash (``a&b`` -> ``ab``).
+    """
+    out: list[str] = []
+    pending_dash = False
+    for i, char in enumerate(text):
+        if _hugo_allowed(text, i, char):
+            if pending_dash:
+                out.append("-")
+                pending_dash = False
+            out.append(char)
+        elif out and (char == "-" or _go_is_space(char)):
+            pending_dash = True
+    # Go's strings.ToLower maps rune by rune (simple case mapping).
+    return "".join(c.lower() if len(c.lower()) == 1 else c.lower()[0] for c in "".join(out))
+
+
+def _hugo_url_field(url: str, sanitize: bool) -> str:
+    """A ``url`` front matter value as ``CreateTargetPaths`` links it.
+
+    A value containing ``..`` is first cleaned (Go's ``path.Join("/", url)``, which also drops
+    a trailing slash); the result gets a trailing ``/`` if the value ends with one or has no dot
+    at all, else it is kept as a file name (``x.html``). Only sections sanitize their ``url``.
+    """
+    if ".." in url:
+        url = posixpath.normpath("/" + url.lstrip("/"))
+    fields = [f for f in url.split("/") if f]
+    if sanitize:
+        fields = [s for s in (hugo_sanitize(f) for f in fields) if s]
+    if not fields:
+        return "/"
+    joined = posixpath.normpath("/" + "/".join(fields))
+    if joined == "/":
+        return "/"
+    if url.endswith("/") or "." not in url:
+        return joined + "/"
+    return joined
+
+
+def _hugo_alias(alias: str, page_url: str) -> str:
+    """Site-relative aliases stay; page-relative ones resolve against the page's parent."""
+    alias = alias.strip()
+    if alias.startswith("/"):
+        target = alias
+    else:
+        parent = posixpath.dirname(page_url.rstrip("/"))
+        target = posixpath.join(parent or "/", alias)
+    parts = [p for p in posixpath.normpath("/" + target).split("/") if p]
+    if not parts:
+        return "/"
+    joined = "/" + "/".join(parts)
+    return joined if "." in parts[-1] and not alias.endswith("/") else joined + "/"
+
+
+def _hugo_route(folders: list[str], filename: str, fm: Mapping[str, Any]) -> PageRoute:
+    name = filename.rsplit(".", 1)[0] if "." in filename else filename
+    fm_url = _str_field(fm, "url")
+    if name == "_index":
+        if fm_url is not None:
+            url = _hugo_url_field(fm_url, sanitize=True)
+        else:
+            url = "/" + "".join(hugo_sanitize(f) + "/" for f in folders)
+        aliases = tuple(_hugo_alias(a, url) for a in _aliases_field(fm))
+        return PageRoute(url, aliases, None, True, "/".join(folders))
+
+    bundle_dir: str | None = None
+    if name == "index":
+        if not folders:
+            return PageRoute("/", (), None, False, "")
+        container, base = folders[:-1], folders[-1]
+        bundle_dir = "/".join(folders)
+    else:
+        container, base = folders, name
+    fm_slug = _str_field(fm, "slug")
+    if fm_slug is not None and fm_slug != "":
+        base = fm_slug
+    if fm_url is not None and fm_url != "":
+        url = _hugo_url_field(fm_url, sanitize=False)
+    else:
+        segments = [hugo_sanitize(s) for s in [*container, base]]
+        url = "/" + "".join(s + "/" for s in segments if s not in ("", "/"))
+    aliases = tuple(_hugo_alias(a, url) for a in _aliases_field(fm))
+    return PageRoute(url, aliases, None, False, bundle_dir)
+
+
+# --------------------------------------------------------------------------------------- plain
+
+
+def _plain_route(folders: list[str], filename: str) -> PageRoute:
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return PageRoute("/" + "".join(f + "/" for f in [*folders, stem]), (), None, False, None)
+
+
 def page_url(
-    rel_path: str, front_matter: Mapping[str, Any], generator: str, slug_mode: str = "on"
+    rel_path: str,
+    front_matter: Mapping[str, Any],
+    generator: str,
+    slug_mode: str = "on",
 ) -> PageRoute:
-    stem = rel_path.rsplit(".", 1)[0]
-    return PageRoute("/" + stem + "/", (), None, False, None)
+    """The published route of a content file.
+
+    ``rel_path`` is relative to the content folder, POSIX style (``posts/2024-01-02-hello.md``,
+    ``posts/trip/index.md``, ``blog/_index.md``). ``generator`` is ``zola``, ``hugo`` or
+    ``plain`` (the path without its extension, front matter ignored). ``slug_mode`` is Zola's
+    ``[slugify] paths`` setting; Hugo has no such setting and ignores it.
+
+    Zola: the slug comes from ``slug`` front matter, else the name after a date prefix, else the
+    file stem (the folder name for ``index.md``), slugified with ``slug_mode``; folders above
+    stay as written; ``path`` front matter replaces the whole path and is not slugified.
+    Hugo: ``slug`` replaces the last segment, ``url`` the whole path (kept as written for pages,
+    sanitized for sections); every other segment is sanitized and lower-cased.
+    """
+    folders, filename = _split(rel_path)
+    if generator == "zola":
+        return _zola_route(folders, filename, front_matter, slug_mode)
+    if generator == "hugo":
+        return _hugo_route(folders, filename, front_matter)
+    if generator == "plain":
+        return _plain_route(folders, filename)
+    raise ValueError(f"unknown generator {generator!r}; expected one of {', '.join(GENERATORS)}")
+
+
+_DIRECTORY_INDEXES = frozenset({"index.html", "index.htm"})
+
+
+def normalize_url_path(path: str, *, base: str = "/") -> str:
+    """A URL path in one canonical form, so a link target can be compared with a page URL.
+
+    Query and fragment are dropped; a relative path is resolved against ``base`` (a page URL;
+    a ``base`` without a trailing slash is a file, so its last segment is replaced); each
+    segment is percent-decoded, then ``.`` and ``..`` segments are resolved (never above the
+    root) and empty ones dropped; a final ``index.html``/``index.htm`` is dropped; and the result
+    always ends with ``/``. That last rule makes ``/a``, ``/a/`` and ``/a/index.html`` equal,
+    and turns ``/a.png`` into the key ``/a.png/``: this is a comparison key, not a URL to print.
+    Case is kept (servers are case-sensitive).
+    """
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    if not path.startswith("/"):
+        base_path = base.split("#", 1)[0].split("?", 1)[0] or "/"
+        if not base_path.startswith("/"):
+            base_path = "/" + base_path
+        base_dir = base_path if base_path.endswith("/") else base_path.rsplit("/", 1)[0] + "/"
+        path = base_dir + path if path else base_path
+    segments: list[str] = []
+    for raw in path.split("/"):
+        segment = unquote(raw)
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if segments:
+                segments.pop()
+            continue
+        segments.append(segment)
+    if segments and segments[-1] in _DIRECTORY_INDEXES:
+        segments.pop()
+    return "/" + "".join(s + "/" for s in segments)
