@@ -1,33 +1,968 @@
-"""TEMPORARY stub replaced by the parser branch."""
+"""Parse a post's Markdown body with mistune 3 and give every node its exact place in the file.
+
+mistune produces tokens without positions, after normalising line endings and stripping the
+prefixes of block quotes and list items. We keep mistune as the only Markdown grammar and recover
+positions around it:
+
+* Blocks: a ``BlockParser`` subclass records the source range of each token it creates (every
+  rule starts at ``m.start()`` and ends at the cursor it returns; paragraphs start at the cursor).
+* Containers: mistune re-parses a block quote's or list item's text, prefixes stripped, in a
+  child state. Each child line is matched to its parent line (the child content is a suffix of
+  the parent line), so every child state has a per-line affine map into the top-level source.
+* Inlines: mistune's inline tokens are walked alongside the leaf's inline source; each token's
+  syntax (delimiters, brackets, destinations, escapes) is matched to find where it stands.
+* Finally, offsets in the normalised body are shifted by the CR characters that ``\\r\\n``
+  normalisation removed and by the front matter / BOM that precede the body.
+
+Nesting is capped by mistune's own ``max_nested_level`` (20 block or inline levels); deeper
+markers are parsed as plain paragraph text, which also keeps every walker here shallow.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Match
+
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+from mistune.helpers import parse_link, parse_link_href, parse_link_label
+from mistune.inline_parser import InlineParser
+from mistune.util import unikey
 
 from postlint.model import (
     Block,
     Heading,
     Image,
+    Inline,
     LineIndex,
     Link,
     LinkDefinition,
+    Span,
     Suppression,
     TextRun,
     UndefinedReference,
 )
+from postlint.slug import heading_anchors
+
+__all__ = ["Body", "parse_body"]
+
+Token = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
-    blocks: tuple[Block, ...] = ()
-    headings: tuple[Heading, ...] = ()
-    links: tuple[Link, ...] = ()
-    definitions: tuple[LinkDefinition, ...] = ()
-    undefined_references: tuple[UndefinedReference, ...] = ()
-    images: tuple[Image, ...] = ()
-    runs: tuple[TextRun, ...] = ()
-    suppressions: tuple[Suppression, ...] = ()
+    """Everything the Markdown after the front matter contains, with spans into the file."""
+
+    blocks: tuple[Block, ...]
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    definitions: tuple[LinkDefinition, ...]
+    undefined_references: tuple[UndefinedReference, ...]
+    images: tuple[Image, ...]
+    runs: tuple[TextRun, ...]
+    suppressions: tuple[Suppression, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Block level: a state and a parser that remember where tokens come from
+
+
+class _State(BlockState):
+    """A block state that maps its own ``src`` offsets to offsets in the top-level source."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.hint = 0  # where the next child container's lines start in this state's src
+        self.starts: list[int] | None = None  # child line starts (None: this is the root)
+        self.bases: list[int] = []
+        self.leads: list[int] = []
+
+    def to_root(self, offset: int) -> int:
+        """Top-level offset of ``offset``; synthetic leading columns map to the line's content."""
+        starts = self.starts
+        if starts is None:
+            return offset
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            i = 0
+        col = offset - starts[i]
+        lead = self.leads[i]
+        return self.bases[i] + (col if col >= lead else lead)
+
+    def add_paragraph(self, text: str) -> None:
+        # mistune always passes src[cursor:cursor + len(text)]
+        last = self.tokens[-1] if self.tokens else None
+        end = self.cursor + len(text)
+        if last is not None and last["type"] == "paragraph":
+            last["text"] += text
+            last["_e"] = end
+        else:
+            self.tokens.append({"type": "paragraph", "text": text, "_s": self.cursor, "_e": end})
+
+    def append_paragraph(self) -> int | None:
+        last = self.tokens[-1] if self.tokens else None
+        if last is not None and last["type"] == "paragraph":
+            pos = self.find_line_end()
+            last["text"] += self.get_text(pos)
+            last["_e"] = pos
+            return pos
+        return None
+
+    def child_state(self, src: str, lazy_line_starts: set[int] | None = None) -> _State:
+        child = _State(self)
+        child.process(src)
+        if lazy_line_starts:
+            child.lazy_line_starts = lazy_line_starts
+        _align_child(self, child, src)
+        self.env["_states"][id(child.tokens)] = child
+        return child
+
+
+def _align_child(parent: _State, child: _State, src: str) -> None:
+    """Match each line of a container's stripped text to its line in the parent source.
+
+    The child line's content (leading whitespace aside, which mistune may have re-expanded from
+    tabs) is a suffix of the parent line. Blank parent lines may be skipped, and so may one
+    marker line whose item text starts on the next line (``-\\n  text``).
+    """
+    psrc = parent.src
+    plen = len(psrc)
+    pos = parent.hint
+    # where the container itself starts: first non-blank line at the hint
+    first = pos
+    while first < plen:
+        nl = psrc.find("\n", first)
+        pe = plen if nl < 0 else nl
+        if psrc[first:pe].strip():
+            break
+        first = pe + 1
+    first_start = min(first + (len(psrc[first:]) - len(psrc[first:].lstrip(" \t"))), plen)
+    nl = psrc.find("\n", first)
+    last_end = first + len(psrc[first : plen if nl < 0 else nl].rstrip())
+
+    starts: list[int] = []
+    bases: list[int] = []
+    leads: list[int] = []
+    lines = src.split("\n")
+    if src.endswith("\n"):
+        lines.pop()
+    cstart = 0
+    skipped = False
+    to_root = parent.to_root
+    for k, line in enumerate(lines):
+        content = line.lstrip(" \t")
+        lead = len(line) - len(content)
+        core = content.rstrip(" \t")
+        while True:
+            if pos >= plen:
+                anchor = plen
+                break
+            nl = psrc.find("\n", pos)
+            pe = plen if nl < 0 else nl
+            pline = psrc[pos:pe].rstrip(" \t")
+            if pline.endswith(core):
+                anchor = pos + len(pline) - len(core)
+                if core:
+                    last_end = pos + len(pline)
+                pos = pe + 1
+                break
+            if not pline.strip() or (k == 0 and not skipped):
+                skipped = skipped or bool(pline.strip())
+                pos = pe + 1
+                continue
+            anchor = pos + max(0, len(pline) - len(core))  # never expected; stay near
+            pos = pe + 1
+            break
+        starts.append(cstart)
+        bases.append(to_root(anchor) - lead)
+        leads.append(lead)
+        cstart += len(line) + 1
+    if not starts:
+        starts, bases, leads = [0], [to_root(first_start)], [0]
+    child.starts, child.bases, child.leads = starts, bases, leads
+    parent.hint = min(pos, plen)
+    items: dict[int, tuple[int, int]] = parent.env["_items"]
+    items[id(child.tokens)] = (to_root(first_start), to_root(max(last_end, first_start)))
+
+
+_ATX_PREFIX = re.compile(r" {0,3}#{1,6}[ \t]*")
+
+
+class _Parser(BlockParser):
+    """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token."""
+
+    def parse_method(self, m: Match[str], state: Any) -> int | None:
+        tokens = state.tokens
+        before = len(tokens)
+        start = m.start()
+        res = super().parse_method(m, state)
+        if res:
+            _position_new(tokens, before, start, res)
+        return res
+
+    def _parse_indent_code_fast(self, state: BlockState) -> int | None:
+        tokens = state.tokens
+        before = len(tokens)
+        start = state.cursor
+        res = super()._parse_indent_code_fast(state)
+        if res:
+            _position_new(tokens, before, start, res)
+        return res
+
+    def parse_block_quote(self, m: Match[str], state: Any) -> int:
+        old = state.hint
+        state.hint = m.start()
+        try:
+            return super().parse_block_quote(m, state)
+        finally:
+            state.hint = old
+
+    def parse_list(self, m: Match[str], state: Any) -> int:
+        old = state.hint
+        state.hint = m.start()
+        try:
+            return super().parse_list(m, state)
+        finally:
+            state.hint = old
+
+    def parse_setex_heading(self, m: Match[str], state: Any) -> int | None:
+        last = state.last_token()
+        was_paragraph = last is not None and last["type"] == "paragraph"
+        res = super().parse_setex_heading(m, state)
+        if res and was_paragraph and last["type"] == "heading":
+            last["_e"] = res
+        return res
+
+    def parse_fenced_code(self, m: Match[str], state: Any) -> int | None:
+        before = len(state.tokens)
+        res = super().parse_fenced_code(m, state)
+        if res and len(state.tokens) > before:
+            marker = m.group("fenced_2")
+            closing = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M)
+            body_start = min(m.end() + 1, res)
+            state.tokens[-1]["_closed"] = closing.search(state.src, body_start, res) is not None
+        return res
+
+    def parse_ref_link(self, m: Match[str], state: Any) -> int | None:
+        before = len(state.tokens)
+        last = state.last_token()
+        continuation = last is not None and last["type"] == "paragraph"
+        res = super().parse_ref_link(m, state)
+        if res and not continuation and len(state.tokens) == before:
+            # a definition (mistune keeps only the first of a label in env; we record all)
+            pos = m.end()
+            src = state.src
+            while pos < len(src) and src[pos] in " \t\n":
+                pos += 1
+            href, href_end = parse_link_href(src, pos, block=True)
+            if href is None or href_end is None:
+                return res
+            if src.startswith("<", pos):
+                url_s, url_e = pos + 1, href_end - 1
+            else:
+                url_s, url_e = pos, href_end
+            label = m.group("reflink_1")
+            ref = state.env["ref_links"].get(unikey(label), {})
+            title = None
+            tail = src[href_end:res].strip()
+            if tail:
+                title = ref.get("title") if ref.get("label") == label else tail[1:-1]
+            state.tokens.append(
+                {
+                    "type": "ref_def",
+                    "label": label,
+                    "title": title,
+                    "_url": (url_s, url_e),
+                    "_s": m.start(),
+                    "_e": res,
+                }
+            )
+        return res
+
+
+def _position_new(tokens: list[Token], before: int, start: int, end: int) -> None:
+    """Give tokens created by one rule its range; a container stops where a break token starts."""
+    new = tokens[before:]
+    for t in new:
+        s = t.get("_s")
+        if s is not None and start < s < end:
+            end = s
+    for t in new:
+        if "_s" not in t:
+            t["_s"] = start
+            t["_e"] = end
+
+
+# ---------------------------------------------------------------------------------------------
+# The document walk
+
+
+_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]+;|[^\t\n\f <&#;]{1,32};)")
+_SOFTBREAK = re.compile(r" *\n\s*")
+_LINEBREAK = re.compile(r"(?:\\| {2,})\n\s*")
+_BACKTICKS = re.compile(r"`+")
+_EXPLICIT_ID = re.compile(r"[ \t]*\{#([^{}\s]+)\}[ \t]*$")
+_UNDEFINED_REF = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
+_SUPPRESSION = re.compile(
+    r"<!--\s*postlint-(disable-next-line|disable|enable)(?![\w-])(.*?)-->", re.S
+)
+_A_TAG = re.compile(r"<a\b[^>]*>", re.I)
+_A_CLOSE = re.compile(r"</a\s*>", re.I)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_TAG = re.compile(r"<[^>]*>")
+_ZOLA_SHORTCODE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\(([^()]*)\)\s*\}\}")
+_HUGO_SHORTCODE = re.compile(r"\{\{[<%]\s*([A-Za-z_][\w/-]*)((?:[^}]|\}(?!\}))*?)\s*[>%]\}\}")
+_SHORTCODE_ARG = re.compile(r"""([A-Za-z_]\w*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHORTCODE_SRC = ("src", "path", "image")
+
+
+class _Misaligned(Exception):
+    """The inline walk could not find a token's syntax where expected."""
+
+
+_BLOCK_PARSER = _Parser()
+_INLINE_PARSER = InlineParser()
 
 
 def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str = "zola") -> Body:
-    return Body()
+    """Parse ``text[body_start:]`` (``text`` is the whole decoded file) into a positioned Body.
+
+    ``TextRun.block`` (and ``Block.attrs["leaf"]``) number the leaf blocks that hold prose, that
+    is paragraphs (including tight list item text) and headings, from 0 in document order, nested
+    containers included; runs of one paragraph share the number.
+    """
+    return _Builder(text, body_start, lines, anchor_style).build()
+
+
+class _Builder:
+    def __init__(self, text: str, body_start: int, lines: LineIndex, anchor_style: str) -> None:
+        self.text = text
+        self.lines = lines
+        self.anchor_style = anchor_style
+        base = body_start
+        if base == 0 and text.startswith("\ufeff"):
+            base = 1
+        body = text[base:]
+        self.crs: list[int] = []
+        if "\r\n" in body:
+            parts = body.split("\r\n")
+            crs = []
+            pos = 0
+            for part in parts[:-1]:
+                pos += len(part)
+                crs.append(pos)
+                pos += 1
+            self.crs = crs
+            body = "\n".join(parts)
+        self.base = base
+        self.body_len = len(text) - base
+        if not body.endswith("\n"):
+            body += "\n"
+        self.src = body
+        self.headings: list[tuple[Heading, Block | None]] = []
+        self.heading_info: list[dict[str, Any]] = []
+        self.links: list[Link] = []
+        self.definitions: list[LinkDefinition] = []
+        self.def_map: dict[str, LinkDefinition] = {}
+        self.undefined: list[UndefinedReference] = []
+        self.images: list[Image] = []
+        self.runs: list[TextRun] = []
+        self.suppressions: list[Suppression] = []
+        self.leaf = 0
+
+    # -- offsets ------------------------------------------------------------------------------
+
+    def orig(self, root: int) -> int:
+        """File offset of an offset in the normalised body."""
+        crs = self.crs
+        n = root + bisect_left(crs, root) if crs else root
+        return self.base + min(max(n, 0), self.body_len)
+
+    def span(self, state: _State, start: int, end: int) -> Span:
+        s = self.orig(state.to_root(start))
+        e = self.orig(state.to_root(end)) if end > start else s
+        return self.lines.span(s, max(s, e))
+
+    def root_span(self, start: int, end: int) -> Span:
+        s = self.orig(start)
+        return self.lines.span(s, max(s, self.orig(end)))
+
+    # -- build --------------------------------------------------------------------------------
+
+    def build(self) -> Body:
+        state = _State()
+        state.env["_items"] = {}
+        state.env["_states"] = {}
+        state.process(self.src)
+        _BLOCK_PARSER.parse(state)
+        self.env = state.env
+        # definitions first: links resolve against them wherever they stand
+        self._collect_definitions(state.tokens, state)
+        blocks = self._blocks(state.tokens, state)
+        headings = self._finish_headings()
+        return Body(
+            blocks=blocks,
+            headings=headings,
+            links=tuple(self.links),
+            definitions=tuple(self.definitions),
+            undefined_references=tuple(self.undefined),
+            images=tuple(self.images),
+            runs=tuple(self.runs),
+            suppressions=tuple(self.suppressions),
+        )
+
+    def _collect_definitions(self, tokens: list[Token], state: _State) -> None:
+        stack: list[tuple[list[Token], _State]] = [(tokens, state)]
+        while stack:
+            toks, st = stack.pop()
+            for tok in toks:
+                t = tok["type"]
+                if t == "ref_def":
+                    us, ue = tok["_url"]
+                    d = LinkDefinition(
+                        label=tok["label"],
+                        url=st.src[us:ue],
+                        span=self.span(st, *_strip(st.src, tok["_s"], tok["_e"])),
+                        url_span=self.span(st, us, ue),
+                        title=tok["title"],
+                    )
+                    self.definitions.append(d)
+                elif t == "block_quote":
+                    stack.append((tok["children"], self._child_state(tok, st)))
+                elif t == "list":
+                    for item in tok["children"]:
+                        stack.append((item["children"], self._child_state(item, st)))
+        self.definitions.sort(key=lambda d: d.span.start)
+        for d in self.definitions:
+            self.def_map.setdefault(unikey(d.label), d)
+
+    def _child_state(self, tok: Token, state: _State) -> _State:
+        found = self.env["_states"].get(id(tok.get("children")))
+        return found if isinstance(found, _State) else state
+
+    def _blocks(self, tokens: list[Token], state: _State) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for tok in tokens:
+            block = self._block(tok, state)
+            if block is not None:
+                out.append(block)
+        return tuple(out)
+
+    def _block(self, tok: Token, state: _State) -> Block | None:
+        t = tok["type"]
+        if t == "blank_line" or "_s" not in tok and t != "list_item":
+            return None
+        src = state.src
+        if t in ("paragraph", "block_text"):
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            inlines = self._leaf_inlines(state, s, src[s:e])
+            block = Block("paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf})
+            if t == "block_text":
+                block.attrs["tight"] = True
+            self.leaf += 1
+            return block
+        if t == "heading":
+            return self._heading(tok, state)
+        if t == "thematic_break":
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            return Block("thematic_break", self.span(state, s, e))
+        if t == "block_code":
+            fenced = tok.get("style") == "fenced"
+            s = tok["_s"]
+            if fenced:
+                s = _lstrip(src, s, tok["_e"])
+            e = _rstrip(src, s, tok["_e"])
+            attrs: dict[str, Any] = {
+                "style": "fenced" if fenced else "indented",
+                "info": (tok.get("attrs") or {}).get("info", ""),
+                "closed": bool(tok.get("_closed", True)),
+                "raw": tok.get("raw", ""),
+            }
+            return Block("code_block", self.span(state, s, e), attrs=attrs)
+        if t == "block_html":
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            raw = src[s:e]
+            kind = "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
+            self._html(state, s, raw, lambda a, b: self.span(state, s + a, s + b))
+            return Block(kind, self.span(state, s, e), attrs={"raw": tok.get("raw", raw)})
+        if t == "ref_def":
+            s = tok["_s"]
+            e = _rstrip(src, s, tok["_e"])
+            return Block(
+                "reference_definition",
+                self.span(state, _lstrip(src, s, e), e),
+                attrs={"label": tok["label"]},
+            )
+        if t == "block_quote":
+            child = self._child_state(tok, state)
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            return Block("block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child))
+        if t == "list":
+            return self._list(tok, state)
+        return None
+
+    def _list(self, tok: Token, state: _State) -> Block:
+        s, e = _strip(state.src, tok["_s"], tok["_e"])
+        attrs = tok.get("attrs") or {}
+        ordered = bool(attrs.get("ordered"))
+        start = int(attrs.get("start", 1)) if ordered else None
+        items: list[Block] = []
+        positions: dict[int, tuple[int, int]] = self.env["_items"]
+        for i, item in enumerate(tok["children"]):
+            child = self._child_state(item, state)
+            rs, re_ = positions.get(id(item["children"]), (state.to_root(s), state.to_root(s)))
+            item_attrs: dict[str, Any] = {"number": (start or 1) + i} if ordered else {}
+            item_attrs["bullet"] = tok.get("bullet")
+            items.append(
+                Block(
+                    "list_item",
+                    self.root_span(rs, re_),
+                    children=self._blocks(item["children"], child),
+                    attrs=item_attrs,
+                )
+            )
+        return Block(
+            "list",
+            self.span(state, s, e),
+            children=tuple(items),
+            attrs={"ordered": ordered, "start": start, "tight": bool(tok.get("tight")), "bullet": tok.get("bullet")},
+        )
+
+    # -- headings -----------------------------------------------------------------------------
+
+    def _heading(self, tok: Token, state: _State) -> Block:
+        src = state.src
+        s, e = _strip(src, tok["_s"], tok["_e"])
+        level = int(tok["attrs"]["level"])
+        style = tok.get("style", "atx")
+        if style == "setext":
+            # the paragraph text, then the underline
+            nl = src.rfind("\n", s, e)
+            ts, te = _strip(src, s, nl if nl > s else e)
+        else:
+            m = _ATX_PREFIX.match(src, s)
+            ts = m.end() if m else s
+            heading_text = tok.get("text", "")
+            found = src.find(heading_text, ts, e + 1) if heading_text else -1
+            if heading_text and found >= 0:
+                ts, te = found, found + len(heading_text)
+            else:
+                ts, te = ts, ts
+        inline_src = src[ts:te]
+        explicit: str | None = None
+        mid = _EXPLICIT_ID.search(inline_src)
+        if mid:
+            explicit = mid.group(1)
+            inline_src = inline_src[: mid.start()]
+            te = ts + len(inline_src)
+        inlines = self._leaf_inlines(state, ts, inline_src)
+        plain = _plain(inlines)
+        block = Block(
+            "heading",
+            self.span(state, s, e),
+            inlines=inlines,
+            attrs={"level": level, "style": style, "anchor": "", "leaf": self.leaf},
+        )
+        if explicit:
+            block.attrs["explicit_id"] = explicit
+        self.leaf += 1
+        heading = Heading(
+            level=level,
+            text=plain,
+            anchor="",
+            span=block.span,
+            text_span=self.span(state, ts, te),
+            style="setext" if style == "setext" else "atx",
+            explicit_id=explicit,
+        )
+        self.headings.append((heading, block))
+        return block
+
+    def _finish_headings(self) -> tuple[Heading, ...]:
+        anchors = heading_anchors([h.text for h, _ in self.headings], self.anchor_style)
+        out = []
+        for (h, block), anchor in zip(self.headings, anchors, strict=True):
+            final = h.explicit_id or anchor
+            if block is not None:
+                block.attrs["anchor"] = final  # attrs is a plain dict: filled once, before return
+            out.append(
+                Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id)
+            )
+        return tuple(out)
+
+    # -- inlines ------------------------------------------------------------------------------
+
+    def _leaf_inlines(self, state: _State, base: int, src: str) -> tuple[Inline, ...]:
+        if not src:
+            return ()
+        tokens = _INLINE_PARSER(src, self.env)
+        walker = _InlineWalker(self, state, base, src)
+        try:
+            inlines, _ = walker.walk(tokens, 0)
+        except (_Misaligned, IndexError):
+            return ()
+        walker.finish(self.leaf)
+        return tuple(inlines)
+
+    def _html(self, state: _State, base: int, raw: str, span: Callable[[int, int], Span]) -> None:
+        """Links, images and suppressions inside raw HTML (offsets relative to ``raw``)."""
+        if "<!--" in raw:
+            for m in _SUPPRESSION.finditer(raw):
+                rules = tuple(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
+                action = m.group(1)
+                self.suppressions.append(Suppression(action, rules, span(m.start(), m.end())))  # type: ignore[arg-type]
+        if "<" not in raw:
+            return
+        lower = raw.lower()
+        if "<a" in lower:
+            for m in _A_TAG.finditer(raw):
+                for am in _ATTR.finditer(raw, m.start() + 2, m.end()):
+                    if am.group(1).lower() == "href":
+                        g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
+                        close = _A_CLOSE.search(raw, m.end())
+                        inner = raw[m.end() : close.start()] if close else ""
+                        end = close.end() if close else m.end()
+                        self.links.append(
+                            Link(
+                                url=am.group(g),
+                                text=" ".join(_TAG.sub("", inner).split()),
+                                span=span(m.start(), end),
+                                url_span=span(am.start(g), am.end(g)),
+                                kind="html",
+                            )
+                        )
+                        break
+        if "<img" in lower:
+            for m in _IMG_TAG.finditer(raw):
+                attrs: dict[str, tuple[str, int, int]] = {}
+                for am in _ATTR.finditer(raw, m.start() + 4, m.end()):
+                    g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
+                    attrs.setdefault(am.group(1).lower(), (am.group(g), am.start(g), am.end(g)))
+                if "src" in attrs:
+                    src, ss, se = attrs["src"]
+                    alt = attrs.get("alt")
+                    self.images.append(
+                        Image(
+                            src=src,
+                            alt=alt[0] if alt else "",
+                            span=span(m.start(), m.end()),
+                            src_span=span(ss, se),
+                            kind="html",
+                            alt_span=span(alt[1], alt[2]) if alt else None,
+                            title=attrs["title"][0] if "title" in attrs else None,
+                        )
+                    )
+
+
+def _strip(src: str, s: int, e: int) -> tuple[int, int]:
+    e = _rstrip(src, s, e)
+    return _lstrip(src, s, e), e
+
+
+def _rstrip(src: str, s: int, e: int) -> int:
+    while e > s and src[e - 1] in " \t\n\r\f\v":
+        e -= 1
+    return e
+
+
+def _lstrip(src: str, s: int, e: int) -> int:
+    while s < e and src[s] in " \t\n\r\f\v":
+        s += 1
+    return s
+
+
+def _plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if node.kind in ("text", "codespan"):
+            parts.append(node.text)
+        elif node.kind in ("softbreak", "linebreak"):
+            parts.append(" ")
+        elif node.children:
+            parts.append(_plain(node.children))
+    return "".join(parts)
+
+
+class _InlineWalker:
+    """Walks mistune's inline tokens alongside the leaf's inline source ``src``."""
+
+    def __init__(self, builder: _Builder, state: _State, base: int, src: str) -> None:
+        self.b = builder
+        self.state = state
+        self.base = base
+        self.src = src
+        self.pieces: list[tuple[int, int]] = []  # literal prose, offsets in src
+        self.text_spans: list[tuple[int, int]] = []
+        self.html: list[tuple[int, str]] = []
+        self.links: list[Link] = []
+        self.images: list[Image] = []
+
+    def span(self, a: int, b: int) -> Span:
+        return self.b.span(self.state, self.base + a, self.base + b)
+
+    def walk(self, tokens: list[Token], pos: int) -> tuple[list[Inline], int]:
+        out: list[Inline] = []
+        s = self.src
+        for tok in tokens:
+            t = tok["type"]
+            start = pos
+            if t == "text":
+                raw = tok["raw"]
+                if s.startswith(raw, pos):
+                    pos += len(raw)
+                    self.pieces.append((start, pos))
+                else:
+                    pos = self._escaped(raw, pos)
+                self.text_spans.append((start, pos))
+                out.append(Inline("text", self.span(start, pos), raw))
+            elif t in ("emphasis", "strong"):
+                n = 1 if t == "emphasis" else 2
+                if s[pos : pos + n].strip("*_"):
+                    raise _Misaligned(t)
+                kids, pos = self.walk(tok["children"], pos + n)
+                if s[pos : pos + n].strip("*_") or pos + n > len(s):
+                    raise _Misaligned(t)
+                pos += n
+                out.append(Inline(t, self.span(start, pos), children=tuple(kids)))
+            elif t == "codespan":
+                m = _BACKTICKS.match(s, pos)
+                if not m:
+                    raise _Misaligned(t)
+                n = m.end() - pos
+                end = _code_end(s, m.end(), n)
+                pos = end + n
+                out.append(Inline("codespan", self.span(start, pos), tok.get("raw", "")))
+            elif t == "softbreak" or t == "linebreak":
+                m = (_SOFTBREAK if t == "softbreak" else _LINEBREAK).match(s, pos)
+                if not m:
+                    raise _Misaligned(t)
+                pos = m.end()
+                out.append(Inline(t, self.span(start, pos)))
+            elif t == "inline_html":
+                raw = tok["raw"]
+                if not s.startswith(raw, pos):
+                    raise _Misaligned(t)
+                pos += len(raw)
+                self.html.append((start, raw))
+                out.append(Inline("html", self.span(start, pos), raw))
+            elif t in ("link", "image"):
+                node, pos = self._link(tok, pos)
+                out.append(node)
+            else:
+                raise _Misaligned(t)
+        return out, pos
+
+    def _escaped(self, raw: str, pos: int) -> int:
+        """Match text whose backslash escapes mistune removed; literal pieces become prose."""
+        s = self.src
+        piece = pos
+        for ch in raw:
+            if s[pos] == "\\" and pos + 1 < len(s) and s[pos + 1] == ch and ch in _ESCAPABLE:
+                if pos > piece:
+                    self.pieces.append((piece, pos))
+                pos += 2
+                piece = pos
+            elif s[pos] == ch:
+                pos += 1
+            else:
+                raise _Misaligned("text")
+        if pos > piece:
+            self.pieces.append((piece, pos))
+        return pos
+
+    def _link(self, tok: Token, pos: int) -> tuple[Inline, int]:
+        s = self.src
+        start = pos
+        attrs = tok.get("attrs") or {}
+        image = tok["type"] == "image"
+        if not image and s.startswith("<", pos):
+            end = s.find(">", pos)
+            if end < 0:
+                raise _Misaligned("autolink")
+            url = s[pos + 1 : end]
+            pos = end + 1
+            span = self.span(start, pos)
+            kid = Inline("text", self.span(start + 1, end), url)
+            self.links.append(Link(url, url, span, self.span(start + 1, end), "autolink"))
+            return Inline("link", span, children=(kid,)), pos
+        opener = "![" if image else "["
+        if not s.startswith(opener, pos):
+            raise _Misaligned("link")
+        inner_start = pos + len(opener)
+        kids, pos = self.walk(tok["children"], inner_start)
+        if not s.startswith("]", pos):
+            raise _Misaligned("link close")
+        inner_end = pos
+        pos += 1
+        label: str | None = None
+        url_s = url_e = -1
+        definition: LinkDefinition | None = None
+        if "label" in tok:
+            label = tok["label"]
+            if s.startswith("[", pos):
+                found, next_pos = parse_link_label(s, pos + 1)
+                if found is not None and next_pos is not None:
+                    pos = next_pos
+            definition = self.b.def_map.get(unikey(label or ""))
+        else:
+            if not s.startswith("(", pos):
+                raise _Misaligned("link dest")
+            _, next_pos = parse_link(s, pos + 1)
+            if next_pos is None:
+                raise _Misaligned("link dest")
+            q = pos + 1
+            while q < next_pos and s[q] in " \t\n":
+                q += 1
+            if s.startswith("<", q):
+                url_s = q + 1
+                url_e = s.find(">", url_s)
+            else:
+                url_s, url_e = q, _dest_end(s, q, next_pos)
+            pos = next_pos
+        span = self.span(start, pos)
+        text = _plain(kids)
+        title = attrs.get("title")
+        if definition is not None:
+            url, url_span = definition.url, definition.url_span
+        elif url_s >= 0:
+            url, url_span = s[url_s:url_e], self.span(url_s, url_e)
+        else:
+            url, url_span = str(attrs.get("url", "")), None
+        if image:
+            self.images.append(
+                Image(url, text, span, url_span or span, "markdown", self.span(inner_start, inner_end), title)
+            )
+        else:
+            kind: Any = "reference" if label is not None else "inline"
+            self.links.append(Link(url, text, span, url_span, kind, title, label))
+        return Inline(tok["type"], span, children=tuple(kids)), pos
+
+    def finish(self, leaf: int) -> None:
+        """Emit runs, links, images, undefined references, shortcodes and suppressions."""
+        b = self.b
+        s = self.src
+        text = b.text
+        runs = b.runs
+        for a, z in self.pieces:
+            for pa, pz in _split_piece(s, a, z):
+                sp = self.span(pa, pz)
+                piece = s[pa:pz]
+                if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
+                    runs.append(TextRun(piece, sp, leaf))
+        # links and images in document order with html ones interleaved
+        b.links.extend(self.links)
+        b.images.extend(self.images)
+        for start, raw in self.html:
+            b._html(self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y))
+        if "][" in s:
+            self._undefined()
+        if "{{" in s:
+            self._shortcodes()
+
+    def _in_text(self, pos: int) -> bool:
+        spans = self.text_spans
+        i = bisect_right(spans, (pos, 1 << 60)) - 1
+        return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+    def _undefined(self) -> None:
+        defs = self.b.def_map
+        for m in _UNDEFINED_REF.finditer(self.src):
+            label = m.group(2) or m.group(1)
+            key = unikey(label)
+            if not key or key in defs:
+                continue
+            if m.start() > 0 and self.src[m.start() - 1] == "\\":
+                continue
+            close = m.start(2) - 2
+            if all(self._in_text(p) for p in (m.start(), close, close + 1, m.end() - 1)):
+                self.b.undefined.append(UndefinedReference(label, self.span(m.start(), m.end())))
+
+    def _shortcodes(self) -> None:
+        for pattern in (_ZOLA_SHORTCODE, _HUGO_SHORTCODE):
+            for m in pattern.finditer(self.src):
+                if not self._in_text(m.start()):
+                    continue
+                args: dict[str, tuple[str, int, int]] = {}
+                for am in _SHORTCODE_ARG.finditer(self.src, m.start(2), m.end(2)):
+                    g = 2 if am.group(2) is not None else 3
+                    args.setdefault(am.group(1), (am.group(g), am.start(g), am.end(g)))
+                key = next((k for k in _SHORTCODE_SRC if k in args), None)
+                if key is None:
+                    continue
+                src, ss, se = args[key]
+                alt = args.get("alt")
+                self.b.images.append(
+                    Image(
+                        src=src,
+                        alt=alt[0] if alt else "",
+                        span=self.span(m.start(), m.end()),
+                        src_span=self.span(ss, se),
+                        kind="shortcode",
+                        alt_span=self.span(alt[1], alt[2]) if alt else None,
+                        title=args["title"][0] if "title" in args else None,
+                    )
+                )
+
+
+def _split_piece(s: str, a: int, z: int) -> list[tuple[int, int]]:
+    """Split a literal piece at line breaks and entities (neither is literal prose)."""
+    out: list[tuple[int, int]] = []
+    if "\n" not in s[a:z] and "&" not in s[a:z]:
+        return [(a, z)]
+    pos = a
+    for m in _ENTITY.finditer(s, a, z) if "&" in s[a:z] else ():
+        out.extend(_split_lines(s, pos, m.start()))
+        pos = m.end()
+    out.extend(_split_lines(s, pos, z))
+    return out
+
+
+def _split_lines(s: str, a: int, z: int) -> list[tuple[int, int]]:
+    out = []
+    while a < z:
+        nl = s.find("\n", a, z)
+        end = z if nl < 0 else nl
+        if end > a:
+            out.append((a, end))
+        a = end + 1
+    return out
+
+
+_CODE_END_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _code_end(s: str, pos: int, n: int) -> int:
+    pattern = _CODE_END_CACHE.get(n)
+    if pattern is None:
+        pattern = re.compile(r"(?<!`)`{%d}(?!`)" % n)
+        _CODE_END_CACHE[n] = pattern
+    m = pattern.search(s, pos)
+    if not m:
+        raise _Misaligned("codespan")
+    return m.start()
+
+
+def _dest_end(s: str, q: int, limit: int) -> int:
+    """End of a bare link destination: whitespace or an unbalanced ``)`` ends it."""
+    depth = 0
+    i = q
+    while i < limit:
+        c = s[i]
+        if c == "\\" and i + 1 < limit:
+            i += 2
+            continue
+        if c in " \t\n":
+            break
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return i
