@@ -138,3 +138,29 @@ def test_a_crashing_rule_does_not_stop_the_run(tmp_path: Path) -> None:
     assert result.errors[0].endswith("rule crash failed on " + result.errors[0].split(" on ")[-1])
     assert "RuntimeError: boom" in result.errors[0]
     assert len(result.diagnostics) == 2  # the other rules still reported
+
+
+def test_one_file_is_judged_against_the_whole_site(tmp_path: Path) -> None:
+    from postlint.engine import Linter
+    from postlint.registry import Catalogue
+    from postlint.rule import Family, Rule
+    from postlint.site import detect_site
+
+    class Census(Rule):
+        """Counts the posts the site index holds."""
+
+        code = "ZZ002"
+        name = "census"
+        summary = "Counts posts"
+        severity = "info"
+
+        def check_site(self, site, ctx):  # type: ignore[no-untyped-def]
+            for path, summary in site.posts.items():
+                yield path, self.finding(summary.first_line, f"{len(site.posts)} posts")
+
+    root = make_site(tmp_path, 5)
+    families = (*api.catalogue().families, Family("census", "ZZ", "", (Census,)))
+    linter = Linter(Config(select=("census",)), Catalogue(families), detect_site(root))
+    result = linter.run([root / "content" / "post-002.md"], jobs=1)
+    assert [(Path(d.path).name, d.message) for d in result.diagnostics] == [("post-002.md", "5 posts")]
+    assert result.files == 1
