@@ -83,7 +83,7 @@ DEFAULT_UNVERIFIABLE_HOSTS = (
     "quora.com",
 )
 # What such sites answer robots with: treated as "could not check", never as "broken".
-UNVERIFIABLE_STATUSES = frozenset({400, 401, 403, 405, 406, 429, 451, 500, 502, 503, 999})
+UNVERIFIABLE_STATUSES = frozenset({400, 401, 403, 405, 406, 429, 451, 503, 999})
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -244,6 +244,15 @@ class _Try:
     def remaining(self) -> float:
         when = self.scope.when()
         return float("inf") if when is None else when - asyncio.get_running_loop().time()
+
+
+def _request_key(url: str) -> str:
+    """What is requested and cached for a URL: stripped of blanks and of its fragment."""
+    url = url.strip()
+    try:
+        return urldefrag(url)[0]
+    except ValueError:
+        return url.split("#", 1)[0]
 
 
 def host_key(url: str) -> str:
@@ -459,6 +468,7 @@ class _Checker:
         self.excludes = [re.compile(p) for p in options.exclude]
         self.unverifiable = tuple(h.lower().rstrip(".") for h in options.unverifiable_hosts)
         self.headers = {k.lower(): dict(v) for k, v in options.headers.items()}
+        self.global_sem = asyncio.Semaphore(options.concurrency)
         self.host_sems: dict[str, asyncio.Semaphore] = {}
         self.head_unsupported: set[str] = set()
         self.dns: dict[str, asyncio.Task[bool]] = {}
@@ -470,7 +480,7 @@ class _Checker:
 
     async def run(self, urls: list[str]) -> LinkCheckReport:
         started = time.perf_counter()
-        keys: dict[str, str] = {url: urldefrag(url.strip())[0] for url in urls}
+        keys: dict[str, str] = {url: _request_key(url) for url in urls}
         unique = list(dict.fromkeys(keys.values()))
         self.total = len(unique)
         cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl)
@@ -485,7 +495,6 @@ class _Checker:
             else:
                 todo.append(key)
         if todo:
-            self.global_sem = asyncio.Semaphore(self.opts.concurrency)
             limits = httpx.Limits(
                 max_connections=self.opts.concurrency,
                 max_keepalive_connections=self.opts.concurrency,
@@ -517,11 +526,17 @@ class _Checker:
         """Verdicts that need no network: excluded, not http(s), private IP literals."""
         if any(p.search(url) for p in self.excludes):
             return LinkResult(url, "excluded", reason="matches an exclude pattern")
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            return LinkResult(url, "broken", reason=f"invalid URL ({exc})")
         if parts.scheme.lower() not in ("http", "https"):
             return LinkResult(url, "excluded", reason="not an http(s) link")
         if not parts.hostname:
             return LinkResult(url, "broken", reason="invalid URL (no host)")
+        if any(c.isspace() for c in parts.hostname):
+            return LinkResult(url, "broken", reason="invalid URL (space in the host name)")
         if not self.opts.check_private_addresses and is_private_address(parts.hostname):
             return LinkResult(url, "private", reason="private or local address, not checked")
         return None
@@ -567,7 +582,7 @@ class _Checker:
             except _PrivateAddress as exc:
                 return LinkResult(url, "private", reason=str(exc), attempts=state.attempts,
                                   elapsed=state.elapsed())
-            except (httpx.HTTPError, OSError, ValueError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 reason, retriable = describe_error(exc, opts.timeout)
                 if not retriable or last:
                     return LinkResult(url, "broken", reason=reason + _tries(state.attempts),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import json
 import time
@@ -47,8 +48,7 @@ FAST = LinkCheckOptions(
 
 
 def opts(**changes: Any) -> LinkCheckOptions:
-    fields = {**FAST.__dict__, **changes}
-    return LinkCheckOptions(**fields)
+    return dataclasses.replace(FAST, **changes)
 
 
 @pytest.fixture
@@ -331,6 +331,12 @@ def test_exclude_and_non_http(servers: LoopbackServers) -> None:
     res = check_urls([skip, "mailto:a@example.org", srv.url("/ok")], opts(exclude=(r"/private/",)))
     assert res[skip].status == "excluded" and res["mailto:a@example.org"].status == "excluded"
     assert srv.count("/private/draft") == 0 and res[srv.url("/ok")].status == "ok"
+
+
+def test_malformed_urls_are_broken_not_fatal() -> None:
+    urls = ["http://[bad/", "http://exa mple.com/", "https://", "http://e.com:99999/", "http://"]
+    res = check_urls(urls, FAST)  # none of these reaches the network
+    assert all(r.status == "broken" and r.reason.startswith("invalid URL") for r in res.values())
 
 
 def test_accept_statuses(servers: LoopbackServers) -> None:
