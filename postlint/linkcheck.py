@@ -725,6 +725,10 @@ class _Checker:
                 method = "GET"
             extra = self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
             async with self.client.stream(method, url, headers=extra) as resp:
+                if method == "HEAD":
+                    # No body to read, but finishing the exchange keeps the connection alive;
+                    # an unfinished one is closed, costing a new connection per request.
+                    await resp.aread()
                 return (resp.status_code, resp.headers.get("location"),
                         resp.headers.get("retry-after"), method)
 
