@@ -139,7 +139,11 @@ class LinkResult:
 
 @dataclass
 class HostStats:
-    """Where the time went, per host of the URLs as written in the posts."""
+    """Where the time went, per host (``host`` or ``host:port``).
+
+    ``urls``, ``total_time`` and ``slowest_*`` count the URLs as written in the posts;
+    ``requests`` counts every request sent to the host, redirect hops and retries included.
+    """
 
     urls: int = 0
     requests: int = 0
@@ -218,7 +222,6 @@ class _Outcome:
     permanent: bool
     retry_after: str | None
     methods: tuple[str, ...]
-    hosts: tuple[str, ...]
     problem: str | None = None  # redirect loop, too many redirects, bad Location
 
 
@@ -559,7 +562,6 @@ class _Checker:
         return result
 
     async def _check_one(self, url: str) -> LinkResult:
-        last_error = ""
         scope = asyncio.timeout(None)
         state = _Try(scope, self.opts.deadline)
         try:
@@ -568,8 +570,8 @@ class _Checker:
         except _GiveUp as stop:
             return stop.result
         except TimeoutError:
-            last_error = f"gave up after {_fmt_seconds(self.opts.deadline)}"
-            return LinkResult(url, "broken", reason=last_error + _tries(state.attempts),
+            reason = f"gave up after {_fmt_seconds(self.opts.deadline)}"
+            return LinkResult(url, "broken", reason=reason + _tries(state.attempts),
                               attempts=state.attempts, elapsed=state.elapsed())
 
     async def _retry_loop(self, url: str, state: _Try) -> LinkResult:
@@ -664,13 +666,12 @@ class _Checker:
         """Follow up to MAX_REDIRECTS redirects by hand, noting whether any was permanent."""
         current = url
         visited = {url}
-        hosts = [host_key(url)]
         permanent = False
         for hops in range(MAX_REDIRECTS + 1):
             hop = await self._probe(current, state)
             redirected = hops > 0
             base = _Outcome(hop.status, current, redirected, permanent, hop.retry_after,
-                            hop.methods, tuple(hosts))
+                            hop.methods)
             if hop.status not in _REDIRECTS:
                 return base
             if not hop.location:
@@ -689,9 +690,8 @@ class _Checker:
             if hops == MAX_REDIRECTS:
                 break
             visited.add(target)
-            hosts.append(host_key(target))
             current = target
-        return _Outcome(hop.status, current, True, permanent, None, hop.methods, tuple(hosts),
+        return _Outcome(hop.status, current, True, permanent, None, hop.methods,
                         problem=f"too many redirects (more than {MAX_REDIRECTS})")
 
     async def _probe(self, url: str, state: _Try) -> _Hop:
