@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -111,7 +112,8 @@ def run_mlc(mlc_dir: Path, urls: list[str]) -> str:
                               timeout=600, env={**os.environ, "NO_PROXY": "*"})
         elapsed = time.perf_counter() - t0
     out = proc.stdout + proc.stderr
-    alive, dead = out.count("[✓]"), proc.stdout.count("[✖]")
+    found = re.search(r"(\d+) dead links? found", out)
+    alive, dead = out.count("[✓]"), int(found.group(1)) if found else 0
     return (f"markdown-link-check: {elapsed:.2f} s, exit {proc.returncode}, "
             f"{alive} alive, {dead} dead "
             f"(it checks 2 links at a time, hard-coded)")
