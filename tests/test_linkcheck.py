@@ -371,6 +371,14 @@ def test_unverifiable_hosts(servers: LoopbackServers) -> None:
     assert res[srv.url("/404")].status == "broken"
 
 
+def test_unverifiable_hosts_include_subdomains() -> None:
+    checker = linkcheck._Checker(opts(unverifiable_hosts=("x.com", "linkedin.com")), None)
+    assert checker._is_unverifiable_host("https://x.com/user")
+    assert checker._is_unverifiable_host("https://www.linkedin.com/in/someone")
+    assert not checker._is_unverifiable_host("https://notx.com/")
+    assert "x.com" in LinkCheckOptions().unverifiable_hosts
+
+
 def test_private_addresses_by_default(servers: LoopbackServers) -> None:
     srv = servers.add(site)
     default = LinkCheckOptions(trust_env=False)
