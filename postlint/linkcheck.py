@@ -665,7 +665,9 @@ class _Checker:
     async def _follow(self, url: str, state: _Try) -> _Outcome:
         """Follow up to MAX_REDIRECTS redirects by hand, noting whether any was permanent."""
         current = url
-        visited = {url}
+        # Sites that set a cookie then redirect to the same URL visit it twice legitimately
+        # (the cookie jar makes the second visit differ); a third visit is a loop.
+        visits = {url: 1}
         permanent = False
         for hops in range(MAX_REDIRECTS + 1):
             hop = await self._probe(current, state)
@@ -683,13 +685,13 @@ class _Checker:
                 return base
             if hop.status in _PERMANENT:
                 permanent = True
-            if target in visited:
+            if visits.get(target, 0) >= 2:
                 base.problem = "redirect loop"
                 base.final_url, base.redirected, base.permanent = target, True, permanent
                 return base
             if hops == MAX_REDIRECTS:
                 break
-            visited.add(target)
+            visits[target] = visits.get(target, 0) + 1
             current = target
         return _Outcome(hop.status, current, True, permanent, None, hop.methods,
                         problem=f"too many redirects (more than {MAX_REDIRECTS})")

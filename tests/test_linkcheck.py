@@ -76,6 +76,10 @@ def site(req: Request) -> Reply:
         return Reply(302, {"Location": "/loop-b"})
     if p == "/loop-b":
         return Reply(302, {"Location": "/loop-a"})
+    if p == "/needs-cookie":
+        if "seen=1" in req.headers.get("cookie", ""):
+            return Reply(200)
+        return Reply(302, {"Location": "/needs-cookie", "Set-Cookie": "seen=1; Path=/"})
     if p.startswith("/chain/"):
         n = int(p.rsplit("/", 1)[1])
         return Reply(302, {"Location": f"/chain/{n + 1}"})
@@ -127,7 +131,8 @@ def test_endless_body_is_not_downloaded(servers: LoopbackServers) -> None:
 
 def test_redirects_permanent_temporary_loop_and_limit(servers: LoopbackServers) -> None:
     srv = servers.add(site, "127.0.0.3")
-    urls = {k: srv.url(k) for k in ("/old", "/moved-308", "/temp-only", "/loop-a", "/chain/0")}
+    paths = ("/old", "/moved-308", "/temp-only", "/loop-a", "/chain/0", "/needs-cookie")
+    urls = {k: srv.url(k) for k in paths}
     res = check_urls(urls.values(), FAST)
     old = res[urls["/old"]]
     assert old.status == "redirected" and old.final_url == srv.url("/new")
@@ -141,6 +146,9 @@ def test_redirects_permanent_temporary_loop_and_limit(servers: LoopbackServers) 
     chain = res[urls["/chain/0"]]
     assert chain.status == "broken" and chain.reason.startswith("too many redirects")
     assert srv.count("/chain/10") == 1 and srv.count("/chain/11") == 0
+    # Set a cookie, redirect to itself: not a loop (the jar makes the second visit differ).
+    cookie = res[urls["/needs-cookie"]]
+    assert cookie.status == "ok" and cookie.final_url == urls["/needs-cookie"], cookie
 
 
 def _retry_after_server(servers: LoopbackServers, value: str, status: int = 429) -> Any:
