@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from httpservers import (  # tests/ is on sys.path (pytest rootdir-relative "prepend" mode)
+from tests.httpservers import (
     LoopbackServers,
     Reply,
     Request,
