@@ -361,6 +361,8 @@ class _Builder:
             body = "\n".join(parts)
         self.base = base
         self.body_len = len(text) - base
+        self.line_starts = lines.starts
+        self.bom = lines.bom
         if not body.endswith("\n"):
             body += "\n"
         self.src = body
@@ -381,16 +383,44 @@ class _Builder:
         """File offset of an offset in the normalised body."""
         crs = self.crs
         n = root + bisect_left(crs, root) if crs else root
-        return self.base + min(max(n, 0), self.body_len)
+        if n < 0:
+            n = 0
+        elif n > self.body_len:
+            n = self.body_len
+        return self.base + n
 
     def span(self, state: _State, start: int, end: int) -> Span:
         s = self.orig(state.to_root(start))
         e = self.orig(state.to_root(end)) if end > start else s
-        return self.lines.span(s, max(s, e))
+        return self.file_span(s, max(s, e))
 
     def root_span(self, start: int, end: int) -> Span:
         s = self.orig(start)
-        return self.lines.span(s, max(s, self.orig(end)))
+        return self.file_span(s, max(s, self.orig(end)))
+
+    def file_span(self, s: int, e: int) -> Span:
+        """``LineIndex.span`` with a same-line shortcut: spans are made by the ten thousand."""
+        starts = self.line_starts
+        line = bisect_right(starts, s)
+        ls = starts[line - 1]
+        col = s - ls + 1
+        if line == 1 and self.bom and s > 0:
+            col -= 1
+        if line < len(starts) and e < starts[line]:
+            ecol = e - ls + 1
+            if line == 1 and self.bom and e > 0:
+                ecol -= 1
+            return Span(s, e, line, col, line, ecol)
+        end_line, end_col = self.lines.position(e)
+        return Span(s, e, line, col, end_line, end_col)
+
+    def mapper(self, state: _State, base: int) -> Callable[[int], int] | int:
+        """A leaf's offset map: a constant shift when no container or CR stands in the way."""
+        if state.starts is None and not self.crs:
+            return self.base + base
+        to_root = state.to_root
+        orig = self.orig
+        return lambda x: orig(to_root(base + x))
 
     # -- build --------------------------------------------------------------------------------
 
@@ -701,9 +731,16 @@ class _InlineWalker:
         self.html: list[tuple[int, str]] = []
         self.links: list[Link] = []
         self.images: list[Image] = []
+        self.map = builder.mapper(state, base)
+        self.file_span = builder.file_span
+        self.text_span_cache: dict[tuple[int, int], Span] = {}
 
     def span(self, a: int, b: int) -> Span:
-        return self.b.span(self.state, self.base + a, self.base + b)
+        m = self.map
+        if isinstance(m, int):
+            return self.file_span(a + m, b + m)
+        s = m(a)
+        return self.file_span(s, max(s, m(b)) if b > a else s)
 
     def walk(self, tokens: list[Token], pos: int) -> tuple[list[Inline], int]:
         out: list[Inline] = []
@@ -713,13 +750,15 @@ class _InlineWalker:
             start = pos
             if t == "text":
                 raw = tok["raw"]
-                if s.startswith(raw, pos):
+                if "\\" not in raw and s.startswith(raw, pos):
                     pos += len(raw)
                     self.pieces.append((start, pos))
                 else:
                     pos = self._escaped(raw, pos)
                 self.text_spans.append((start, pos))
-                out.append(Inline("text", self.span(start, pos), raw))
+                sp = self.span(start, pos)
+                self.text_span_cache[(start, pos)] = sp
+                out.append(Inline("text", sp, raw))
             elif t in ("emphasis", "strong"):
                 n = 1 if t == "emphasis" else 2
                 if s[pos : pos + n].strip("*_"):
@@ -848,9 +887,12 @@ class _InlineWalker:
         s = self.src
         text = b.text
         runs = b.runs
-        for a, z in self.pieces:
+        cuts = self._shortcodes() if "{{" in s else []
+        pieces = _cut(self.pieces, cuts) if cuts else self.pieces
+        cache = self.text_span_cache
+        for a, z in pieces:
             for pa, pz in _split_piece(s, a, z):
-                sp = self.span(pa, pz)
+                sp = cache.get((pa, pz)) or self.span(pa, pz)
                 piece = s[pa:pz]
                 if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
                     runs.append(TextRun(piece, sp, leaf))
@@ -861,8 +903,6 @@ class _InlineWalker:
             b._html(self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y))
         if "][" in s:
             self._undefined()
-        if "{{" in s:
-            self._shortcodes()
 
     def _in_text(self, pos: int) -> bool:
         spans = self.text_spans
@@ -882,11 +922,14 @@ class _InlineWalker:
             if all(self._in_text(p) for p in (m.start(), close, close + 1, m.end() - 1)):
                 self.b.undefined.append(UndefinedReference(label, self.span(m.start(), m.end())))
 
-    def _shortcodes(self) -> None:
+    def _shortcodes(self) -> list[tuple[int, int]]:
+        """Image shortcodes with a literal path; returns every shortcode's range (not prose)."""
+        cuts: list[tuple[int, int]] = []
         for pattern in (_ZOLA_SHORTCODE, _HUGO_SHORTCODE):
             for m in pattern.finditer(self.src):
                 if not self._in_text(m.start()):
                     continue
+                cuts.append((m.start(), m.end()))
                 args: dict[str, tuple[str, int, int]] = {}
                 for am in _SHORTCODE_ARG.finditer(self.src, m.start(2), m.end(2)):
                     g = 2 if am.group(2) is not None else 3
@@ -907,6 +950,23 @@ class _InlineWalker:
                         title=args["title"][0] if "title" in args else None,
                     )
                 )
+        cuts.sort()
+        return cuts
+
+
+def _cut(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Remove the ``cuts`` ranges from the ``pieces`` ranges."""
+    out: list[tuple[int, int]] = []
+    for a, z in pieces:
+        for ca, cz in cuts:
+            if cz <= a or ca >= z:
+                continue
+            if ca > a:
+                out.append((a, ca))
+            a = max(a, cz)
+        if z > a:
+            out.append((a, z))
+    return out
 
 
 def _split_piece(s: str, a: int, z: int) -> list[tuple[int, int]]:
