@@ -13,16 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import mistune  # noqa: E402
+import mistune
 
-from postlint.markdown import parse_body  # noqa: E402
-from postlint.model import LineIndex  # noqa: E402
+from postlint.markdown import parse_body
+from postlint.model import LineIndex
 
-WORDS = (
+WORDS_TEXT = (
     "market rates policy growth china chips model training budget inflation the a of and to "
     "in is that for it with as was on be by this are from at or have an they which one you "
     "were her all she there would their we him been has when who will more no if out so"
-).split()
+)
+WORDS = WORDS_TEXT.split()
 NAMES = ("Asha", "Bilal", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana")
 
 

@@ -24,7 +24,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Match
+from re import Match
+from typing import Any
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -241,7 +242,9 @@ class _Parser(BlockParser):
         res = super().parse_fenced_code(m, state)
         if res and len(state.tokens) > before:
             marker = m.group("fenced_2")
-            closing = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M)
+            closing = re.compile(
+                r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M
+            )
             body_start = min(m.end() + 1, res)
             state.tokens[-1]["_closed"] = closing.search(state.src, body_start, res) is not None
         return res
@@ -422,6 +425,12 @@ class _Builder:
         orig = self.orig
         return lambda x: orig(to_root(base + x))
 
+    def _state_span(self, state: _State, origin: int) -> Callable[[int, int], Span]:
+        def span(a: int, b: int) -> Span:
+            return self.span(state, origin + a, origin + b)
+
+        return span
+
     # -- build --------------------------------------------------------------------------------
 
     def build(self) -> Body:
@@ -485,13 +494,15 @@ class _Builder:
 
     def _block(self, tok: Token, state: _State) -> Block | None:
         t = tok["type"]
-        if t == "blank_line" or "_s" not in tok and t != "list_item":
+        if t == "blank_line" or ("_s" not in tok and t != "list_item"):
             return None
         src = state.src
         if t in ("paragraph", "block_text"):
             s, e = _strip(src, tok["_s"], tok["_e"])
             inlines = self._leaf_inlines(state, s, src[s:e])
-            block = Block("paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf})
+            block = Block(
+                "paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf}
+            )
             if t == "block_text":
                 block.attrs["tight"] = True
             self.leaf += 1
@@ -517,8 +528,10 @@ class _Builder:
         if t == "block_html":
             s, e = _strip(src, tok["_s"], tok["_e"])
             raw = src[s:e]
-            kind = "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
-            self._html(state, s, raw, lambda a, b: self.span(state, s + a, s + b))
+            kind = (
+                "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
+            )
+            self._html(raw, self._state_span(state, s))
             return Block(kind, self.span(state, s, e), attrs={"raw": tok.get("raw", raw)})
         if t == "ref_def":
             s = tok["_s"]
@@ -531,7 +544,9 @@ class _Builder:
         if t == "block_quote":
             child = self._child_state(tok, state)
             s, e = _strip(src, tok["_s"], tok["_e"])
-            return Block("block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child))
+            return Block(
+                "block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child)
+            )
         if t == "list":
             return self._list(tok, state)
         return None
@@ -560,7 +575,12 @@ class _Builder:
             "list",
             self.span(state, s, e),
             children=tuple(items),
-            attrs={"ordered": ordered, "start": start, "tight": bool(tok.get("tight")), "bullet": tok.get("bullet")},
+            attrs={
+                "ordered": ordered,
+                "start": start,
+                "tight": bool(tok.get("tight")),
+                "bullet": tok.get("bullet"),
+            },
         )
 
     # -- headings -----------------------------------------------------------------------------
@@ -620,9 +640,7 @@ class _Builder:
             final = h.explicit_id or anchor
             if block is not None:
                 block.attrs["anchor"] = final  # attrs is a plain dict: filled once, before return
-            out.append(
-                Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id)
-            )
+            out.append(Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id))
         return tuple(out)
 
     # -- inlines ------------------------------------------------------------------------------
@@ -639,7 +657,7 @@ class _Builder:
         walker.finish(self.leaf)
         return tuple(inlines)
 
-    def _html(self, state: _State, base: int, raw: str, span: Callable[[int, int], Span]) -> None:
+    def _html(self, raw: str, span: Callable[[int, int], Span]) -> None:
         """Links, images and suppressions inside raw HTML (offsets relative to ``raw``)."""
         if "<!--" in raw:
             for m in _SUPPRESSION.finditer(raw):
@@ -741,6 +759,12 @@ class _InlineWalker:
             return self.file_span(a + m, b + m)
         s = m(a)
         return self.file_span(s, max(s, m(b)) if b > a else s)
+
+    def _offset_span(self, origin: int) -> Callable[[int, int], Span]:
+        def span(a: int, b: int) -> Span:
+            return self.span(origin + a, origin + b)
+
+        return span
 
     def walk(self, tokens: list[Token], pos: int) -> tuple[list[Inline], int]:
         out: list[Inline] = []
@@ -874,7 +898,15 @@ class _InlineWalker:
             url, url_span = str(attrs.get("url", "")), None
         if image:
             self.images.append(
-                Image(url, text, span, url_span or span, "markdown", self.span(inner_start, inner_end), title)
+                Image(
+                    url,
+                    text,
+                    span,
+                    url_span or span,
+                    "markdown",
+                    self.span(inner_start, inner_end),
+                    title,
+                )
             )
         else:
             kind: Any = "reference" if label is not None else "inline"
@@ -900,7 +932,7 @@ class _InlineWalker:
         b.links.extend(self.links)
         b.images.extend(self.images)
         for start, raw in self.html:
-            b._html(self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y))
+            b._html(raw, self._offset_span(start))
         if "][" in s:
             self._undefined()
 
@@ -999,7 +1031,7 @@ _CODE_END_CACHE: dict[int, re.Pattern[str]] = {}
 def _code_end(s: str, pos: int, n: int) -> int:
     pattern = _CODE_END_CACHE.get(n)
     if pattern is None:
-        pattern = re.compile(r"(?<!`)`{%d}(?!`)" % n)
+        pattern = re.compile(r"(?<!`)`{" + str(n) + r"}(?!`)")
         _CODE_END_CACHE[n] = pattern
     m = pattern.search(s, pos)
     if not m:
