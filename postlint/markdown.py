@@ -20,6 +20,7 @@ markers are parsed as plain paragraph text, which also keeps every walker here s
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -140,9 +141,10 @@ def _align_child(parent: _State, child: _State, src: str) -> None:
         if psrc[first:pe].strip():
             break
         first = pe + 1
-    first_start = min(first + (len(psrc[first:]) - len(psrc[first:].lstrip(" \t"))), plen)
     nl = psrc.find("\n", first)
-    last_end = first + len(psrc[first : plen if nl < 0 else nl].rstrip())
+    first_line = psrc[first : plen if nl < 0 else nl]
+    first_start = min(first + len(first_line) - len(first_line.lstrip(" \t")), plen)
+    last_end = first + len(first_line.rstrip())
 
     starts: list[int] = []
     bases: list[int] = []
@@ -339,7 +341,15 @@ def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str =
     is paragraphs (including tight list item text) and headings, from 0 in document order, nested
     containers included; runs of one paragraph share the number.
     """
-    return _Builder(text, body_start, lines, anchor_style).build()
+    # The parse allocates hundreds of thousands of small acyclic objects (tokens, spans, runs);
+    # letting the cyclic collector rescan them all as they pile up costs more than the parse.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Builder(text, body_start, lines, anchor_style).build()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Builder:
@@ -442,7 +452,12 @@ class _Builder:
         self.env = state.env
         # definitions first: links resolve against them wherever they stand
         self._collect_definitions(state.tokens, state)
-        blocks = self._blocks(state.tokens, state)
+        try:
+            blocks = self._blocks(state.tokens, state)
+        finally:
+            # child states point at their parents and env points at them: break the cycle so
+            # reference counting frees the parse without the (disabled) cyclic collector
+            state.env["_states"].clear()
         headings = self._finish_headings()
         return Body(
             blocks=blocks,
@@ -657,8 +672,11 @@ class _Builder:
         walker.finish(self.leaf)
         return tuple(inlines)
 
-    def _html(self, raw: str, span: Callable[[int, int], Span]) -> None:
-        """Links, images and suppressions inside raw HTML (offsets relative to ``raw``)."""
+    def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
+        """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).
+
+        ``rest`` is the Markdown after an inline tag, where an ``<a>``'s text and ``</a>`` are.
+        """
         if "<!--" in raw:
             for m in _SUPPRESSION.finditer(raw):
                 rules = tuple(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
@@ -673,8 +691,14 @@ class _Builder:
                     if am.group(1).lower() == "href":
                         g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
                         close = _A_CLOSE.search(raw, m.end())
-                        inner = raw[m.end() : close.start()] if close else ""
-                        end = close.end() if close else m.end()
+                        if close:
+                            inner, end = raw[m.end() : close.start()], close.end()
+                        elif rest and (after := _A_CLOSE.search(rest)):
+                            inner = raw[m.end() :] + rest[: after.start()]
+                            inner = inner.replace("*", "").replace("`", "")
+                            end = len(raw) + after.end()
+                        else:
+                            inner, end = "", m.end()
                         self.links.append(
                             Link(
                                 url=am.group(g),
@@ -932,7 +956,8 @@ class _InlineWalker:
         b.links.extend(self.links)
         b.images.extend(self.images)
         for start, raw in self.html:
-            b._html(raw, self._offset_span(start))
+            rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
+            b._html(raw, self._offset_span(start), rest)
         if "][" in s:
             self._undefined()
 
