@@ -104,7 +104,7 @@ def test_heading_forms() -> None:
     assert lc(bilal.name_span) == (1, 4, 1, 9)
     assert lc(chen.line_span) == (7, 1, 7, 25) and lc(chen.name_span) == (7, 4, 7, 8)
     assert lc(dara.span) == (13, 1, 13, 16)
-    assert lc(emeka.name_span) == (15, 7, 15, 12) and lc(emeka.span) == (15, 1, 15, 21)
+    assert lc(emeka.name_span) == (15, 7, 15, 12) and lc(emeka.span) == (15, 1, 15, 22)
     assert lc(farah.name_span) == (17, 6, 17, 11)
     # "## Background" is no author: Farah's section runs on to the break before Goran
     assert lc(farah.span) == (17, 1, 23, 4)
