@@ -462,10 +462,10 @@ class _Builder:
         return Body(
             blocks=blocks,
             headings=headings,
-            links=tuple(self.links),
+            links=tuple(sorted(self.links, key=_start)),
             definitions=tuple(self.definitions),
             undefined_references=tuple(self.undefined),
-            images=tuple(self.images),
+            images=tuple(sorted(self.images, key=_start)),
             runs=tuple(self.runs),
             suppressions=tuple(self.suppressions),
         )
@@ -729,6 +729,10 @@ class _Builder:
                             title=attrs["title"][0] if "title" in attrs else None,
                         )
                     )
+
+
+def _start(node: Link | Image) -> int:
+    return node.span.start
 
 
 def _strip(src: str, s: int, e: int) -> tuple[int, int]:

@@ -498,3 +498,68 @@ def test_ten_megabyte_post() -> None:
     assert time.perf_counter() - started < 300
     assert len(body.runs) > 10_000
     assert at(text, body.runs[-1].span) == body.runs[-1].text
+
+
+ATOMS = (
+    "a",
+    "b c",
+    " ",
+    "\n",
+    "\n\n",
+    "*",
+    "**",
+    "_",
+    "`",
+    "``",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](/u)",
+    "][x]",
+    "[x]: /d\n",
+    "\\",
+    "\\*",
+    "&amp;",
+    "&#35;",
+    "<a href='/x'>",
+    "</a>",
+    "<img src=x>",
+    "<!-- postlint-disable -->",
+    "> ",
+    "- ",
+    "1. ",
+    "  ",
+    "\t",
+    "#",
+    "## ",
+    "---\n",
+    "```\n",
+    "~~~",
+    "<div>\n",
+    "http://x.y",
+    "<http://x.y>",
+    '{{ image(src="/a") }}',
+    "{#id}",
+    "=\n",
+    "    ",
+    "é",
+    '"',
+)
+
+
+def test_random_markdown_soup() -> None:
+    """Random fragments: no crash, exact runs, same lines and columns in every variant."""
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(ATOMS) for _ in range(rng.randint(1, 50)))
+        body = parse(text)
+        assert_runs_exact(text, body)
+        for _, span in all_spans(body):
+            assert 0 <= span.start <= span.end <= len(text)
+        _same_positions(body, parse(text.replace("\n", "\r\n")))
+        _same_positions(body, parse("\ufeff" + text), shift=1)
+        for block in walk(body.blocks):
+            if block.kind in ("paragraph", "heading") and at(text, block.span).strip("# \t\n"):
+                assert block.inlines, (text, block)
