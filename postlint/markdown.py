@@ -375,6 +375,7 @@ class _Builder:
         self.base = base
         self.body_len = len(text) - base
         self.line_starts = lines.starts
+        self.cached_line, self.cached_start, self.cached_next = 1, 0, 0
         self.bom = lines.bom
         if not body.endswith("\n"):
             body += "\n"
@@ -414,7 +415,13 @@ class _Builder:
     def file_span(self, s: int, e: int) -> Span:
         """``LineIndex.span`` with a same-line shortcut: spans are made by the ten thousand."""
         starts = self.line_starts
-        line = bisect_right(starts, s)
+        if self.cached_start <= s < self.cached_next:
+            line = self.cached_line  # spans come in document order: mostly the same line
+        else:
+            line = bisect_right(starts, s)
+            self.cached_line = line
+            self.cached_start = starts[line - 1]
+            self.cached_next = starts[line] if line < len(starts) else self.cached_start
         ls = starts[line - 1]
         col = s - ls + 1
         if line == 1 and self.bom and s > 0:
@@ -773,13 +780,13 @@ class _InlineWalker:
         self.base = base
         self.src = src
         self.pieces: list[tuple[int, int]] = []  # literal prose, offsets in src
-        self.text_spans: list[tuple[int, int]] = []
         self.html: list[tuple[int, str]] = []
         self.links: list[Link] = []
         self.images: list[Image] = []
         self.map = builder.mapper(state, base)
         self.file_span = builder.file_span
-        self.text_span_cache: dict[tuple[int, int], Span] = {}
+        self.text_span_cache: dict[tuple[int, int], Span] = {}  # text tokens, in order
+        self.text_spans: list[tuple[int, int]] | None = None
 
     def span(self, a: int, b: int) -> Span:
         m = self.map
@@ -796,7 +803,12 @@ class _InlineWalker:
 
     def walk(self, tokens: list[Token], pos: int) -> tuple[list[Inline], int]:
         out: list[Inline] = []
+        append = out.append
         s = self.src
+        pieces = self.pieces
+        cache = self.text_span_cache
+        shift = self.map
+        file_span = self.file_span
         for tok in tokens:
             t = tok["type"]
             start = pos
@@ -804,13 +816,15 @@ class _InlineWalker:
                 raw = tok["raw"]
                 if "\\" not in raw and s.startswith(raw, pos):
                     pos += len(raw)
-                    self.pieces.append((start, pos))
+                    pieces.append((start, pos))
                 else:
                     pos = self._escaped(raw, pos)
-                self.text_spans.append((start, pos))
-                sp = self.span(start, pos)
-                self.text_span_cache[(start, pos)] = sp
-                out.append(Inline("text", sp, raw))
+                if isinstance(shift, int):
+                    sp = file_span(start + shift, pos + shift)
+                else:
+                    sp = self.span(start, pos)
+                cache[(start, pos)] = sp
+                append(Inline("text", sp, raw))
             elif t in ("emphasis", "strong"):
                 n = 1 if t == "emphasis" else 2
                 if s[pos : pos + n].strip("*_"):
@@ -950,12 +964,18 @@ class _InlineWalker:
         cuts = self._shortcodes() if "{{" in s else []
         pieces = _cut(self.pieces, cuts) if cuts else self.pieces
         cache = self.text_span_cache
-        for a, z in pieces:
-            for pa, pz in _split_piece(s, a, z):
-                sp = cache.get((pa, pz)) or self.span(pa, pz)
-                piece = s[pa:pz]
-                if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
-                    runs.append(TextRun(piece, sp, leaf))
+        if isinstance(self.map, int) and "\n" not in s and "&" not in s:
+            # the leaf is a verbatim slice of the file: every piece is a run as it stands
+            for a, z in pieces:
+                sp = cache.get((a, z)) or self.span(a, z)
+                runs.append(TextRun(s[a:z], sp, leaf))
+        else:
+            for a, z in pieces:
+                for pa, pz in _split_piece(s, a, z):
+                    sp = cache.get((pa, pz)) or self.span(pa, pz)
+                    piece = s[pa:pz]
+                    if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
+                        runs.append(TextRun(piece, sp, leaf))
         # links and images in document order with html ones interleaved
         b.links.extend(self.links)
         b.images.extend(self.images)
@@ -967,6 +987,8 @@ class _InlineWalker:
 
     def _in_text(self, pos: int) -> bool:
         spans = self.text_spans
+        if spans is None:
+            spans = self.text_spans = sorted(self.text_span_cache)
         i = bisect_right(spans, (pos, 1 << 60)) - 1
         return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
