@@ -326,6 +326,77 @@ _SHORTCODE_ARG = re.compile(r"""([A-Za-z_]\w*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHORTCODE_SRC = ("src", "path", "image")
 
 
+def _span_factory() -> Callable[[int, int, int, int, int, int], Span]:
+    """Build Spans through their slot descriptors.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once per field, which
+    doubles the cost of the few hundred thousand spans a long post needs. Writing the slots
+    directly gives equal objects; without slots we fall back to the constructor.
+    """
+    try:
+        s0, s1, s2, s3, s4, s5 = (
+            getattr(Span, name).__set__
+            for name in ("start", "end", "line", "column", "end_line", "end_column")
+        )
+    except AttributeError:  # pragma: no cover - the model lost its slots
+        return Span
+    new = Span.__new__
+
+    def make(a: int, b: int, c: int, d: int, e: int, f: int) -> Span:
+        span = new(Span)
+        s0(span, a)
+        s1(span, b)
+        s2(span, c)
+        s3(span, d)
+        s4(span, e)
+        s5(span, f)
+        return span
+
+    return make
+
+
+def _inline_factory() -> Callable[[str, Span, str, tuple[Inline, ...]], Inline]:
+    """Build Inlines through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2, s3 = (getattr(Inline, n).__set__ for n in ("kind", "span", "text", "children"))
+    except AttributeError:  # pragma: no cover
+        return Inline
+    new = Inline.__new__
+
+    def make(kind: str, span: Span, text: str, children: tuple[Inline, ...]) -> Inline:
+        node = new(Inline)
+        s0(node, kind)
+        s1(node, span)
+        s2(node, text)
+        s3(node, children)
+        return node
+
+    return make
+
+
+def _run_factory() -> Callable[[str, Span, int], TextRun]:
+    """Build TextRuns through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2 = (getattr(TextRun, n).__set__ for n in ("text", "span", "block"))
+    except AttributeError:  # pragma: no cover
+        return TextRun
+    new = TextRun.__new__
+
+    def make(text: str, span: Span, block: int) -> TextRun:
+        run = new(TextRun)
+        s0(run, text)
+        s1(run, span)
+        s2(run, block)
+        return run
+
+    return make
+
+
+_RUN = _run_factory()
+_SPAN = _span_factory()
+_INLINE = _inline_factory()
+
+
 class _Misaligned(Exception):
     """The inline walk could not find a token's syntax where expected."""
 
@@ -430,9 +501,9 @@ class _Builder:
             ecol = e - ls + 1
             if line == 1 and self.bom and e > 0:
                 ecol -= 1
-            return Span(s, e, line, col, line, ecol)
+            return _SPAN(s, e, line, col, line, ecol)
         end_line, end_col = self.lines.position(e)
-        return Span(s, e, line, col, end_line, end_col)
+        return _SPAN(s, e, line, col, end_line, end_col)
 
     def mapper(self, state: _State, base: int) -> Callable[[int], int] | int:
         """A leaf's offset map: a constant shift when no container or CR stands in the way."""
@@ -824,7 +895,7 @@ class _InlineWalker:
                 else:
                     sp = self.span(start, pos)
                 cache[(start, pos)] = sp
-                append(Inline("text", sp, raw))
+                append(_INLINE("text", sp, raw, ()))
             elif t in ("emphasis", "strong"):
                 n = 1 if t == "emphasis" else 2
                 if s[pos : pos + n].strip("*_"):
@@ -833,7 +904,7 @@ class _InlineWalker:
                 if s[pos : pos + n].strip("*_") or pos + n > len(s):
                     raise _Misaligned(t)
                 pos += n
-                out.append(Inline(t, self.span(start, pos), children=tuple(kids)))
+                append(_INLINE(t, self.span(start, pos), "", tuple(kids)))
             elif t == "codespan":
                 m = _BACKTICKS.match(s, pos)
                 if not m:
@@ -841,23 +912,23 @@ class _InlineWalker:
                 n = m.end() - pos
                 end = _code_end(s, m.end(), n)
                 pos = end + n
-                out.append(Inline("codespan", self.span(start, pos), tok.get("raw", "")))
+                append(_INLINE("codespan", self.span(start, pos), tok.get("raw", ""), ()))
             elif t == "softbreak" or t == "linebreak":
                 m = (_SOFTBREAK if t == "softbreak" else _LINEBREAK).match(s, pos)
                 if not m:
                     raise _Misaligned(t)
                 pos = m.end()
-                out.append(Inline(t, self.span(start, pos)))
+                append(_INLINE(t, self.span(start, pos), "", ()))
             elif t == "inline_html":
                 raw = tok["raw"]
                 if not s.startswith(raw, pos):
                     raise _Misaligned(t)
                 pos += len(raw)
                 self.html.append((start, raw))
-                out.append(Inline("html", self.span(start, pos), raw))
+                append(_INLINE("html", self.span(start, pos), raw, ()))
             elif t in ("link", "image"):
                 node, pos = self._link(tok, pos)
-                out.append(node)
+                append(node)
             else:
                 raise _Misaligned(t)
         return out, pos
@@ -968,14 +1039,14 @@ class _InlineWalker:
             # the leaf is a verbatim slice of the file: every piece is a run as it stands
             for a, z in pieces:
                 sp = cache.get((a, z)) or self.span(a, z)
-                runs.append(TextRun(s[a:z], sp, leaf))
+                runs.append(_RUN(s[a:z], sp, leaf))
         else:
             for a, z in pieces:
                 for pa, pz in _split_piece(s, a, z):
                     sp = cache.get((pa, pz)) or self.span(pa, pz)
                     piece = s[pa:pz]
                     if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
-                        runs.append(TextRun(piece, sp, leaf))
+                        runs.append(_RUN(piece, sp, leaf))
         # links and images in document order with html ones interleaved
         b.links.extend(self.links)
         b.images.extend(self.images)
