@@ -1041,6 +1041,8 @@ class _InlineWalker:
         text = b.text
         runs = b.runs
         cuts = self._shortcodes() if "{{" in s else []
+        if "://" in s or "www." in s:
+            cuts = sorted(cuts + _bare_urls(s))
         pieces = _cut(self.pieces, cuts) if cuts else self.pieces
         cache = self.text_span_cache
         if isinstance(self.map, int) and "\n" not in s and "&" not in s:
@@ -1114,6 +1116,27 @@ class _InlineWalker:
                 )
         cuts.sort()
         return cuts
+
+
+_BARE_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]{1,31}://|\bwww\.)[^\s<>]+")
+
+
+def _bare_urls(s: str) -> list[tuple[int, int]]:
+    """URLs written as plain text (no autolink syntax): not prose, so not in runs.
+
+    Trailing punctuation and an unbalanced closing parenthesis stay with the sentence.
+    """
+    out = []
+    for m in _BARE_URL.finditer(s):
+        end = m.end()
+        while end > m.start():
+            c = s[end - 1]
+            unbalanced = c == ")" and s.count("(", m.start(), end) < s.count(")", m.start(), end)
+            if c not in ".,:;!?'\"*_~" and not unbalanced:
+                break
+            end -= 1
+        out.append((m.start(), end))
+    return out
 
 
 def _cut(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:

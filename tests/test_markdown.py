@@ -302,6 +302,16 @@ def test_runs_split_at_escapes_entities_code_and_urls() -> None:
     assert_runs_exact(text, body)
 
 
+def test_bare_urls_are_not_prose() -> None:
+    text = "Read https://a.example/x_(y). Or (see www.b.example/p), then stop.\n"
+    body = parse(text)
+    assert [(r.text, lc(r.span)) for r in body.runs] == [
+        ("Read ", (1, 1, 1, 6)),
+        (". Or (see ", (1, 29, 1, 39)),
+        ("), then stop.", (1, 54, 1, 67)),
+    ]
+
+
 def test_runs_share_leaf_numbering() -> None:
     text = "# Head\n\n> quoted *para*\n\n- item\n\n```\ncode\n```\n\nlast"
     body = parse(text)
