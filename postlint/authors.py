@@ -16,7 +16,9 @@ With a roster the name must match one of its entries (case-insensitively) and no
 needed. Without one, a name is 1–3 capitalised words (particles such as "de" or "van" allowed
 between them) that contain no common non-name word (Note, Update, Summary, Thanks, ...), and a
 heading that is only a name must open the body or follow a thematic break, since ordinary
-section headings ("## Background") look exactly like names.
+section headings ("## Background") look exactly like names. And when a post puts an author line
+right after a thematic break, it separates sections that way: a bare name (no "— Title") only
+counts where it opens the body or follows a break (a mid-section ``**Big Tech**`` is a lead-in).
 """
 
 from __future__ import annotations
@@ -121,6 +123,11 @@ def find_author_sections(
             if not cand.strong and not _opens_section(blocks, index):
                 continue
         candidates.append(cand)
+    if not wanted and any(c.index > 0 and _opens_section(blocks, c.index) for c in candidates):
+        # the post separates its sections with thematic breaks: an author line elsewhere is a
+        # bold lead-in or a sub-heading inside someone's section
+        # (a "Name — Title" line is distinctive enough to stand anywhere)
+        candidates = [c for c in candidates if c.form.separator or _opens_section(blocks, c.index)]
 
     sections: list[AuthorSection] = []
     for k, cand in enumerate(candidates):

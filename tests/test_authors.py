@@ -26,6 +26,10 @@ BOLD_POST = """\
 
 Opening thoughts with **bold** words.
 
+**Big Tech**
+
+A bold lead-in that looks like a name, in the middle of a section.
+
 **Stray thoughts:**
 
 1. A list after a lead-in.
@@ -51,10 +55,10 @@ def test_bold_lines_and_sign_offs() -> None:
     assert lc(asha.line_span) == (1, 1, 1, 13) and at(text, asha.line_span) == "**Asha Rao**"
     assert lc(asha.name_span) == (1, 3, 1, 11) and at(text, asha.name_span) == "Asha Rao"
     # the section runs to the last block before the next author line: the thematic break
-    assert lc(asha.span) == (1, 1, 9, 4)
-    assert lc(bilal.name_span) == (11, 3, 11, 8)
+    assert lc(asha.span) == (1, 1, 13, 4)
+    assert lc(bilal.name_span) == (15, 3, 15, 8)
     # "**Note**" and the sign-off stay inside the last section
-    assert lc(bilal.span) == (11, 1, 17, 20)
+    assert lc(bilal.span) == (15, 1, 21, 20)
 
 
 HEADING_POST = """\
