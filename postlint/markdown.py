@@ -1042,7 +1042,9 @@ class _InlineWalker:
         runs = b.runs
         cuts = self._shortcodes() if "{{" in s else []
         if "://" in s or "www." in s:
-            cuts = sorted(cuts + _bare_urls(s))
+            urls = [u for u in _bare_urls(s) if self._in_text(u[0])]
+            if urls:
+                cuts = sorted(cuts + urls)
         pieces = _cut(self.pieces, cuts) if cuts else self.pieces
         cache = self.text_span_cache
         if isinstance(self.map, int) and "\n" not in s and "&" not in s:
