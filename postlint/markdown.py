@@ -1047,11 +1047,16 @@ class _InlineWalker:
                 cuts = sorted(cuts + urls)
         pieces = _cut(self.pieces, cuts) if cuts else self.pieces
         cache = self.text_span_cache
-        if isinstance(self.map, int) and "\n" not in s and "&" not in s:
-            # the leaf is a verbatim slice of the file: every piece is a run as it stands
+        if isinstance(self.map, int):
+            # the leaf is a verbatim slice of the file: no need to check pieces against it
             for a, z in pieces:
-                sp = cache.get((a, z)) or self.span(a, z)
-                runs.append(_RUN(s[a:z], sp, leaf))
+                piece = s[a:z]
+                sp = cache.get((a, z))
+                if sp is not None and "&" not in piece and "\n" not in piece:
+                    runs.append(_RUN(piece, sp, leaf))
+                    continue
+                for pa, pz in _split_piece(s, a, z):
+                    runs.append(_RUN(s[pa:pz], self.span(pa, pz), leaf))
         else:
             for a, z in pieces:
                 for pa, pz in _split_piece(s, a, z):
@@ -1071,7 +1076,7 @@ class _InlineWalker:
     def _in_text(self, pos: int) -> bool:
         spans = self.text_spans
         if spans is None:
-            spans = self.text_spans = sorted(self.text_span_cache)
+            spans = self.text_spans = list(self.text_span_cache)  # walked in source order
         i = bisect_right(spans, (pos, 1 << 60)) - 1
         return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
