@@ -632,11 +632,7 @@ class _Builder:
             kind = (
                 "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
             )
-<<<<<<< HEAD
-            self._html(state, s, raw, lambda a, b: self.span(state, s + a, s + b))
-=======
             self._html(raw, self._state_span(state, s))
->>>>>>> parser
             return Block(kind, self.span(state, s, e), attrs={"raw": tok.get("raw", raw)})
         if t == "ref_def":
             s = tok["_s"]
@@ -1072,14 +1068,8 @@ class _InlineWalker:
         b.links.extend(self.links)
         b.images.extend(self.images)
         for start, raw in self.html:
-<<<<<<< HEAD
-            b._html(
-                self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y)
-            )
-=======
             rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
             b._html(raw, self._offset_span(start), rest)
->>>>>>> parser
         if "][" in s:
             self._undefined()
 
