@@ -923,7 +923,6 @@ will would can could shall should may might also more very just there here
 now
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-)
 
 
 @dataclass(frozen=True)
