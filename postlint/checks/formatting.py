@@ -209,36 +209,72 @@ class UnbalancedEmphasis(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         analysis = _analysis(post)
+        found: list[Finding] = []
+        stars: list[tuple[Finding, str]] = []  # lone `*`: a footnote mark or its note?
         for number in analysis.order:
             leaf = analysis.leaves[number]
             if leaf.emphasis:
-                yield from self._inside_words(post, leaf)
+                found.extend(self._inside_words(post, leaf))
             if "*" in leaf.text or "_" in leaf.text:
-                yield from self._literal(post, leaf)
+                for finding in self._literal(post, leaf):
+                    role = _footnote_role(post, leaf, finding)
+                    if role:
+                        stars.append((finding, role))
+                    else:
+                        found.append(finding)
+        # "costs 5%*" ... "*Prices as of March": an asterisk footnote, not emphasis
+        if not {role for _, role in stars} >= {"mark", "note"}:
+            found.extend(f for f, _ in stars)
+        found.sort(key=lambda f: f.span.start)
+        return found
 
     def _inside_words(self, post: Post, leaf: _Leaf) -> Iterator[Finding]:
         """Emphasis that mistune did pair, but whose marker stands inside a word."""
+        text = post.text
         for node in leaf.emphasis:
             start, end = node.span.start, node.span.end
             n = 1 if node.kind == "emphasis" else 2
-            inner = post.text[start + n : end - n]
+            inner = text[start + n : end - n]
+            if _mixed(node):
+                head, tail = node.children[0], node.children[-1]
+                yield self.finding(
+                    post.span(start, head.span.end),
+                    f"`{text[start : head.span.end]}` and `{text[tail.span.start : end]}` mix "
+                    "one and two asterisks, so they pair the wrong way and the text between "
+                    "them turns italic; use the same number on both sides of each phrase.",
+                )
+                continue
+            if inner[:1] in "*_" or inner[-1:] in "*_":
+                continue  # nested: the innermost node reports
             if not inner.strip() or not any(c.isspace() for c in inner.strip()):
                 continue  # one intraword word (un*frigging*believable) is deliberate
-            marker = post.text[end - n : end]
-            kind = _kind_of(marker)
-            if _ascii_word(_word_after(post, end)) and _is_word(inner[-1:]):
-                word = _word_around(post, end - n, end)
+            s, e = start, end
+            while s > post.body.start and text[s - 1] in "*_":
+                s -= 1
+            while e < len(text) and text[e] in "*_":
+                e += 1
+            opener, closer = text[s : start + n], text[end - n : e]
+            before, after = _word_before(post, s), _word_after(post, e)
+            open_in = _ascii_word(before) and _is_word(inner[:1])
+            close_in = _ascii_word(after) and _is_word(inner[-1:])
+            kind = _kind_of(closer)
+            words = inner.split()
+            if open_in:
+                last = _word_before(post, end - n)
+                where = f"in `{last}{closer}{after}`" if close_in else f"after `{last}`"
                 yield self.finding(
-                    post.span(end - n, end),
-                    f"This `{marker}` closes the {kind} inside the word `{word}`, so the end of "
-                    f"the word is left out; move it to the end of `{word}`.",
+                    post.span(s, start + n),
+                    f"The `{opener}` in `{before}{opener}{_word_after(post, start + n)}` and the "
+                    f"`{closer}` {where} pair up as {kind} around `{' '.join(words)}`; move "
+                    f"them to the edges of the words, or escape them as `\\{opener[0]}` if "
+                    "they are meant literally.",
                 )
-            elif _ascii_word(_word_before(post, start)) and _is_word(inner[:1]):
-                word = _word_around(post, start, start + n)
+            elif close_in:
+                word = _word_around(post, end - n, e)
                 yield self.finding(
-                    post.span(start, start + n),
-                    f"This `{marker}` opens the {kind} inside the word `{word}`, so the start "
-                    f"of the word is left out; move it to the start of `{word}`.",
+                    post.span(end - n, e),
+                    f"This `{closer}` closes the {kind} inside the word `{word}`, so the end of "
+                    f"the word is left out; move it to the end of `{word}`.",
                 )
 
     def _literal(self, post: Post, leaf: _Leaf) -> Iterator[Finding]:
@@ -264,6 +300,8 @@ class UnbalancedEmphasis(Rule):
                 opens, closes = left, right
             if opens == closes:
                 continue  # spaces on both sides (2 * 3), or inside a word (snake_case, 5*3)
+            if char == "*" and opens and nxt in "./":
+                continue  # a file pattern (*.md, */5)
             kind = _kind_of(marker)
             # a marker glued to emphasis that mistune did pair: ** closed by * (or the reverse)
             touching = nodes.get(end) if opens else nodes.get(offset)
@@ -334,6 +372,31 @@ class UnbalancedEmphasis(Rule):
                 )
 
 
+def _mixed(node: Inline) -> bool:
+    """``**bold* text *italics**``: mistune (like CommonMark) nests two italics in one."""
+    kids = node.children
+    return (
+        node.kind == "emphasis"
+        and len(kids) > 2
+        and kids[0].kind == "emphasis"
+        and kids[-1].kind == "emphasis"
+        and kids[0].span.start == node.span.start + 1
+        and kids[-1].span.end == node.span.end - 1
+    )
+
+
+def _footnote_role(post: Post, leaf: _Leaf, finding: Finding) -> str:
+    """ "mark" for a lone `*` after a word, "note" for a lone `*` opening a paragraph."""
+    start, end = finding.span.start, finding.span.end
+    if end - start != 1 or post.text[start] != "*":
+        return ""
+    if start == leaf.block.span.start and "opens" in finding.message:
+        return "note"
+    if "closes" in finding.message and "never opens" in finding.message:
+        return "mark"
+    return ""
+
+
 def _censored(post: Post, offset: int, marker: str) -> bool:
     """``s***`` or ``f**``: letters blanked out of a word, not emphasis."""
     return marker[0] == "*" and 1 <= len(_word_before(post, offset)) <= 2
@@ -382,12 +445,15 @@ class UnbalancedCode(Rule):
             if "`" not in leaf.text:
                 continue
             for offset, ticks in _chars(post, leaf, _BACKTICKS, "`"):
-                what = "backtick" if len(ticks) == 1 else f"run of {len(ticks)} backticks"
+                if len(ticks) == 1:
+                    what, other = "backtick", "another backtick"
+                else:
+                    what, other = f"run of {len(ticks)} backticks", f"another {len(ticks)}"
                 yield self.finding(
                     post.span(offset, offset + len(ticks)),
-                    f"This {what} has no matching `{ticks}` in its paragraph, so it shows as a "
-                    f"literal `{ticks}` and no code is formatted; close the code with `{ticks}` "
-                    "or escape the backtick as \\`.",
+                    f"This {what} has no closing match in its paragraph, so it shows as typed "
+                    f"and no code is formatted; close the code with {other}, or escape a "
+                    "literal backtick with a backslash.",
                 )
         yield from self._fences(post, post.blocks)
 
@@ -407,8 +473,9 @@ class UnbalancedCode(Rule):
                 )
                 yield self.finding(
                     post.span(start, start + len(marker)),
-                    f"This code fence is never closed, so {where} ({rest} lines) renders as "
-                    f"code; add a closing `{marker}` line after the code.",
+                    f"This code fence is never closed, so {where} ({rest} "
+                    f"line{'' if rest == 1 else 's'}) renders as "
+                    f"code; add a closing {marker} line after the code.",
                 )
             elif block.children:
                 yield from self._fences(post, block.children)
@@ -628,7 +695,7 @@ class ListNumbering(Rule):
     1. Who pays for it?
     - The buyers, mostly.
     - The taxpayers, a little.
-    2. Who gains from it?
+    1. Who gains from it?
     ```
 
     Use instead:
@@ -913,14 +980,12 @@ def _has_breaks(blocks: tuple[Block, ...]) -> bool:
 # stray-emphasis
 
 _FUNCTION_WORDS_TEXT = """
-a an the of to in on at by for from with about as
-into onto over under between through during without within upon off out up down
-than until till since via per i me my mine you your yours he
-him his she her hers it its we us our ours they them their
-theirs and or but so if because while although though whether when then is
-am are was were be been being have has had having do does did
-will would can could shall should may might also more very just there here
-now
+a an the of to in on at by for from with about as into onto
+over under between through during without within upon off out up down than until till since
+via per i me my mine you your yours he him his she her hers it
+its we us our ours they them their theirs and or but so if because while
+although though whether when then is am are was were be been being have has had
+having do does did will would can could shall should may might also
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
