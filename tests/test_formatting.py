@@ -1,4 +1,4 @@
-"""The formatting family: what each rule flags, where it points, what it says, and what it leaves alone.
+"""The formatting family: what each rule flags, where, with what message, and what it ignores.
 
 Posts are linted through the public API (the real parser, engine and configuration), so every
 position below is what a user sees.
@@ -152,6 +152,7 @@ def test_bold_closed_by_a_single_star() -> None:
         "Another s*** word.\n",
         "It costs 5%* today.\n\n*Prices as of March.\n",
         "A “*quoted*” phrase and (*parenthesised*) text.\n",
+        "Edit _index.md and _config.toml, export TCLTK_* and _EOF_NAME too.\n",
         "Nested ***bold italics*** and **bold with *italics* inside**.\n",
     ],
 )
@@ -197,7 +198,7 @@ def test_unclosed_fence_swallows_the_rest() -> None:
 
 
 def test_closed_code_is_fine() -> None:
-    body = "Use `a` and ``b ` c`` and \\` too.\n\n~~~\ncode\n~~~\n"
+    body = "Use `a` and ``b ` c`` and \\` too, and `quoted' GNU style.\n\n~~~\ncode\n~~~\n"
     assert found(body, "unbalanced-code") == []
 
 
@@ -221,6 +222,9 @@ def test_unbalanced_brackets() -> None:
         "A [link](https://example.com/a_(b)) and ![img](/x.png).\n",
         "See https://en.wikipedia.org/wiki/Python_(language for more.\n",
         "Code `f(` is fine.\n",
+        "A value in the range (0, 100] or [0.5, ∞).\n",
+        "Made by Example (https://example.com/), with care (see https://example.org/a_(b)).\n",
+        "* \\[[`a1b2`](https://example.com/a1b2)] - **doc**: a change log line.\n",
         "<div>(raw</div>\n",
     ],
 )
@@ -399,12 +403,15 @@ def test_text_above_a_section_break() -> None:
 
 
 def test_setext_heading_in_a_post_with_breaks() -> None:
-    body = "Intro.\n\n---\n\nShort title\n-----------\n"
-    assert where(body, "setext-heading") == [(8, 1, 12)]
+    body = "Intro.\n\n---\n\nAnd that is all from me\n---\n"
+    assert where(body, "setext-heading") == [(8, 1, 4)]
 
 
 def test_deliberate_setext_headings() -> None:
     body = "Introduction\n------------\n\nText.\n\nMethod\n---\n\nMore.\n"
+    assert found(body, "setext-heading") == []
+    # an underline as long as the title is deliberate even where `---` also breaks sections
+    body = "Intro.\n\n---\n\n2.3.1 (2024-05-29)\n------------------\n"
     assert found(body, "setext-heading") == []
 
 
@@ -444,8 +451,8 @@ def test_many_scattered_bold_words() -> None:
         (57, 68),
     ]
     assert diagnostics[0].message == (
-        "`**sold**` is one of 4 bold or italic phrases scattered through this paragraph, which "
-        "reads like leftover highlighting; remove the emphasis or keep only what must stand out."
+        "`**sold**` is one of 4 bold phrases scattered through this paragraph, which reads like "
+        "leftover highlighting; remove the bold or keep it only where it must stand out."
     )
     assert all(d.severity == "warning" for d in diagnostics)
 
@@ -465,6 +472,8 @@ def test_threshold_is_an_option() -> None:
         "You *have* to ask, and it is *not* who you think.\n",
         "This was a **very** important point, and the **one** that mattered.\n",
         "Un*frigging*believable, and **not** what we wanted.\n",
+        "Read *Dune*, *Emma*, *Ulysses* and *Beloved* this summer.\n",
+        "- The **pending** state, the **done** state, the **failed** and **retry** states.\n",
     ],
 )
 def test_emphasis_that_means_something(body: str) -> None:

@@ -24,8 +24,12 @@ _BRACKETS = re.compile(r"[\[\]()]")
 _QUOTES = re.compile(r"[“”]")
 _SMILEY = re.compile(r"[:;=]['-]?[()\[\]]|[()\[\]]['-]?[:;=]")
 _ENUMERATOR = re.compile(r"(?:^|(?<=[\s(\"“]))(?:[A-Za-z]|\d{1,3}|[ivxlc]{1,5}|[IVXLC]{1,5})\)")
+_INTERVAL = re.compile(r"[\[(]\s*[-+−]?(?:\d[\d.]*|∞)\s*,\s*[-+−]?(?:\d[\d.]*|∞)\s*[\])]")
 _ITEM_MARKER = re.compile(r"[ \t]*(\d{1,9})([.)])")
 _LETTER_ITEM = re.compile(r"(?:[A-Za-z]|[ivxIVX]{1,4})[.)][ \t]")
+_NONSPACE = re.compile(r"[^\s*]*")
+_IDENTIFIER = re.compile(r"[_/$\\=<>@#~|{}]|\w\.\w|^\.\w|[a-z][A-Z]")
+_GNU_QUOTE = re.compile(r"`[^`'\s][^`'\n]{0,40}'")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -51,6 +55,7 @@ class _Leaf:
     runs: list[TextRun] = field(default_factory=list)
     text: str = ""  # the runs joined, to test cheaply whether a character occurs at all
     emphasis: list[Inline] = field(default_factory=list)  # emphasis and strong nodes, nested too
+    in_list: bool = False
 
 
 @dataclass
@@ -67,14 +72,15 @@ def _analysis(post: Post) -> _Analysis:
     if _CACHE and _CACHE[0][0] is post:
         return _CACHE[0][1]
     leaves: dict[int, _Leaf] = {}
-    stack = list(reversed(post.blocks))
+    stack = [(block, False) for block in reversed(post.blocks)]
     while stack:
-        block = stack.pop()
+        block, in_list = stack.pop()
         leaf = block.attrs.get("leaf")
         if leaf is not None:
-            leaves[leaf] = _Leaf(block)
+            leaves[leaf] = _Leaf(block, in_list=in_list)
         elif block.children:
-            stack.extend(reversed(block.children))
+            inner = in_list or block.kind == "list"
+            stack.extend((child, inner) for child in reversed(block.children))
     for run in post.runs:
         found = leaves.get(run.block)
         if found is not None:
@@ -101,15 +107,26 @@ def _chars(
         text = run.text
         if not any(c in text for c in hint):
             continue
-        urls = (
-            [(m.start(), m.end()) for m in _URL.finditer(text)]
-            if "/" in text or "www" in text
-            else []
-        )
+        urls = [_url_range(m) for m in _URL.finditer(text)] if "/" in text or "www" in text else []
         for m in pattern.finditer(text):
             if urls and any(a <= m.start() < b for a, b in urls):
                 continue
             yield run.span.start + m.start(), m.group()
+
+
+def _url_range(m: re.Match[str]) -> tuple[int, int]:
+    """Where a bare URL ends, as GitHub's autolinks do: not at trailing punctuation, nor at a
+    closing parenthesis that it did not open (``(see https://example.com/)``)."""
+    url = m.group()
+    end = len(url)
+    while end:
+        c = url[end - 1]
+        unopened = c == ")" and url.count("(", 0, end) < url.count(")", 0, end)
+        if c in ".,:;!?'\"*_~" or unopened:
+            end -= 1
+        else:
+            break
+    return m.start(), m.start() + end
 
 
 def _char_at(post: Post, offset: int) -> str:
@@ -144,6 +161,35 @@ def _lines(span: Span) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # unbalanced-emphasis
+
+
+def _escaped(post: Post, leaf: _Leaf, chars: str) -> Iterator[tuple[int, str]]:
+    """Offsets of backslash-escaped ``chars`` in the leaf's text (the runs leave them out)."""
+    text = post.text
+    for node in _walk(leaf.block.inlines):
+        if node.kind == "text":
+            start, end = node.span.start, node.span.end
+            pos = text.find("\\", start, end)
+            while pos >= 0:
+                if pos + 1 < end and text[pos + 1] in chars:
+                    yield pos + 1, text[pos + 1]
+                pos = text.find("\\", pos + 2, end)
+
+
+def _identifier(token: str) -> bool:
+    """A file name, code name or pattern written as prose (``_index.md``, ``TCLTK_``)."""
+    return bool(_IDENTIFIER.search(token))
+
+
+def _token_after(post: Post, offset: int) -> str:
+    m = _NONSPACE.match(post.text, offset)
+    return m.group() if m else ""
+
+
+def _token_before(post: Post, offset: int) -> str:
+    start = post.text.rfind(" ", max(post.body.start, offset - 80), offset)
+    line = post.text.rfind("\n", max(post.body.start, offset - 80), offset)
+    return post.text[max(start, line) + 1 : offset]
 
 
 def _ascii_word(fragment: str) -> bool:
@@ -319,6 +365,10 @@ class UnbalancedEmphasis(Rule):
                         "use the same marker on both sides.",
                     )
                     continue
+            if nxt in "*_" or prev in "*_":
+                continue  # TCLTK_*, _*: a pattern, not emphasis
+            if _identifier(_token_before(post, offset) + _token_after(post, end)):
+                continue  # _index.md, _$folder$, _NormalizeURI: a name written as prose
             stack = stacks[char]
             if opens:
                 if stack and _is_punct(prev) and not _is_punct(_char_at(post, offset - 2)):
@@ -445,6 +495,8 @@ class UnbalancedCode(Rule):
             if "`" not in leaf.text:
                 continue
             for offset, ticks in _chars(post, leaf, _BACKTICKS, "`"):
+                if len(ticks) == 1 and _GNU_QUOTE.match(post.text, offset):
+                    continue  # `quoted' in the old GNU style
                 if len(ticks) == 1:
                     what, other = "backtick", "another backtick"
                 else:
@@ -538,7 +590,13 @@ class UnbalancedBrackets(Rule):
                     skip.update(run.span.start + i for i in range(m.start(), m.end()))
                 if ")" in text:
                     skip.update(run.span.start + m.end() - 1 for m in _ENUMERATOR.finditer(text))
-        for offset, char in _chars(post, leaf, _BRACKETS, "()[]"):
+                if "," in text:
+                    for m in _INTERVAL.finditer(text):
+                        skip.update((run.span.start + m.start(), run.span.start + m.end() - 1))
+        # escaped brackets (\[) show as brackets too: they pair, but are never stray themselves
+        marks = sorted([*_chars(post, leaf, _BRACKETS, "()[]"), *_escaped(post, leaf, "[]()")])
+        skip.update(o for o, _ in marks if post.text[o - 1] == "\\")
+        for offset, char in marks:
             if char in stacks:
                 stacks[char].append(offset)
             else:
@@ -891,7 +949,7 @@ class HeadingIncrement(Rule):
 # ---------------------------------------------------------------------------------------------
 # setext-heading
 
-_SENTENCE_END = re.compile(r"[.,;:!?…)\"'”’*_]$")
+_SENTENCE_END = re.compile(r"[.,;:!?…\"'”’*_]$")
 
 
 class SetextHeading(Rule):
@@ -953,12 +1011,12 @@ class SetextHeading(Rule):
         for heading in setext:
             underline = heading.span.end_line
             text = heading.text.strip()
+            line = post.line_text(heading.text_span.line).strip()
+            long_rule = len(post.line_text(underline).strip()) >= max(3, len(line) // 2)
             deliberate = (
-                not breaks
-                and heading.text_span.end_line == heading.text_span.line
-                and len(text.split()) <= 8
-                and not _SENTENCE_END.search(post.line_text(heading.text_span.line).rstrip())
-                and len(post.line_text(underline).strip()) >= 3
+                heading.text_span.end_line == heading.text_span.line
+                and not _SENTENCE_END.search(line)
+                and (long_rule or (not breaks and len(text.split()) <= 8))
             )
             if deliberate:
                 continue
@@ -1044,29 +1102,32 @@ class StrayEmphasis(Rule):
         threshold = int(ctx.options.get("stray-emphasis-threshold", 4))
         analysis = _analysis(post)
         found: dict[int, list[_Candidate]] = {}
+        scattered: dict[int, int] = {}  # bold phrases in running text, lists left out
         for number in analysis.order:
             leaf = analysis.leaves[number]
             if leaf.block.kind == "paragraph" and leaf.emphasis:
                 candidates = list(_candidates(post, leaf.block))
                 if candidates:
                     found[number] = candidates
+                    if not leaf.in_list:
+                        scattered[number] = sum(len(c.marker) == 2 for c in candidates)
         if not found:
             return
         # a section with dense paragraphs: its lone bold words are leftover highlighting too
-        sections = _sections(post) if any(len(c) >= threshold for c in found.values()) else {}
-        spread: dict[int, int] = {}
-        for number, candidates in found.items():
-            section = sections.get(number, -1)
-            if len(candidates) >= threshold:
-                spread[section] = spread.get(section, 0) + len(candidates)
+        sections = _sections(post) if any(n >= threshold for n in scattered.values()) else {}
+        spread: set[int] = set()
         per_section: dict[int, int] = {}
+        for number, count in scattered.items():
+            section = sections.get(number, -1)
+            per_section[section] = per_section.get(section, 0) + count
+            if count >= threshold:
+                spread.add(section)
         for number, candidates in found.items():
             section = sections.get(number, -1)
-            per_section[section] = per_section.get(section, 0) + len(candidates)
-        for number, candidates in found.items():
-            section = sections.get(number, -1)
-            dense = len(candidates) >= threshold
-            wide = section in spread and per_section[section] >= 2 * threshold
+            count = scattered.get(number, 0)
+            dense = count >= threshold
+            wide = number in scattered and section in spread
+            wide = wide and per_section[section] >= 2 * threshold
             for c in candidates:
                 if len(c.marker) == 2 and _all_function_words(c.words):
                     many = " " in c.words
@@ -1081,13 +1142,13 @@ class StrayEmphasis(Rule):
                         f"Bold on `{c.words}`, part of the word `{word}`, looks left over from "
                         "editing; remove the `**`."
                     )
-                elif dense or (wide and len(c.marker) == 2):
+                elif (dense or wide) and len(c.marker) == 2:
                     where = "paragraph" if dense else "section"
-                    count = len(candidates) if dense else per_section[section]
+                    total = count if dense else per_section[section]
                     message = (
-                        f"`{c.marker}{c.words}{c.marker}` is one of {count} bold or italic phrases "
+                        f"`{c.marker}{c.words}{c.marker}` is one of {total} bold phrases "
                         f"scattered through this {where}, which reads like leftover "
-                        "highlighting; remove the emphasis or keep only what must stand out."
+                        "highlighting; remove the bold or keep it only where it must stand out."
                     )
                 else:
                     continue
