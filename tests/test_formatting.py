@@ -473,6 +473,10 @@ def test_threshold_is_an_option() -> None:
         "This was a **very** important point, and the **one** that mattered.\n",
         "Un*frigging*believable, and **not** what we wanted.\n",
         "Read *Dune*, *Emma*, *Ulysses* and *Beloved* this summer.\n",
+        "It **does** work, and it needs an `Object` **and** a `Map`.\n",
+        "Add workspace **b** as a dependency of workspace **a**.\n",
+        "| Lint | Level |\n|------|-------|\n| **a** | **warn** |\n| **b** | **deny** |\n"
+        "| **c** | **allow** |\n",
         "- The **pending** state, the **done** state, the **failed** and **retry** states.\n",
     ],
 )

@@ -24,6 +24,7 @@ _BRACKETS = re.compile(r"[\[\]()]")
 _QUOTES = re.compile(r"[“”]")
 _SMILEY = re.compile(r"[:;=]['-]?[()\[\]]|[()\[\]]['-]?[:;=]")
 _ENUMERATOR = re.compile(r"(?:^|(?<=[\s(\"“]))(?:[A-Za-z]|\d{1,3}|[ivxlc]{1,5}|[IVXLC]{1,5})\)")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.M)
 _INTERVAL = re.compile(r"[\[(]\s*[-+−]?(?:\d[\d.]*|∞)\s*,\s*[-+−]?(?:\d[\d.]*|∞)\s*[\])]")
 _ITEM_MARKER = re.compile(r"[ \t]*(\d{1,9})([.)])")
 _LETTER_ITEM = re.compile(r"(?:[A-Za-z]|[ivxIVX]{1,4})[.)][ \t]")
@@ -1037,15 +1038,21 @@ def _has_breaks(blocks: tuple[Block, ...]) -> bool:
 # ---------------------------------------------------------------------------------------------
 # stray-emphasis
 
-_FUNCTION_WORDS_TEXT = """
-a an the of to in on at by for from with about as into onto
-over under between through during without within upon off out up down than until till since
-via per i me my mine you your yours he him his she her hers it
-its we us our ours they them their theirs and or but so if because while
-although though whether when then is am are was were be been being have has had
-having do does did will would can could shall should may might also
+# Bold on one of these alone is leftover: articles, prepositions and particles carry no stress
+# a writer would mark. Pronouns, auxiliaries and conjunctions do carry contrastive stress
+# ("it **does** work", "A **and** B"), so on their own they are left to the density check;
+# a phrase made only of function words ("**to be**", "**they were**") is leftover either way.
+_BARE_TEXT = """
+a an the of to in on at by for from with about as into onto over under between through
+during without within upon off out up down than until till since via per also
 """
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+_FUNCTION_TEXT = """
+i me my mine you your yours he him his she her hers it its we us our ours they them their
+theirs and or but so if because while although though whether when then is am are was were
+be been being have has had having do does did will would can could shall should may might
+"""
+BARE_WORDS = frozenset(_BARE_TEXT.split())
+FUNCTION_WORDS = BARE_WORDS | frozenset(_FUNCTION_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -1105,7 +1112,7 @@ class StrayEmphasis(Rule):
         scattered: dict[int, int] = {}  # bold phrases in running text, lists left out
         for number in analysis.order:
             leaf = analysis.leaves[number]
-            if leaf.block.kind == "paragraph" and leaf.emphasis:
+            if leaf.block.kind == "paragraph" and leaf.emphasis and not _table(post, leaf.block):
                 candidates = list(_candidates(post, leaf.block))
                 if candidates:
                     found[number] = candidates
@@ -1128,7 +1135,10 @@ class StrayEmphasis(Rule):
             dense = count >= threshold
             wide = number in scattered and section in spread
             wide = wide and per_section[section] >= 2 * threshold
+            letters = sum(len(c.words) == 1 for c in candidates)
             for c in candidates:
+                if len(c.words) == 1 and letters > 1:
+                    continue  # workspace **a** and workspace **b**: names, not words
                 if len(c.marker) == 2 and _all_function_words(c.words):
                     many = " " in c.words
                     message = (
@@ -1155,6 +1165,12 @@ class StrayEmphasis(Rule):
                 yield self.finding(c.node.span, message)
 
 
+def _table(post: Post, block: Block) -> bool:
+    """A pipe table, which mistune reads as a paragraph: bold in its cells is layout."""
+    text = post.text[block.span.start : block.span.end]
+    return "|" in text and _TABLE_RULE.search(text) is not None
+
+
 def _sections(post: Post) -> dict[int, int]:
     """Leaf number -> section number; a thematic break or a heading starts a new section."""
     out: dict[int, int] = {}
@@ -1174,6 +1190,8 @@ def _sections(post: Post) -> dict[int, int]:
 
 def _all_function_words(words: str) -> bool:
     found = _WORD.findall(words.lower())
+    if len(found) == 1:
+        return found[0] in BARE_WORDS
     return bool(found) and all(w in FUNCTION_WORDS for w in found)
 
 
