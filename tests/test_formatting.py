@@ -368,6 +368,12 @@ def test_heading_skips_a_level() -> None:
     ]
 
 
+def test_skipping_two_levels_names_both() -> None:
+    assert [m for *_, m in found("## A\n\n##### B\n", "heading-increment")] == [
+        "This h5 follows the h2 on line 4, skipping h3 and h4; make it an h3 (###)."
+    ]
+
+
 def test_first_heading() -> None:
     assert found("### Fine\n", "heading-increment") == []
     assert [m for *_, m in found("#### Deep\n", "heading-increment")] == [

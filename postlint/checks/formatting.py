@@ -941,10 +941,15 @@ class HeadingIncrement(Rule):
                 yield self.finding(
                     heading.span,
                     f"This h{level} follows the h{previous.level} on line {previous.span.line}, "
-                    f"skipping h{previous.level + 1}; make it an h{previous.level + 1} "
+                    f"skipping {_skipped(previous.level, level)}; make it an h{previous.level + 1} "
                     f"({'#' * (previous.level + 1)}).",
                 )
             previous = heading
+
+
+def _skipped(above: int, level: int) -> str:
+    names = [f"h{n}" for n in range(above + 1, level)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 # ---------------------------------------------------------------------------------------------
