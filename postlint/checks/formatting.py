@@ -646,7 +646,7 @@ class UnbalancedQuotes(Rule):
     +++
     title = "Interview"
     +++
-    She told us, “We will ship in March. Then we stopped recording.
+    She told us, “We will ship in March.“ Then we stopped recording.
     ```
 
     Use instead:
@@ -656,12 +656,17 @@ class UnbalancedQuotes(Rule):
     +++
     She told us, “We will ship in March.” Then we stopped recording.
     ```
+
+    ## Fix safety
+    A quote turned the wrong way is turned round; the fix is safe. A quote with no partner has
+    no fix, because only the writer knows where the quotation ends.
     """
 
     code = "FMT004"
     name = "unbalanced-quotes"
     summary = "Curly double quotes that do not pair"
     severity = "error"
+    fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         analysis = _analysis(post)
@@ -1071,18 +1076,22 @@ class _Candidate:
 class StrayEmphasis(Rule):
     """
     ## What it does
-    Flags bold left over from editing: bold around function words on their own (`**of**`,
-    `**a**`, `**to be**`, `**they were**`), bold on part of a word (`counter**party**`), and
-    paragraphs where many single words are bold or italic, scattered through the sentences
-    (4 or more by default).
+    Flags bold left over from editing: bold on an article or preposition on its own (`**of**`,
+    `**a**`), on a phrase made only of function words (`**to be**`, `**they were**`), on part
+    of a word (`counter**party**`), and bold phrases scattered through running text: 4 or more
+    in one paragraph by default. When a section (between `---` breaks or headings) has such a
+    paragraph and twice that many bold phrases in all, its lone bold words are flagged too.
 
-    A bold or italic lead-in at the start of a paragraph (`**Note:**`), a paragraph that is all
-    emphasis (an author line, a caption) and italics on function words (`you *have* to ask`)
-    are left alone.
+    Left alone: a lead-in at the start of a paragraph (`**Note:**`), a paragraph that is all
+    emphasis (an author line, a caption), bold in lists and tables, single-letter names
+    (workspace **a** and **b**), and italics, which mark titles, terms and spoken stress
+    (`you *have* to ask`) far more often than leftovers. Pronouns, auxiliaries and conjunctions
+    in bold on their own (`it **does** work`, `A **and** B`) are stress, and are only counted
+    towards the scattered phrases.
 
     ## Why is this bad?
-    Emphasis on words that carry no weight makes the reader look for a meaning that is not
-    there; highlighting copied from notes reads as noise.
+    Bold on words that carry no weight makes the reader look for a meaning that is not there;
+    highlighting copied from notes reads as noise.
 
     ## Example
     ```markdown
@@ -1101,7 +1110,7 @@ class StrayEmphasis(Rule):
     ```
 
     ## Options
-    `stray-emphasis-threshold` (default 4): how many bold or italic words scattered through one
+    `stray-emphasis-threshold` (default 4): how many bold phrases scattered through one
     paragraph make it read as leftover highlighting.
     """
 
@@ -1246,8 +1255,8 @@ FAMILY = Family(
         Option(
             "stray-emphasis-threshold",
             4,
-            "How many bold or italic words scattered through one paragraph make stray-emphasis "
-            "flag them.",
+            "How many bold phrases scattered through one paragraph make stray-emphasis flag "
+            "them (and, in a section with such a paragraph, its other bold words).",
             int,
         ),
     ),
