@@ -289,8 +289,8 @@ def test_list_cut_by_unindented_bullets() -> None:
             1,
             3,
             "This list restarts at 1 because the unindented bullet list on lines 7–8 ended the "
-            "numbered list above (line 6); indent it by 3 spaces so it belongs to item 1, and "
-            "this item shows as 2.",
+            "numbered list above (line 6); indent it by 3 spaces so it belongs to item 1 and the "
+            "numbering carries on.",
         )
     ]
 
@@ -307,7 +307,7 @@ def test_restart_after_image_and_code_names_both() -> None:
     assert messages == [
         "This list restarts at 1 because the unindented image on line 6 and the unindented "
         "code block on lines 8–10 ended the numbered list above (line 4); indent them by 3 "
-        "spaces so they belong to item 1, and this item shows as 2."
+        "spaces so they belong to item 1 and the numbering carries on."
     ]
 
 

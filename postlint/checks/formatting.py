@@ -846,7 +846,7 @@ class ListNumbering(Rule):
             post.span(s, e),
             f"This list restarts at {start} because {what} ended the numbered list above "
             f"({_lines(before.span)}); indent {them} by {width} spaces so {they} to item "
-            f"{last}, and this item shows as {last + 1}.",
+            f"{last} and the numbering carries on.",
         )
 
 
