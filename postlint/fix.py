@@ -8,6 +8,7 @@ it), its line endings (a CRLF file stays CRLF) and its permissions are kept.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import stat
@@ -197,10 +198,8 @@ def write_atomic(path: Path, text: str, original_bytes: bytes) -> bool:
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
-        except FileNotFoundError:
-            pass
         raise
     return True
 

@@ -24,7 +24,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Match
+from re import Match
+from typing import Any
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -455,7 +456,7 @@ class _Builder:
 
     def _block(self, tok: Token, state: _State) -> Block | None:
         t = tok["type"]
-        if t == "blank_line" or "_s" not in tok and t != "list_item":
+        if t == "blank_line" or ("_s" not in tok and t != "list_item"):
             return None
         src = state.src
         if t in ("paragraph", "block_text"):

@@ -3,7 +3,8 @@
 A pack is a TOML file with a ``[pack]`` table and ``[[rule]]`` tables. Each pack becomes a
 ``Family`` whose rules are ``Rule`` subclasses built here, so selection, suppressions, ``postlint
 rules`` and the configuration treat them exactly like built-in checks. The packs shipped with
-postlint live in ``postlint/rules/*.toml``; a site adds its own with ``packs = ["style/house.toml"]``.
+postlint live in ``postlint/rules/*.toml``; a site adds its own with
+``packs = ["style/house.toml"]``.
 
 Loading is strict: an unknown key, a wrong type, a bad regular expression or a pattern that could
 backtrack catastrophically is a ``ConfigError`` naming the file and the line. Matching reads prose
@@ -17,6 +18,7 @@ import bisect
 import difflib
 import functools
 import hashlib
+import importlib
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -29,7 +31,7 @@ import tomli
 
 from postlint import __version__
 from postlint.config import ConfigError
-from postlint.model import Finding, Fix, Post, Span
+from postlint.model import Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.tomlkeys import key_offsets
 
@@ -90,11 +92,45 @@ DEFAULT_MESSAGES = {
     "repetition": "`{match}` repeats a word: write `{replacement}`.",
 }
 SMALL_WORDS = frozenset(
-    "a an the and but or nor for so yet as at by in of on to up via vs per with from into onto "
-    "over than off out".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "for",
+        "so",
+        "yet",
+        "as",
+        "at",
+        "by",
+        "in",
+        "of",
+        "on",
+        "to",
+        "up",
+        "via",
+        "vs",
+        "per",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "than",
+        "off",
+        "out",
+    ]
 )
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list",
-               dict: "a table"}  # fmt: skip
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    list: "a list",
+    dict: "a table",
+}
 
 
 class PackError(ConfigError):
@@ -139,7 +175,9 @@ def read_pack_list(path: Path | None) -> tuple[str, ...]:
     return tuple(p for p in packs if isinstance(p, str))
 
 
-def load_pack_files(paths: Sequence[str], root: Path, config_path: Path | None = None) -> list[Family]:
+def load_pack_files(
+    paths: Sequence[str], root: Path, config_path: Path | None = None
+) -> list[Family]:
     """The packs a configuration names, paths relative to ``root``."""
     families = []
     for name in paths:
@@ -188,13 +226,17 @@ class _Builder:
     def fail(self, dotted: str, message: str) -> PackError:
         return PackError(f"{self.at(dotted)}: {message}")
 
-    def keys(self, table: Mapping[str, Any], allowed: Mapping[str, Any], dotted: str, label: str) -> None:
+    def keys(
+        self, table: Mapping[str, Any], allowed: Mapping[str, Any], dotted: str, label: str
+    ) -> None:
         for key, value in table.items():
             path = f"{dotted}.{key}"
             if key not in allowed:
                 close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-                hint = f" (did you mean `{close[0]}`?)" if close else (
-                    f" ({label} takes: {', '.join(sorted(allowed))})"
+                hint = (
+                    f" (did you mean `{close[0]}`?)"
+                    if close
+                    else (f" ({label} takes: {', '.join(sorted(allowed))})")
                 )
                 raise self.fail(path, f"unknown key `{key}` in {label}{hint}.")
             kind = allowed[key]
@@ -207,7 +249,9 @@ class _Builder:
         unknown = [k for k in self.data if k not in ("pack", "rule")]
         if unknown:
             close = difflib.get_close_matches(unknown[0], ["pack", "rule"], n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else " (a pack has [pack] and [[rule]])"
+            hint = (
+                f" (did you mean `{close[0]}`?)" if close else " (a pack has [pack] and [[rule]])"
+            )
             raise self.fail(unknown[0], f"unknown key `{unknown[0]}`{hint}.")
         pack = self.data.get("pack")
         if not isinstance(pack, dict):
@@ -269,7 +313,8 @@ class _Builder:
             if item not in SCOPES:
                 raise self.fail(
                     f"{dotted}.scope",
-                    f"unknown scope {item!r}{_hint(str(item), SCOPES)} (scopes: {', '.join(SCOPES)}).",
+                    f"unknown scope {item!r}{_hint(str(item), SCOPES)} "
+                    f"(scopes: {', '.join(SCOPES)}).",
                 )
         if kind == "capitalization" and not set(scopes) <= {"title", "headings"}:
             raise self.fail(f"{dotted}.scope", "capitalization applies to `title` and `headings`.")
@@ -327,7 +372,9 @@ class _Builder:
     def examples(self, raw: Mapping[str, Any], dotted: str) -> tuple[tuple[str, str], ...]:
         items = raw.get("example", [])
         if not items:
-            raise self.fail(dotted, "each [[rule]] needs at least one [[rule.example]] with bad and good.")
+            raise self.fail(
+                dotted, "each [[rule]] needs at least one [[rule.example]] with bad and good."
+            )
         out = []
         for item in items:
             where = f"rule.example[{self.example_index}]"
@@ -344,7 +391,9 @@ class _Builder:
         try:
             compiled = re.compile(pattern, flags)
         except re.error as exc:
-            raise self.fail(dotted, f"the regular expression {pattern!r} does not compile: {exc}.") from None
+            raise self.fail(
+                dotted, f"the regular expression {pattern!r} does not compile: {exc}."
+            ) from None
         problem = backtracking_risk(pattern, flags)
         if problem:
             raise self.fail(
@@ -381,10 +430,12 @@ class _Builder:
     def kind_substitution(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
         swap = raw.get("swap")
         if not swap:
-            raise self.fail(dotted, "a substitution rule needs `swap = { wrong = \"right\" }`.")
+            raise self.fail(dotted, 'a substitution rule needs `swap = { wrong = "right" }`.')
         for key, value in swap.items():
             if not isinstance(value, str):
-                raise self.fail(f"{dotted}.swap.{key}", f"the replacement for `{key}` must be a string.")
+                raise self.fail(
+                    f"{dotted}.swap.{key}", f"the replacement for `{key}` must be a string."
+                )
         spec.regex = raw.get("regex", False)
         spec.safe = raw.get("safe", False)
         spec.fixable = True
@@ -398,7 +449,7 @@ class _Builder:
 
     def kind_consistency(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
         if "either" not in raw:
-            raise self.fail(dotted, "a consistency rule needs `either = [\"one\", \"other\"]`.")
+            raise self.fail(dotted, 'a consistency rule needs `either = ["one", "other"]`.')
         either = self.strings(raw["either"], f"{dotted}.either", 2)
         spec.regex = raw.get("regex", False)
         spec.safe = raw.get("safe", False)
@@ -416,7 +467,7 @@ class _Builder:
             raise self.fail(f"{dotted}.max", "`max` must be 0 or more.")
         per = raw.get("per", "post")
         if per not in ("post", "paragraph"):
-            raise self.fail(f"{dotted}.per", f"`per` must be \"post\" or \"paragraph\" (got {per!r}).")
+            raise self.fail(f"{dotted}.per", f'`per` must be "post" or "paragraph" (got {per!r}).')
         spec.patterns.append(self.compile(raw["pattern"], f"{dotted}.pattern", spec.flags))
         spec.max, spec.per = raw["max"], per
         spec.listing = [raw["pattern"]]
@@ -426,7 +477,7 @@ class _Builder:
         if style not in ("sentence", "title"):
             raise self.fail(
                 f"{dotted}.style" if "style" in raw else dotted,
-                "a capitalization rule needs `style = \"sentence\"` or `style = \"title\"`.",
+                'a capitalization rule needs `style = "sentence"` or `style = "title"`.',
             )
         spec.style = style
         spec.safe = raw.get("safe", False)
@@ -478,10 +529,8 @@ def backtracking_risk(pattern: str, flags: int = 0) -> str:
     (``(a+)+``, ``(.*)*``, ``(\\w+\\s?)+``), and an unbounded repeat around alternatives that can
     start with the same character (``(a|a)*``, ``(a|ab)+``).
     """
-    import re._constants as c  # noqa: PLC0415
-    import re._parser as p  # noqa: PLC0415
-
-    tree = p.parse(pattern, flags)
+    c = _sre_constants()
+    tree = importlib.import_module("re._parser").parse(pattern, flags)
     ignore_case = bool(flags & re.IGNORECASE)
 
     def items(sub: Any) -> Iterator[tuple[Any, Any]]:
@@ -538,6 +587,11 @@ def backtracking_risk(pattern: str, flags: int = 0) -> str:
     return walk(tree)
 
 
+def _sre_constants() -> Any:
+    """The regular expression parser's opcodes (a private module of ``re``, stable since 3.11)."""
+    return importlib.import_module("re._constants")
+
+
 _SAMPLE = string.ascii_letters + string.digits + string.punctuation + " \t\n\xa0éßЖ’“”—…"
 
 
@@ -552,8 +606,7 @@ def _overlap(alternatives: list[Any], ignore_case: bool) -> bool:
 
 def _first_chars(sub: Any, ignore_case: bool) -> frozenset[str] | None:
     """Sample characters an alternative can start with; None when it can start empty."""
-    import re._constants as c  # noqa: PLC0415
-
+    c = _sre_constants()
     for op, av in sub.data if hasattr(sub, "data") else sub:
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue
@@ -573,8 +626,7 @@ def _first_chars(sub: Any, ignore_case: bool) -> frozenset[str] | None:
 
 
 def _accepts(op: Any, av: Any, ch: str, ignore_case: bool) -> bool:
-    import re._constants as c  # noqa: PLC0415
-
+    c = _sre_constants()
     variants = {ch, ch.lower(), ch.upper()} if ignore_case else {ch}
     if op == c.LITERAL:
         return any(ord(v) == av for v in variants)
@@ -623,7 +675,8 @@ class _Piece:
     file_start: int
     file_len: int
     group: int  # paragraph (leaf block) or front matter value index
-    exact: bool  # text maps character for character (False: an opaque front matter value)
+    kind: str  # "text" (character for character), "gap" (one space for a line break between
+    # runs of a paragraph) or "opaque" (a front matter value written with escapes)
 
 
 class ScopeText:
@@ -644,19 +697,27 @@ class ScopeText:
         self.text = ""
         self.masked: list[tuple[int, int]] = []
 
-    def add(self, text: str, file_start: int, group: int, joined: bool, gap: int = 0,
-            file_len: int | None = None) -> None:  # fmt: skip
+    def add(
+        self,
+        text: str,
+        file_start: int,
+        group: int,
+        joined: bool = False,
+        gap: int = 0,
+        opaque_len: int | None = None,
+    ) -> None:
         if self.pieces and joined:
-            self.pieces.append(_Piece(self.length, 1, file_start - gap, gap, group, False))
+            self.pieces.append(_Piece(self.length, 1, file_start - gap, gap, group, "gap"))
             self.parts.append(" ")
             self.length += 1
         elif self.pieces:
             self.parts.append(self.SEPARATOR)
             self.length += len(self.SEPARATOR)
-        exact = file_len is None
-        self.pieces.append(
-            _Piece(self.length, len(text), file_start, len(text) if exact else file_len, group, exact)  # type: ignore[arg-type]
-        )
+        if opaque_len is None:
+            piece = _Piece(self.length, len(text), file_start, len(text), group, "text")
+        else:
+            piece = _Piece(self.length, len(text), file_start, opaque_len, group, "opaque")
+        self.pieces.append(piece)
         self.parts.append(text)
         self.length += len(text)
 
@@ -666,23 +727,21 @@ class ScopeText:
         self.masked = [m.span() for m in _URL.finditer(self.text)]
         return self
 
-    def piece(self, offset: int) -> _Piece:
-        return self.pieces[max(0, bisect.bisect_right(self._starts, offset) - 1)]
+    def index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
     def to_file(self, start: int, end: int) -> tuple[int, int, bool, int]:
-        """File offsets of text[start:end], whether they are exact, and the group."""
-        first = self.piece(start)
-        last = self.piece(max(start, end - 1))
-        if not first.exact and first is last and first.file_len == 1:  # inside a joining gap
+        """File offsets of text[start:end], whether an edit may replace them, and the group.
+
+        A match inside a front matter value written with escapes maps to the whole value and
+        cannot be edited; a match over a line break between runs covers the break."""
+        i, j = self.index(start), self.index(max(start, end - 1))
+        first, last = self.pieces[i], self.pieces[j]
+        if any(p.kind == "opaque" for p in self.pieces[i : j + 1]):
             return first.file_start, first.file_start + first.file_len, False, first.group
-        exact = all(
-            p.exact or p.text_len == 1 for p in self.pieces[self.pieces.index(first) : self.pieces.index(last) + 1]
-        ) if first is not last else first.exact  # fmt: skip
-        if not first.exact and first.text_len != 1:
-            return first.file_start, first.file_start + first.file_len, False, first.group
-        a = first.file_start + (start - first.text_start if first.exact else 0)
-        b = last.file_start + (end - last.text_start if last.exact else last.file_len)
-        return a, b, exact, first.group
+        a = first.file_start + (start - first.text_start if first.kind == "text" else 0)
+        b = last.file_start + (end - last.text_start if last.kind == "text" else last.file_len)
+        return a, b, True, first.group
 
     def is_masked(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.masked)
@@ -708,8 +767,8 @@ _SOFT_GAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 class _ScopeCache:
     """The scope texts of the last post seen: every pack rule reads the same post in turn."""
 
-    post: Post | None = None
-    texts: dict[tuple[str, ...], ScopeText] = {}
+    post: ClassVar[Post | None] = None
+    texts: ClassVar[dict[tuple[str, ...], ScopeText]] = {}
 
 
 def scope_text(post: Post, scopes: tuple[str, ...]) -> ScopeText:
@@ -728,7 +787,9 @@ def _build_scope(post: Post, scopes: tuple[str, ...]) -> ScopeText:
     if wanted & {"prose", "headings", "link-text", "alt"}:
         alts = sorted((i.alt_span.start, i.alt_span.end) for i in post.images if i.alt_span)
         links = sorted(
-            (link.span.start, link.span.end) for link in post.links if link.kind in ("inline", "reference")
+            (link.span.start, link.span.end)
+            for link in post.links
+            if link.kind in ("inline", "reference")
         )
         heads = sorted((h.text_span.start, h.text_span.end) for h in post.headings)
         previous = None
@@ -788,9 +849,9 @@ def _add_value(out: ScopeText, post: Post, key: str, group: int) -> None:
     raw = post.text[literal_start:literal_end].rstrip("\r")
     index = raw.find(value)
     if index >= 0 and (index == 0 or raw[index - 1] in "\"' "):
-        out.add(value, literal_start + index, group, False)
+        out.add(value, literal_start + index, group)
     else:  # escapes or a multi-line value: findings point at the whole value, without a fix
-        out.add(value, literal_start, group, False, file_len=len(raw.rstrip()))
+        out.add(value, literal_start, group, opaque_len=len(raw.rstrip()))
 
 
 def _lookup(data: Mapping[str, Any], key: str) -> Any:
@@ -833,7 +894,9 @@ class _Spec:
 
     def summary(self) -> str:
         items = self.listing
-        shown = ", ".join(f"`{i}`" for i in items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+        shown = ", ".join(f"`{i}`" for i in items[:3]) + (
+            f" and {len(items) - 3} more" if len(items) > 3 else ""
+        )
         return {
             "existence": f"Avoid {shown}",
             "substitution": f"Replace {shown}",
@@ -878,7 +941,9 @@ class PackRule(Rule):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _matches(self, text: ScopeText, pattern: re.Pattern[str]) -> Iterator[tuple[re.Match[str], _Match]]:
+    def _matches(
+        self, text: ScopeText, pattern: re.Pattern[str]
+    ) -> Iterator[tuple[re.Match[str], _Match]]:
         for a, b in text.chunks():
             for m in pattern.finditer(text.text, a, b):
                 if m.end() == m.start() or "\0" in m.group() or text.is_masked(m.start(), m.end()):
@@ -889,7 +954,12 @@ class PackRule(Rule):
                 yield m, _Match(start, end, m.group(), exact, group)
 
     def _say(
-        self, post: Post, match: _Match, fix: str | None = None, replacement: str = "", **values: Any
+        self,
+        post: Post,
+        match: _Match,
+        fix: str | None = None,
+        replacement: str = "",
+        **values: Any,
     ) -> Finding:
         shown = replacement or (fix if fix is not None else "")
         fields = {"match": " ".join(match.text.split()), "replacement": shown, **values}
@@ -931,7 +1001,8 @@ class PackRule(Rule):
         if sum(1 for u in used if u) < 2:
             return
         order = sorted(
-            (i for i in range(len(used)) if used[i]), key=lambda i: (-len(used[i]), used[i][0].start)
+            (i for i in range(len(used)) if used[i]),
+            key=lambda i: (-len(used[i]), used[i][0].start),
         )
         keep = order[0]
         kept = spec.listing[keep]
@@ -957,7 +1028,7 @@ class PackRule(Rule):
         spec = self.spec
         by_group: dict[int, list[_Piece]] = {}
         for piece in text.pieces:
-            if piece.exact or piece.text_len > 1:
+            if piece.kind != "gap":
                 by_group.setdefault(piece.group, []).append(piece)
         starts = {h.text_span.start for h in post.headings}
         for group, pieces in by_group.items():
@@ -979,7 +1050,9 @@ class PackRule(Rule):
             else:
                 yield from self._title_case(post, text, words)
 
-    def _sentence_case(self, post: Post, text: ScopeText, words: list[tuple[int, int, str, bool]]) -> Iterator[Finding]:
+    def _sentence_case(
+        self, post: Post, text: ScopeText, words: list[tuple[int, int, str, bool]]
+    ) -> Iterator[Finding]:
         rest = [w for w in words if not w[3] and not _ignored_word(w[2], self.spec.exceptions)]
         capital = [w for w in rest if w[2][0].isupper()]
         lower = [w for w in rest if w[2][0].islower() and w[2].lower() not in SMALL_WORDS]
@@ -987,9 +1060,13 @@ class PackRule(Rule):
             start, end = words[0][0], words[-1][1]
             fs, fe, _, group = text.to_file(start, end)
             sentence = _rebuild(text.text[start:end], words, capital)
-            yield self._say(post, _Match(fs, fe, text.text[start:end], False, group), sentence, style="sentence")
+            yield self._say(
+                post, _Match(fs, fe, text.text[start:end], False, group), sentence, style="sentence"
+            )
 
-    def _title_case(self, post: Post, text: ScopeText, words: list[tuple[int, int, str, bool]]) -> Iterator[Finding]:
+    def _title_case(
+        self, post: Post, text: ScopeText, words: list[tuple[int, int, str, bool]]
+    ) -> Iterator[Finding]:
         last = len(words) - 1
         for i, (start, end, word, first) in enumerate(words):
             if not word[0].islower() or _ignored_word(word, self.spec.exceptions):
@@ -1011,7 +1088,9 @@ class PackRule(Rule):
     @classmethod
     def examples(cls) -> tuple[Example, Example]:
         bad, good = cls.pack_examples[0]
-        return Example({"content/post.md": example_post(bad)}), Example({"content/post.md": example_post(good)})
+        return Example({"content/post.md": example_post(bad)}), Example(
+            {"content/post.md": example_post(good)}
+        )
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")

@@ -131,7 +131,7 @@ def test_case_is_kept() -> None:
     assert keep_case("UTILIZE", "use") == "USE"
     assert keep_case("utilize", "use") == "use"
     assert keep_case("In order to", "to") == "To"
-    (d,) = lint("+++\ntitle = \"T\"\n+++\n\nUTILIZE it.\n", ("PLW002",))
+    (d,) = lint('+++\ntitle = "T"\n+++\n\nUTILIZE it.\n', ("PLW002",))
     assert d.fix and d.fix[0].replacement == "USE"
 
 
@@ -154,7 +154,10 @@ def test_straight_quotes_only_in_posts_with_curly_ones_and_not_with_smart_punctu
 
 
 def test_suppressions_and_selection_by_pack_name() -> None:
-    text = "+++\ntitle = \"T\"\n+++\n\n<!-- postlint-disable-next-line plain-words -->\nWe utilize it.\nWe utilize it.\n"
+    text = (
+        '+++\ntitle = "T"\n+++\n\n<!-- postlint-disable-next-line plain-words -->\n'
+        "We utilize it.\nWe utilize it.\n"
+    )
     found = lint(text, ("plain-words",))
     assert [(d.code, d.line) for d in found] == [("PLW002", 7)]
     catalogue = api.catalogue()
@@ -171,14 +174,17 @@ def test_config_packs_are_known_everywhere(tmp_path: Path) -> None:
     root = write_site(
         tmp_path,
         {
-            "content/post.md": "+++\ntitle = \"T\"\n+++\n\nOur synergy shows. An e-mail.\n",
+            "content/post.md": '+++\ntitle = "T"\n+++\n\nOur synergy shows. An e-mail.\n',
             "style/house.toml": HOUSE.read_text(encoding="utf-8"),
         },
         config='packs = ["style/house.toml"]\nignore = ["house-spelling"]\n[house]\n',
     )
     result = run_cli("check", "content", "--no-cache", "--select", "HSE", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "content/post.md:5:5: HSE001 `synergy` is on the house list of words to avoid." in result.stdout
+    assert (
+        "content/post.md:5:5: HSE001 `synergy` is on the house list of words to avoid."
+        in result.stdout
+    )
     assert "HSE002" not in result.stdout
     listing = run_cli("rules", cwd=root)
     assert "HSE007  house-repeated-word" in listing.stdout
@@ -189,17 +195,20 @@ def test_config_packs_are_known_everywhere(tmp_path: Path) -> None:
 
 
 def test_a_bad_config_pack_names_file_line_and_key(tmp_path: Path) -> None:
-    pack = HOUSE.read_text(encoding="utf-8").replace('safe = true\nswap', 'saef = true\nswap')
+    pack = HOUSE.read_text(encoding="utf-8").replace("safe = true\nswap", "saef = true\nswap")
     root = write_site(
         tmp_path,
-        {"content/post.md": "+++\ntitle = \"T\"\n+++\n\nBody.\n", "house.toml": pack},
+        {"content/post.md": '+++\ntitle = "T"\n+++\n\nBody.\n', "house.toml": pack},
         config='packs = ["house.toml"]\n',
     )
     result = run_cli("check", "content", cwd=root)
     assert result.returncode == 2
     line = pack[: pack.index("saef")].count("\n") + 1
-    assert f"house.toml:{line}: unknown key `saef` in a substitution [[rule]] (did you mean `safe`?)." in result.stderr
-    with pytest.raises(ConfigError, match="cannot read the rule pack `missing.toml`"):
+    assert (
+        f"house.toml:{line}: unknown key `saef` in a substitution [[rule]] (did you mean `safe`?)."
+        in result.stderr
+    )
+    with pytest.raises(ConfigError, match=r"cannot read the rule pack `missing\.toml`"):
         api.load(root, Config(path=root / "postlint.toml", packs=("missing.toml",)))
 
 
@@ -211,14 +220,33 @@ EXAMPLE = '[[rule.example]]\nbad = "x"\ngood = "y"\n'
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        ('kind = "existence"\npatterns = ["(a+)+b"]\n', "t.toml:11: the regular expression '(a+)+b' could take exponential time (a repeated group holds another unbounded repeat)"),
+        (
+            'kind = "existence"\npatterns = ["(a+)+b"]\n',
+            "t.toml:11: the regular expression '(a+)+b' could take exponential time "
+            "(a repeated group holds another unbounded repeat)",
+        ),
         ('kind = "existence"\npatterns = ["(.*)*"]\n', "could take exponential time"),
-        ('kind = "existence"\npatterns = ["(a|a)*b"]\n', "alternatives that can match the same text"),
-        ('kind = "existence"\npatterns = ["([a-z"]\n', "t.toml:11: the regular expression '([a-z' does not compile"),
+        (
+            'kind = "existence"\npatterns = ["(a|a)*b"]\n',
+            "alternatives that can match the same text",
+        ),
+        (
+            'kind = "existence"\npatterns = ["([a-z"]\n',
+            "t.toml:11: the regular expression '([a-z' does not compile",
+        ),
         ('kind = "existense"\n', "t.toml:10: `kind` must be one of existence"),
-        ('kind = "existence"\nwords = ["x"]\nmessage = "{mtach}"\n', "t.toml:12: the message uses {mtach}"),
-        ('kind = "existence"\nwords = ["x"]\nscope = "heading"\n', "unknown scope 'heading' (did you mean `headings`?)"),
-        ('kind = "occurrence"\npattern = "!"\nmax = 1\nper = "page"\n', '`per` must be "post" or "paragraph"'),
+        (
+            'kind = "existence"\nwords = ["x"]\nmessage = "{mtach}"\n',
+            "t.toml:12: the message uses {mtach}",
+        ),
+        (
+            'kind = "existence"\nwords = ["x"]\nscope = "heading"\n',
+            "unknown scope 'heading' (did you mean `headings`?)",
+        ),
+        (
+            'kind = "occurrence"\npattern = "!"\nmax = 1\nper = "page"\n',
+            '`per` must be "post" or "paragraph"',
+        ),
         ('kind = "substitution"\nswap = { a = 1 }\n', "the replacement for `a` must be a string"),
     ],
 )
@@ -231,17 +259,33 @@ def test_malformed_packs_are_configuration_errors(body: str, error: str) -> None
 
 def test_pack_level_errors() -> None:
     with pytest.raises(ConfigError, match=r"t.toml:5: the pack `t` needs postlint 99.0 or later"):
-        load_pack_text(PACK_HEAD.replace('"d"\n', '"d"\nmin-postlint = "99.0"\n') + RULE_HEAD, "t.toml")
-    with pytest.raises(ConfigError, match=r"t.toml:1: unknown key `rules` \(did you mean `rule`\?\)"):
-        load_pack_text('rules = 1\n' + PACK_HEAD, "t.toml")
+        load_pack_text(
+            PACK_HEAD.replace('"d"\n', '"d"\nmin-postlint = "99.0"\n') + RULE_HEAD, "t.toml"
+        )
+    with pytest.raises(
+        ConfigError, match=r"t.toml:1: unknown key `rules` \(did you mean `rule`\?\)"
+    ):
+        load_pack_text("rules = 1\n" + PACK_HEAD, "t.toml")
     with pytest.raises(ConfigError, match=r"needs at least one \[\[rule.example\]\]"):
         load_pack_text(PACK_HEAD + RULE_HEAD + 'kind = "existence"\nwords = ["x"]\n', "t.toml")
     with pytest.raises(ConfigError, match="`TX001` must be the prefix TT and 3 digits"):
-        load_pack_text(PACK_HEAD + RULE_HEAD.replace("TT001", "TX001") + 'kind = "existence"\nwords = ["x"]\n' + EXAMPLE, "t.toml")
+        load_pack_text(
+            PACK_HEAD
+            + RULE_HEAD.replace("TT001", "TX001")
+            + 'kind = "existence"\nwords = ["x"]\n'
+            + EXAMPLE,
+            "t.toml",
+        )
 
 
 def test_backtracking_check_accepts_ordinary_patterns() -> None:
-    for pattern in (r"\b(?:very|really)\s+\w+", r"(?:ab|cd)+", r"(?:\s|\w)*x", r"a+b+", r"(?:a{1,3}b)+"):
+    for pattern in (
+        r"\b(?:very|really)\s+\w+",
+        r"(?:ab|cd)+",
+        r"(?:\s|\w)*x",
+        r"a+b+",
+        r"(?:a{1,3}b)+",
+    ):
         assert backtracking_risk(pattern) == "", pattern
     for pattern in (r"(\w+\s?)+$", r"(?:a|ab)+c", r"(x+x+)+y"):
         assert backtracking_risk(pattern), pattern
