@@ -405,14 +405,22 @@ class _Builder:
 
     def literal(self, phrase: str) -> str:
         words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
-        body = r"\s+".join(words)
-        start = r"(?<![\w-])" if re.match(r"\w", phrase) else ""
-        end = r"(?![\w-])" if re.search(r"\w$", phrase) else ""
-        return start + body + end
+        return r"\s+".join(words) + (r"(?![\w-])" if re.search(r"\w$", phrase) else "")
 
-    def alternation(self, phrases: Iterable[str], dotted: str, flags: int) -> re.Pattern[str]:
+    def alternation(self, phrases: Iterable[str], dotted: str, spec: _Spec) -> re.Pattern[str]:
+        """One pattern for literal phrases, whole words only, with a cheap gate: it runs only on
+        text that holds every word of at least one phrase. (A leading ``\\b`` rather than a
+        look-behind lets the engine skip ahead; a hyphen before the match is checked after.)"""
         ordered = sorted(set(phrases), key=len, reverse=True)
-        return self.compile("|".join(self.literal(p) for p in ordered), dotted, flags)
+        words = [p for p in ordered if re.match(r"\w", p)]
+        others = [p for p in ordered if not re.match(r"\w", p)]
+        parts = []
+        if words:
+            parts.append(r"\b(?:" + "|".join(self.literal(p) for p in words) + ")")
+        parts.extend(self.literal(p) for p in others)
+        pattern = self.compile("|".join(parts), dotted, spec.flags)
+        spec.gates[pattern] = tuple(frozenset(_LETTERS.findall(p.lower())) for p in ordered)
+        return pattern
 
     # -- the kinds -------------------------------------------------------------------------
 
@@ -421,7 +429,7 @@ class _Builder:
             raise self.fail(dotted, "an existence rule needs `words` or `patterns`.")
         if "words" in raw:
             words = self.strings(raw["words"], f"{dotted}.words", 1)
-            spec.patterns.append(self.alternation(words, f"{dotted}.words", spec.flags))
+            spec.patterns.append(self.alternation(words, f"{dotted}.words", spec))
             spec.listing = words
         for i, pattern in enumerate(self.strings(raw.get("patterns", []), f"{dotted}.patterns")):
             spec.patterns.append(self.compile(pattern, f"{dotted}.patterns[{i}]", spec.flags))
@@ -443,7 +451,7 @@ class _Builder:
             for key, value in swap.items():
                 spec.swaps.append((self.compile(key, f"{dotted}.swap.{key}", spec.flags), value))
         else:
-            spec.patterns.append(self.alternation(swap, f"{dotted}.swap", spec.flags))
+            spec.patterns.append(self.alternation(swap, f"{dotted}.swap", spec))
             spec.table = {_norm(k): v for k, v in swap.items()}
         spec.listing = [f"{k} → {v}" for k, v in swap.items()]
 
@@ -455,8 +463,12 @@ class _Builder:
         spec.safe = raw.get("safe", False)
         spec.fixable = not spec.regex
         for i, item in enumerate(either):
-            pattern = item if spec.regex else self.literal(item)
-            spec.patterns.append(self.compile(pattern, f"{dotted}.either[{i}]", spec.flags))
+            where = f"{dotted}.either[{i}]"
+            spec.patterns.append(
+                self.compile(item, where, spec.flags)
+                if spec.regex
+                else self.alternation([item], where, spec)
+            )
         spec.listing = either
 
     def kind_occurrence(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
@@ -489,8 +501,9 @@ class _Builder:
         if re.search(r"\\\d|\(\?P=", token):
             raise self.fail(f"{dotted}.pattern", "the token pattern cannot use backreferences.")
         # the token was vetted above; one repeat per match (a fix round takes the next)
+        lead = r"\b" if token == r"[^\W\d_]+" else r"(?<!\w)"
         spec.patterns.append(
-            re.compile(rf"(?<!\w)(?P<tok>{token})(?P<rep>[ \t]+(?P=tok))(?!\w)", spec.flags)
+            re.compile(rf"{lead}(?P<tok>{token})(?P<rep>[ \t]+(?P=tok))(?!\w)", spec.flags)
         )
         spec.safe = raw.get("safe", False)
         spec.fixable = True
@@ -725,6 +738,10 @@ class ScopeText:
         self.text = "".join(self.parts)
         self._starts = [p.text_start for p in self.pieces]
         self.masked = [m.span() for m in _URL.finditer(self.text)]
+        if "@" in self.text:
+            self.masked.extend(m.span() for m in _EMAIL.finditer(self.text))
+        if "{" in self.text:  # Zola and Hugo shortcodes are markup, not prose
+            self.masked.extend(m.span() for m in _SHORTCODE.finditer(self.text))
         return self
 
     def index(self, offset: int) -> int:
@@ -743,6 +760,11 @@ class ScopeText:
         b = last.file_start + (end - last.text_start if last.kind == "text" else last.file_len)
         return a, b, True, first.group
 
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """Every run of letters in the text, lowercased (the gate of literal phrase lists)."""
+        return frozenset(_LETTERS.findall(self.text.lower()))
+
     def is_masked(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.masked)
 
@@ -760,7 +782,10 @@ class ScopeText:
             pos = end
 
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s\0]+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s\0]+")
+_SHORTCODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _SOFT_GAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 
 
@@ -878,6 +903,7 @@ class _Spec:
     exceptions: frozenset[str]
     patterns: list[re.Pattern[str]] = None  # type: ignore[assignment]
     swaps: list[tuple[re.Pattern[str], str]] = None  # type: ignore[assignment]
+    gates: dict[re.Pattern[str], tuple[frozenset[str], ...]] = None  # type: ignore[assignment]
     table: dict[str, str] = None  # type: ignore[assignment]
     listing: list[str] = None  # type: ignore[assignment]
     regex: bool = False
@@ -890,7 +916,7 @@ class _Spec:
     style: str = ""
 
     def __post_init__(self) -> None:
-        self.patterns, self.swaps, self.table, self.listing = [], [], {}, []
+        self.patterns, self.swaps, self.table, self.listing, self.gates = [], [], {}, [], {}
 
     def summary(self) -> str:
         items = self.listing
@@ -944,9 +970,16 @@ class PackRule(Rule):
     def _matches(
         self, text: ScopeText, pattern: re.Pattern[str]
     ) -> Iterator[tuple[re.Match[str], _Match]]:
+        gate = self.spec.gates.get(pattern)
+        if gate is not None and not any(words <= text.words for words in gate):
+            return
+        whole = text.text
         for a, b in text.chunks():
-            for m in pattern.finditer(text.text, a, b):
-                if m.end() == m.start() or "\0" in m.group() or text.is_masked(m.start(), m.end()):
+            for m in pattern.finditer(whole, a, b):
+                i = m.start()
+                if m.end() == i or "\0" in m.group() or text.is_masked(i, m.end()):
+                    continue
+                if gate is not None and i and whole[i - 1] == "-" and whole[i].isalnum():
                     continue
                 if _norm(m.group()) in self.spec.exceptions:
                     continue

@@ -113,6 +113,15 @@ def test_prose_only_with_exact_positions_across_a_line_break() -> None:
     assert found[0].fix_safe is False
 
 
+def test_shortcodes_urls_and_emails_are_not_prose() -> None:
+    text = (
+        '+++\ntitle = "T"\n+++\n\nIt’s {{ video(id="in order to") }} and '
+        '{{< figure alt="x" >}} at in-order-to@example.org, www.example.org/in-order-to...\n'
+        '{% note(kind="warn") %}\n'
+    )
+    assert lint(text, ("PLW001", "TYP003", "TYP004")) == []
+
+
 def test_title_and_tags_scopes_point_at_the_value() -> None:
     found = lint(POST, ("HSE005",))
     assert found == []
