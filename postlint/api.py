@@ -10,16 +10,22 @@ from postlint.config import Config, find_config, load_config
 from postlint.engine import Linter, RunResult, collect_files
 from postlint.model import Diagnostic
 from postlint.packs import load_pack_files, read_pack_list, shipped_families
-from postlint.registry import Catalogue, check_unique, load_families
+from postlint.registry import Catalogue, RegistryError, check_unique, load_families
 from postlint.site import detect_site
 
 
 def catalogue(config: Config | None = None) -> Catalogue:
     """Every installed rule (built-ins, plugins, the rule packs shipped with postlint), plus the
-    packs that ``config`` names (``packs = [...]``, relative to its folder)."""
-    families = [*load_families(), *shipped_families()]
-    if config is not None and config.packs:
-        families.extend(load_pack_files(config.packs, config.root, config.path))
+    packs that ``config`` names (``packs = [...]``, relative to its folder). A configured pack
+    with the name of a shipped one replaces it."""
+    own = load_pack_files(config.packs, config.root, config.path) if config else []
+    names = [family.name for family in own]
+    for name in names:
+        if names.count(name) > 1:
+            raise RegistryError(f"two rule packs in the configuration are both called `{name}`")
+    # a site's pack called like a shipped one (a tweaked copy of typography.toml) replaces it
+    shipped = [family for family in shipped_families() if family.name not in names]
+    families = [*load_families(), *shipped, *own]
     check_unique(families)
     return Catalogue(tuple(families))
 

@@ -180,8 +180,12 @@ def load_pack_files(
 ) -> list[Family]:
     """The packs a configuration names, paths relative to ``root``."""
     families = []
+    seen: set[Path] = set()
     for name in paths:
         path = (root / name).resolve()
+        if path in seen:
+            continue
+        seen.add(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -1186,7 +1190,8 @@ def _docstring(cls: type[PackRule], raw: Mapping[str, Any], pack: Mapping[str, A
     spec = cls.spec
     what = raw.get("description") or f"{cls.summary}."
     listing = ""
-    if spec.listing and spec.kind != "capitalization":
+    literal = spec.kind in ("substitution", "consistency") and not spec.regex
+    if spec.listing and (literal or "words" in raw) and spec.kind != "capitalization":
         shown = spec.listing[:40]
         listing = "\n\nIt looks for:\n" + "\n".join(f"- `{item}`" for item in shown)
         if len(spec.listing) > 40:
@@ -1207,9 +1212,9 @@ def _docstring(cls: type[PackRule], raw: Mapping[str, Any], pack: Mapping[str, A
     if spec.fixable:
         parts += [
             "## Fix safety",
-            "The fix is safe: it changes typography, not words."
+            "The fix is safe: the pack marks its replacements as changing no meaning."
             if spec.safe
-            else "The fix is unsafe: it changes words the writer chose, so `--fix` applies it only "
-            "with `--unsafe-fixes`.",
+            else "The fix is unsafe: it changes words the writer chose, so it is applied only "
+            "when unsafe fixes are allowed.",
         ]
     return "\n\n".join(parts)

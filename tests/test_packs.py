@@ -304,3 +304,34 @@ def test_a_long_paragraph_is_matched_in_bounded_windows() -> None:
     body = ("word " * 5000) + "in order to end.\n"
     found = lint('+++\ntitle = "T"\n+++\n\n' + body, ("PLW001",))
     assert len(found) == 1 and found[0].column == 25001
+
+
+def test_a_site_pack_replaces_the_shipped_pack_of_the_same_name(tmp_path: Path) -> None:
+    shipped = (resources.files("postlint") / "rules" / "typography.toml").read_text(
+        encoding="utf-8"
+    )
+    mine = shipped.replace('" - (?<=', '" -- (?<=').replace("spaced-hyphen-dash", "spaced-dash")
+    config = Config(path=tmp_path / "postlint.toml", packs=("typography.toml", "./typography.toml"))
+    (tmp_path / "typography.toml").write_text(mine, encoding="utf-8")
+    catalogue = api.catalogue(config)
+    assert [f.name for f in catalogue.families].count("typography") == 1
+    assert (
+        catalogue.find("spaced-dash") is not None and catalogue.find("spaced-hyphen-dash") is None
+    )
+
+
+def test_results_cache_notices_a_changed_pack(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path,
+        {
+            "content/post.md": '+++\ntitle = "T"\n+++\n\nOur synergy and our moonshot.\n',
+            "house.toml": HOUSE.read_text(encoding="utf-8"),
+        },
+        config='packs = ["house.toml"]\nselect = ["HSE001"]\n',
+    )
+    first = run_cli("check", "content", "--format", "json", cwd=root)
+    assert first.stdout.count('"HSE001"') == 1
+    pack = root / "house.toml"
+    pack.write_text(pack.read_text().replace('"synergy",', '"synergy", "moonshot",'))
+    second = run_cli("check", "content", "--format", "json", cwd=root)
+    assert second.stdout.count('"HSE001"') == 2
