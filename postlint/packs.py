@@ -407,23 +407,15 @@ class _Builder:
             )
         return compiled
 
-    def literal(self, phrase: str) -> str:
-        words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
-        return r"\s+".join(words) + (r"(?![\w-])" if re.search(r"\w$", phrase) else "")
-
     def alternation(self, phrases: Iterable[str], dotted: str, spec: _Spec) -> re.Pattern[str]:
-        """One pattern for literal phrases, whole words only, with a cheap gate: it runs only on
-        text that holds every word of at least one phrase. (A leading ``\\b`` rather than a
-        look-behind lets the engine skip ahead; a hyphen before the match is checked after.)"""
-        ordered = sorted(set(phrases), key=len, reverse=True)
-        words = [p for p in ordered if re.match(r"\w", p)]
-        others = [p for p in ordered if not re.match(r"\w", p)]
-        parts = []
-        if words:
-            parts.append(r"\b(?:" + "|".join(self.literal(p) for p in words) + ")")
-        parts.extend(self.literal(p) for p in others)
-        pattern = self.compile("|".join(parts), dotted, spec.flags)
-        spec.gates[pattern] = tuple(frozenset(_LETTERS.findall(p.lower())) for p in ordered)
+        """One pattern for literal phrases, whole words only (validated here, used as a key):
+        at match time only the phrases whose every word occurs in the text are searched for."""
+        ordered = tuple(sorted(set(phrases), key=len, reverse=True))
+        pattern = self.compile(_phrases_source(ordered), dotted, spec.flags)
+        spec.gates[pattern] = (
+            ordered,
+            tuple(frozenset(_LETTERS.findall(p.lower())) for p in ordered),
+        )
         return pattern
 
     # -- the kinds -------------------------------------------------------------------------
@@ -514,6 +506,22 @@ class _Builder:
         spec.listing = [token]
 
 
+def _literal(phrase: str) -> str:
+    words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
+    return r"\s+".join(words) + (r"(?![\w-])" if re.search(r"\w$", phrase) else "")
+
+
+def _phrases_source(phrases: Sequence[str]) -> str:
+    """Literal phrases as one alternation; whole words: the word before is checked after the
+    match (a leading look-behind would stop the engine from skipping ahead)."""
+    return "|".join(_literal(p) for p in phrases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrases: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    return re.compile(_phrases_source(phrases), flags)
+
+
 def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
@@ -602,6 +610,22 @@ def backtracking_risk(pattern: str, flags: int = 0) -> str:
         return ""
 
     return walk(tree)
+
+
+@functools.cache
+def required_literal(pattern: re.Pattern[str]) -> str:
+    """The longest text every match must contain (lowercased under IGNORECASE), or "": the
+    pattern is not run on text without it. Only literals at the top level of the pattern count."""
+    c = _sre_constants()
+    best = run = ""
+    for op, av in importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags):
+        if op == c.LITERAL:
+            run += chr(av)
+            if len(run) > len(best):
+                best = run
+        elif op not in (c.AT,):
+            run = ""
+    return best.lower() if pattern.flags & re.IGNORECASE else best
 
 
 def _sre_constants() -> Any:
@@ -765,6 +789,10 @@ class ScopeText:
         return a, b, True, first.group
 
     @functools.cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @functools.cached_property
     def words(self) -> frozenset[str]:
         """Every run of letters in the text, lowercased (the gate of literal phrase lists)."""
         return frozenset(_LETTERS.findall(self.text.lower()))
@@ -815,22 +843,31 @@ def _build_scope(post: Post, scopes: tuple[str, ...]) -> ScopeText:
     wanted = set(scopes)
     if wanted & {"prose", "headings", "link-text", "alt"}:
         alts = sorted((i.alt_span.start, i.alt_span.end) for i in post.images if i.alt_span)
-        links = sorted(
-            (link.span.start, link.span.end)
-            for link in post.links
-            if link.kind in ("inline", "reference")
+        links = (
+            sorted(
+                (link.span.start, link.span.end)
+                for link in post.links
+                if link.kind in ("inline", "reference")
+            )
+            if "link-text" in wanted
+            else []
         )
-        heads = sorted((h.text_span.start, h.text_span.end) for h in post.headings)
+        heads = (
+            sorted((h.text_span.start, h.text_span.end) for h in post.headings)
+            if "headings" in wanted
+            else []
+        )
+        prose = "prose" in wanted
         previous = None
         for run in post.runs:
             start = run.span.start
-            in_alt = _inside(alts, start)
-            kinds = {"alt"} if in_alt else {"prose"}
-            if not in_alt and _inside(links, start):
-                kinds.add("link-text")
-            if _inside(heads, start):
-                kinds.add("headings")
-            if not kinds & wanted:
+            in_alt = bool(alts) and _inside(alts, start)
+            take = (prose and not in_alt) or (in_alt and "alt" in wanted)
+            if not take and links and not in_alt:
+                take = _inside(links, start)
+            if not take and heads:
+                take = _inside(heads, start)
+            if not take:
                 previous = None
                 continue
             joined = False
@@ -907,7 +944,8 @@ class _Spec:
     exceptions: frozenset[str]
     patterns: list[re.Pattern[str]] = None  # type: ignore[assignment]
     swaps: list[tuple[re.Pattern[str], str]] = None  # type: ignore[assignment]
-    gates: dict[re.Pattern[str], tuple[frozenset[str], ...]] = None  # type: ignore[assignment]
+    # literal phrase patterns: their phrases and each phrase's words
+    gates: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = None  # type: ignore[assignment]
     table: dict[str, str] = None  # type: ignore[assignment]
     listing: list[str] = None  # type: ignore[assignment]
     regex: bool = False
@@ -964,7 +1002,7 @@ class PackRule(Rule):
         if not text.text:
             return
         if spec.only_if is not None:
-            witness = scope_text(post, ("prose", "headings", "link-text"))
+            witness = scope_text(post, ("prose",))  # headings and link text included
             if not spec.only_if.search(witness.text):
                 return
         yield from getattr(self, f"_{spec.kind}")(post, text)
@@ -975,16 +1013,28 @@ class PackRule(Rule):
         self, text: ScopeText, pattern: re.Pattern[str]
     ) -> Iterator[tuple[re.Match[str], _Match]]:
         gate = self.spec.gates.get(pattern)
-        if gate is not None and not any(words <= text.words for words in gate):
-            return
+        if gate is not None:
+            present = text.words
+            wanted = tuple(p for p, words in zip(*gate, strict=True) if words <= present)
+            if not wanted:
+                return
+            pattern = _phrase_pattern(wanted, pattern.flags)
+        else:
+            needed = required_literal(pattern)
+            if needed and needed not in (
+                text.lower if pattern.flags & re.IGNORECASE else text.text
+            ):
+                return
         whole = text.text
         for a, b in text.chunks():
             for m in pattern.finditer(whole, a, b):
                 i = m.start()
                 if m.end() == i or "\0" in m.group() or text.is_masked(i, m.end()):
                     continue
-                if gate is not None and i and whole[i - 1] == "-" and whole[i].isalnum():
-                    continue
+                if gate is not None and i and whole[i].isalnum():
+                    before = whole[i - 1]
+                    if before == "-" or before.isalnum() or before == "_":
+                        continue
                 if _norm(m.group()) in self.spec.exceptions:
                     continue
                 start, end, exact, group = text.to_file(m.start(), m.end())

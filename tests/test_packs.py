@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -335,3 +336,12 @@ def test_results_cache_notices_a_changed_pack(tmp_path: Path) -> None:
     pack.write_text(pack.read_text().replace('"synergy",', '"synergy", "moonshot",'))
     second = run_cli("check", "content", "--format", "json", cwd=root)
     assert second.stdout.count('"HSE001"') == 2
+
+
+def test_required_literal() -> None:
+    from postlint.packs import required_literal
+
+    assert required_literal(re.compile(r"\b(hi|hey)(,?)\s+Guys\b", re.I)) == "guys"
+    assert required_literal(re.compile(r" -- (?<=x -- )")) == " -- "
+    assert required_literal(re.compile(r"(?:ab|cd)+")) == ""
+    assert required_literal(re.compile(r"a?bc")) == "bc"
