@@ -22,7 +22,7 @@ import importlib
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -323,11 +323,11 @@ class _Builder:
         if kind == "capitalization" and not set(scopes) <= {"title", "headings"}:
             raise self.fail(f"{dotted}.scope", "capitalization applies to `title` and `headings`.")
         message = raw.get("message", DEFAULT_MESSAGES[kind])
-        for _, field, _, _ in string.Formatter().parse(message):
-            if field is not None and field not in PLACEHOLDERS[kind]:
+        for _, placeholder, _, _ in string.Formatter().parse(message):
+            if placeholder is not None and placeholder not in PLACEHOLDERS[kind]:
                 raise self.fail(
                     f"{dotted}.message",
-                    f"the message uses {{{field}}}; {_article(kind)} {kind} rule offers "
+                    f"the message uses {{{placeholder}}}; {_article(kind)} {kind} rule offers "
                     + ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS[kind]))
                     + ".",
                 )
@@ -942,12 +942,14 @@ class _Spec:
     kind: str
     flags: int
     exceptions: frozenset[str]
-    patterns: list[re.Pattern[str]] = None  # type: ignore[assignment]
-    swaps: list[tuple[re.Pattern[str], str]] = None  # type: ignore[assignment]
-    # literal phrase patterns: their phrases and each phrase's words
-    gates: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = None  # type: ignore[assignment]
-    table: dict[str, str] = None  # type: ignore[assignment]
-    listing: list[str] = None  # type: ignore[assignment]
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    swaps: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    # literal phrase patterns -> (their phrases, each phrase's words)
+    gates: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = field(
+        default_factory=dict
+    )
+    table: dict[str, str] = field(default_factory=dict)  # literal swaps, normalized keys
+    listing: list[str] = field(default_factory=list)  # what the documentation lists
     regex: bool = False
     safe: bool = False
     fixable: bool = False
@@ -956,9 +958,6 @@ class _Spec:
     max: int = 0
     per: str = "post"
     style: str = ""
-
-    def __post_init__(self) -> None:
-        self.patterns, self.swaps, self.table, self.listing, self.gates = [], [], {}, [], {}
 
     def summary(self) -> str:
         items = self.listing
@@ -980,9 +979,8 @@ class _Match:
     start: int  # file offsets
     end: int
     text: str
-    exact: bool
+    exact: bool  # an edit may replace it (False inside a front matter value with escapes)
     group: int
-    replacement: str | None = None
 
 
 class PackRule(Rule):
