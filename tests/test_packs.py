@@ -117,7 +117,8 @@ def test_prose_only_with_exact_positions_across_a_line_break() -> None:
 def test_shortcodes_urls_and_emails_are_not_prose() -> None:
     text = (
         '+++\ntitle = "T"\n+++\n\nIt’s {{ video(id="in order to") }} and '
-        '{{< figure alt="x" >}} at in-order-to@example.org, www.example.org/in-order-to...\n'
+        '{{< figure alt="x" >}} at in-order-to@example.org, '
+        "www.example.org/in-order-to/a...b now.\n"
         '{% note(kind="warn") %}\n'
     )
     assert lint(text, ("PLW001", "TYP003", "TYP004")) == []
