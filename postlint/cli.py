@@ -234,15 +234,15 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     from postlint import api
     from postlint.engine import collect_files
 
-    catalogue = api.catalogue()
     paths = args.paths or default_paths()
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise CliError(f"{path}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
+    config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
-    linter = api.make_linter(paths[0], args.config, **overrides)
+    linter = api.make_linter(paths[0], config, **overrides)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
@@ -369,7 +369,7 @@ def _jsonable(value: object) -> object:
 def run_rules(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     if args.format == "json":
         sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -399,7 +399,7 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_rule(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     rule = catalogue.find(args.rule)
     if rule is None:
         import difflib
