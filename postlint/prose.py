@@ -1,0 +1,187 @@
+"""Prose views of a post: paragraphs, sentences and words, each mapped back to file offsets.
+
+A paragraph's text is its runs joined in order (code spans, URLs and markup are left out, so
+``use `x` here`` reads ``use  here``). Offsets into that joined text map back to the file with
+``Paragraph.offset``. Everything here is computed from ``post.runs`` and is cheap: regexes over
+each paragraph, no per-character Python loops.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from postlint.model import Block, Post, TextRun
+
+# A word for counting: letters or digits, joined by an apostrophe, a hyphen, or a point or comma
+# between two of them ("don’t", "state-of-the-art", "5.6bn", "2,048").
+WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*")
+# A sentence ends at . ! ? or … (with closing quotes or brackets) before white space or the end.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "eg",
+        "ie",
+        "cf",
+        "approx",
+        "inc",
+        "ltd",
+        "co",
+        "jr",
+        "sr",
+        "no",
+        "fig",
+        "al",
+        "u.s",
+        "u.k",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "p",
+        "pp",
+        "vol",
+        "ed",
+    ]
+)
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """The prose of one leaf block (a paragraph or a heading): its runs joined."""
+
+    block: int  # TextRun.block
+    kind: str  # "paragraph" or "heading"
+    text: str
+    starts: tuple[int, ...]  # where each run begins in ``text``
+    files: tuple[int, ...]  # where each run begins in the file
+
+    def offset(self, index: int, end: bool = False) -> int:
+        """The file offset of ``index`` in ``text`` (``end``: of the character before it, + 1)."""
+        if end and index > 0:
+            i = bisect.bisect_right(self.starts, index - 1) - 1
+            return self.files[i] + index - self.starts[i]
+        i = bisect.bisect_right(self.starts, index) - 1
+        return self.files[max(i, 0)] + index - self.starts[max(i, 0)]
+
+    @property
+    def start(self) -> int:
+        return self.files[0]
+
+    @property
+    def end(self) -> int:
+        return self.offset(len(self.text), end=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str  # as joined from the runs, white space kept
+    start: int  # file offsets
+    end: int
+    words: int
+    block: int
+
+
+def leaf_kinds(post: Post) -> dict[int, str]:
+    """Leaf number -> block kind, for the blocks that hold prose."""
+    kinds: dict[int, str] = {}
+    stack: list[Block] = list(post.blocks)
+    while stack:
+        block = stack.pop()
+        leaf = block.attrs.get("leaf")
+        if isinstance(leaf, int):
+            kinds[leaf] = block.kind
+        stack.extend(block.children)
+    return kinds
+
+
+def paragraphs(post: Post) -> list[Paragraph]:
+    """Every leaf block's prose, in document order."""
+    kinds = leaf_kinds(post) if post.runs else {}
+    groups: dict[int, list[TextRun]] = {}
+    for run in post.runs:
+        groups.setdefault(run.block, []).append(run)
+    result = []
+    for block, runs in groups.items():
+        starts, files, pos = [], [], 0
+        for run in runs:
+            starts.append(pos)
+            files.append(run.span.start)
+            pos += len(run.text)
+        text = "".join(run.text for run in runs)
+        result.append(
+            Paragraph(block, kinds.get(block, "paragraph"), text, tuple(starts), tuple(files))
+        )
+    return result
+
+
+def sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence in a paragraph's text, white space trimmed."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]*_")) == 1:
+            before = _TOKEN_BEFORE.search(text, 0, match.start())
+            token = before.group(1).lstrip("(\"'“‘*_").lower() if before else ""
+            following = text[end:].lstrip()
+            if (
+                token in _ABBREVIATIONS
+                or (len(token) == 1 and token.isalpha())
+                or (following[:1].islower())
+            ):
+                continue
+        yield from _trimmed(text, start, end)
+        start = end
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if WORD.search(text, start, end):
+        yield start, end
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def sentences(paragraph: Paragraph) -> Iterator[Sentence]:
+    text = paragraph.text
+    for start, end in sentence_bounds(text):
+        piece = text[start:end]
+        yield Sentence(
+            piece,
+            paragraph.offset(start),
+            paragraph.offset(end, end=True),
+            count_words(piece),
+            paragraph.block,
+        )
+
+
+def squeeze(text: str, limit: int = 80) -> str:
+    """Text on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
