@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from postlint import __version__
+from postlint import __version__, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import UsageError
 from postlint.registry import Catalogue, RegistryError
@@ -332,4 +332,5 @@ COMMANDS: list[
 ] = [
     add_check,
     add_rules,
+    stats.register,
 ]

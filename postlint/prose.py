@@ -68,7 +68,11 @@ _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 @dataclass(frozen=True)
 class Paragraph:
-    """The prose of one leaf block (a paragraph or a heading): its runs joined."""
+    """The prose of one leaf block (a paragraph or a heading): its runs joined.
+
+    Runs are joined as they are, except that a space stands for what separates two of them
+    when that is more than emphasis markers (a line break, a code span, a link's destination).
+    """
 
     block: int  # TextRun.block
     kind: str  # "paragraph" or "heading"
@@ -122,13 +126,25 @@ def paragraphs(post: Post) -> list[Paragraph]:
     for run in post.runs:
         groups.setdefault(run.block, []).append(run)
     result = []
+    source = post.text
     for block, runs in groups.items():
-        starts, files, pos = [], [], 0
+        starts: list[int] = []
+        files: list[int] = []
+        pieces: list[str] = []
+        pos = 0
+        previous_end = -1
         for run in runs:
+            if previous_end >= 0 and run.span.start > previous_end:
+                gap = source[previous_end : run.span.start]
+                if gap.strip("*_~"):  # a line break, code, a link's URL, HTML: words end here
+                    pieces.append(" ")
+                    pos += 1
             starts.append(pos)
             files.append(run.span.start)
+            pieces.append(run.text)
             pos += len(run.text)
-        text = "".join(run.text for run in runs)
+            previous_end = run.span.end
+        text = "".join(pieces)
         result.append(
             Paragraph(block, kinds.get(block, "paragraph"), text, tuple(starts), tuple(files))
         )
