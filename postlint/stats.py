@@ -322,9 +322,9 @@ svg text {{ font-size: 12px; fill: #444; }}
 <p>{html.escape(name)} of each author section, by the post's date.</p>
 {_chart(posts, metric)}
 <h2>Authors</h2>
-{_html_table(AUTHOR_HEADER[:3] + (f"Median {name}", AUTHOR_HEADER[3]), author_rows)}
+{_html_table((*AUTHOR_HEADER[:3], f"Median {name}", AUTHOR_HEADER[3]), author_rows)}
 <h2>Posts</h2>
-{_html_table(POST_HEADER[:5] + (name, POST_HEADER[5]), post_rows)}
+{_html_table((*POST_HEADER[:5], name, POST_HEADER[5]), post_rows)}
 </body>
 </html>
 """
