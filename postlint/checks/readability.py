@@ -204,7 +204,7 @@ def _message(score: Score, metric: str, value: float, limit: float) -> str:
     quoted = " and ".join(f"“{squeeze(s.text, 60)}” ({s.words} words)" for s in longest)
     return (
         f"{where} has a {METRIC_NAMES[metric]} of {value:g}, {comparison} the threshold of "
-        f"{limit:g}: shorten its longest sentences first, {quoted}."
+        f"{limit:g}: start with its longest sentences, {quoted}."
     )
 
 
