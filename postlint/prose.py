@@ -163,7 +163,7 @@ def sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
             if (
                 token in _ABBREVIATIONS
                 or (len(token) == 1 and token.isalpha())
-                or (following[:1].islower())
+                or ("." in token and following[:1].islower())  # a.m. and, approx. the
             ):
                 continue
         yield from _trimmed(text, start, end)

@@ -75,6 +75,11 @@ _AFFIXES = frozenset(
         "ultra",
     ]
 )
+# Prefixes that make new words from known ones; the rest must be a known word of 5+ letters.
+_PREFIX = re.compile(
+    r"^(?:inter|intra|counter|over|under|multi|non|pre|post|anti|semi|super|hyper|micro|macro|"
+    r"mega|cyber|crypto|re|un|sub|trans|cross|out|mis|geo|bio|eco|neo)(?=[a-z]{5})"
+)
 _PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*[A-Z][\w'’.\-]*[*_]*[ \u00a0]+$")
 _NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
 
@@ -223,6 +228,9 @@ def accepted(language: str, variant: str, word: str) -> bool:
         return True
     if len(word) > 4 and word.endswith("s") and _plural_of_known(language, variant, word):
         return True
+    prefix = _PREFIX.match(word)
+    if prefix and accepted(language, variant, word[prefix.end() :]):
+        return True  # intergenerational, countercyclical: a prefix and a known word
     if language.startswith("en") and variant != "us":
         return any(_known(language, form) for form in _british_forms(word))
     return False
