@@ -12,6 +12,8 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from postlint.model import Block, Post, TextRun
 
@@ -88,6 +90,20 @@ class Paragraph:
         i = bisect.bisect_right(self.starts, index) - 1
         return self.files[max(i, 0)] + index - self.starts[max(i, 0)]
 
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The words, in lower case."""
+        return WORD.findall(self.text.lower())
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def bounds(self) -> list[tuple[int, int]]:
+        """(start, end) of each sentence in ``text``."""
+        return sentence_bounds(self.text)
+
     @property
     def start(self) -> int:
         return self.files[0]
@@ -119,8 +135,19 @@ def leaf_kinds(post: Post) -> dict[int, str]:
     return kinds
 
 
-def paragraphs(post: Post) -> list[Paragraph]:
-    """Every leaf block's prose, in document order."""
+_last: list[Any] = [None, ()]  # the last post asked for and its paragraphs: rules share them
+
+
+def paragraphs(post: Post) -> tuple[Paragraph, ...]:
+    """Every leaf block's prose, in document order (computed once for the post being checked)."""
+    if _last[0] is post:
+        return _last[1]  # type: ignore[no-any-return]
+    result = _paragraphs(post)
+    _last[0], _last[1] = post, result
+    return result
+
+
+def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
     kinds = leaf_kinds(post) if post.runs else {}
     groups: dict[int, list[TextRun]] = {}
     for run in post.runs:
@@ -148,36 +175,40 @@ def paragraphs(post: Post) -> list[Paragraph]:
         result.append(
             Paragraph(block, kinds.get(block, "paragraph"), text, tuple(starts), tuple(files))
         )
-    return result
+    return tuple(result)
 
 
-def sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a paragraph's text, white space trimmed."""
+    bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]*_")) == 1:
-            before = _TOKEN_BEFORE.search(text, 0, match.start())
+        mark = match.group()
+        if mark[0] == "." and len(mark.rstrip("\"'”’)]*_")) == 1:
+            before = _TOKEN_BEFORE.search(text, max(0, match.start() - 40), match.start())
             token = before.group(1).lstrip("(\"'“‘*_").lower() if before else ""
-            following = text[end:].lstrip()
-            if (
-                token in _ABBREVIATIONS
-                or (len(token) == 1 and token.isalpha())
-                or ("." in token and following[:1].islower())  # a.m. and, approx. the
-            ):
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
-        yield from _trimmed(text, start, end)
+            if "." in token:  # a.m. and, U.S. officials: no end before lower case
+                following = _FOLLOWING.match(text, end)
+                if following and following.group(1).islower():
+                    continue
+        _add_trimmed(bounds, text, start, end)
         start = end
-    yield from _trimmed(text, start, len(text))
+    _add_trimmed(bounds, text, start, len(text))
+    return bounds
 
 
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if WORD.search(text, start, end):
-        yield start, end
+_FOLLOWING = re.compile(r"\s*(\S)")
+
+
+def _add_trimmed(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped and WORD.search(stripped):
+        lead = len(piece) - len(piece.lstrip())
+        bounds.append((start + lead, start + lead + len(stripped)))
 
 
 def count_words(text: str) -> int:
@@ -186,7 +217,7 @@ def count_words(text: str) -> int:
 
 def sentences(paragraph: Paragraph) -> Iterator[Sentence]:
     text = paragraph.text
-    for start, end in sentence_bounds(text):
+    for start, end in paragraph.bounds:
         piece = text[start:end]
         yield Sentence(
             piece,

@@ -75,20 +75,21 @@ def _front_matter_authors(post: Post) -> list[str]:
 def post_stats(post: Post, metric: str, counter: str) -> PostStats:
     scores = score_post(post, counter)
     words = sum(s.words for s in scores)
-    sentences = [sentence for s in scores for sentence in s.sentences]
+    sentence_words = {id(s): [sentence.words for sentence in s.sentences()] for s in scores}
+    sentence_count = sum(s.sentence_count for s in scores)
     syllables = sum(s.syllables for s in scores)
     whole = None
     if scores:
-        merged = Score("", 0, 0, 0, words, tuple(sentences), syllables)
+        merged = Score("", 0, 0, 0, words, sentence_count, syllables, ())
         whole = merged.value(metric)
     fallback = _front_matter_authors(post)
     sections = [
         {
             "author": s.author or (", ".join(fallback) if fallback else UNKNOWN_AUTHOR),
             "words": s.words,
-            "sentences": len(s.sentences),
+            "sentences": s.sentence_count,
             "readability": s.value(metric),
-            "sentence_words": [sentence.words for sentence in s.sentences],
+            "sentence_words": sentence_words[id(s)],
         }
         for s in scores
     ]
@@ -99,9 +100,9 @@ def post_stats(post: Post, metric: str, counter: str) -> PostStats:
         date=_date(post.meta.get("date")),
         authors=list(dict.fromkeys(authors)),
         words=words,
-        sentences=len(sentences),
+        sentences=sentence_count,
         readability=whole,
-        mean_sentence_words=round(words / len(sentences), 1) if sentences else None,
+        mean_sentence_words=round(words / sentence_count, 1) if sentence_count else None,
         sections=sections,
     )
 

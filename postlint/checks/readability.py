@@ -8,7 +8,14 @@ from functools import cache
 from typing import Any
 
 from postlint.model import Finding, Post
-from postlint.prose import WORD, Paragraph, Sentence, paragraphs, sentences, squeeze
+from postlint.prose import (
+    Paragraph,
+    Sentence,
+    count_words,
+    paragraphs,
+    sentences,
+    squeeze,
+)
 from postlint.rule import Context, Family, Option, Rule
 
 METRICS = ("flesch-reading-ease", "flesch-kincaid-grade")
@@ -27,15 +34,7 @@ def _hyphenator() -> Any:
     return pyphen.Pyphen(lang="en_US")
 
 
-@cache
-def syllables(word: str, counter: str = "pyphen") -> int:
-    """Syllables of a lower-case word, counted once per distinct word and process.
-
-    ``cmudict`` is textstat's own count (``textstat.syllable_count``: the CMU dictionary, then
-    pyphen for words it lacks), but loading the CMU dictionary takes ~1.4 s. ``pyphen`` counts
-    hyphenation points as textstat does for words missing from cmudict; it loads in ~0.1 s and
-    keeps one post under a second.
-    """
+def _count(word: str, counter: str) -> int:
     if not any(c.isalpha() for c in word):
         return 1
     if counter == "cmudict":
@@ -43,6 +42,34 @@ def syllables(word: str, counter: str = "pyphen") -> int:
 
         return max(int(textstat.syllable_count(word)), 1)
     return len(_hyphenator().positions(word)) + 1
+
+
+class SyllableTable(dict[str, int]):
+    """Syllables per lower-case word, counted the first time a word is asked for."""
+
+    def __init__(self, counter: str) -> None:
+        super().__init__()
+        self.counter = counter
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = _count(word, self.counter)
+        return value
+
+
+@cache
+def syllable_table(counter: str = "pyphen") -> SyllableTable:
+    """The process's table for a counter.
+
+    ``cmudict`` is textstat's own count (``textstat.syllable_count``: the CMU dictionary, then
+    pyphen for words it lacks), but loading the CMU dictionary takes ~1.4 s. ``pyphen`` counts
+    hyphenation points as textstat does for words missing from cmudict; it loads in ~0.1 s and
+    keeps one post under a second. Each distinct word is counted once per process.
+    """
+    return SyllableTable(counter)
+
+
+def syllables(word: str, counter: str = "pyphen") -> int:
+    return syllable_table(counter)[word]
 
 
 @dataclass(frozen=True)
@@ -54,20 +81,20 @@ class Score:
     start: int  # file offsets of what was scored
     end: int
     words: int
-    sentences: tuple[Sentence, ...]
+    sentence_count: int
     syllables: int
+    paragraphs: tuple[Paragraph, ...]
 
     def value(self, metric: str) -> float:
         words = max(self.words, 1)
-        per_sentence = words / max(len(self.sentences), 1)
+        per_sentence = words / max(self.sentence_count, 1)
         per_word = self.syllables / words
         if metric == "flesch-kincaid-grade":
             return round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1)
         return round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1)
 
-    @property
-    def mean_sentence_words(self) -> float:
-        return self.words / max(len(self.sentences), 1)
+    def sentences(self) -> list[Sentence]:
+        return [sentence for paragraph in self.paragraphs for sentence in sentences(paragraph)]
 
 
 def _units(post: Post) -> list[tuple[str, int, int, int]]:
@@ -95,16 +122,22 @@ def score_post(post: Post, counter: str = "pyphen") -> list[Score]:
         if not inside:
             continue
         report = report if author else inside[0].start
-        found: list[Sentence] = []
-        words = syllable_total = 0
+        table = syllable_table(counter)
+        words = syllable_total = sentence_count = 0
         for paragraph in inside:
-            tokens = WORD.findall(paragraph.text.lower())
-            words += len(tokens)
-            syllable_total += sum(syllables(token, counter) for token in tokens)
-            found.extend(sentences(paragraph))
+            words += paragraph.words
+            syllable_total += sum(map(table.__getitem__, paragraph.tokens))
+            sentence_count += len(paragraph.bounds)
         scores.append(
             Score(
-                author, report, inside[0].start, inside[-1].end, words, tuple(found), syllable_total
+                author,
+                report,
+                inside[0].start,
+                inside[-1].end,
+                words,
+                sentence_count,
+                syllable_total,
+                tuple(inside),
             )
         )
     return scores
@@ -200,7 +233,7 @@ class Readability(Rule):
 def _message(score: Score, metric: str, value: float, limit: float) -> str:
     where = f"{score.author}’s section" if score.author else "This post"
     comparison = "above" if metric == "flesch-kincaid-grade" else "below"
-    longest = sorted(score.sentences, key=lambda s: -s.words)[:2]
+    longest = sorted(score.sentences(), key=lambda s: -s.words)[:2]
     quoted = " and ".join(f"“{squeeze(s.text, 60)}” ({s.words} words)" for s in longest)
     return (
         f"{where} has a {METRIC_NAMES[metric]} of {value:g}, {comparison} the threshold of "
@@ -245,19 +278,20 @@ class SentenceLength(Rule):
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         limit = int(ctx.options["max-sentence-words"])
         for paragraph in paragraphs(post):
-            if paragraph.kind != "paragraph" or _words(paragraph) <= limit:
+            if paragraph.kind != "paragraph" or paragraph.words <= limit:
                 continue
-            for sentence in sentences(paragraph):
-                if sentence.words > limit:
+            text = paragraph.text
+            for start, end in paragraph.bounds:
+                if end - start < 2 * limit + 1:
+                    continue  # n words take at least 2n - 1 characters
+                words = count_words(text[start:end])
+                if words > limit:
+                    span = post.span(paragraph.offset(start), paragraph.offset(end, end=True))
                     yield self.finding(
-                        post.span(sentence.start, sentence.end),
-                        f"This sentence has {sentence.words} words, more than {limit}: split it "
+                        span,
+                        f"This sentence has {words} words, more than {limit}: split it "
                         "where the thought turns.",
                     )
-
-
-def _words(paragraph: Paragraph) -> int:
-    return len(WORD.findall(paragraph.text))
 
 
 class ParagraphLength(Rule):
@@ -295,7 +329,7 @@ class ParagraphLength(Rule):
         for paragraph in paragraphs(post):
             if paragraph.kind != "paragraph":
                 continue
-            words = _words(paragraph)
+            words = paragraph.words
             if words > limit:
                 yield self.finding(
                     post.span(paragraph.start, paragraph.end),

@@ -73,6 +73,13 @@ _AFFIXES = frozenset(
         "neo",
         "proto",
         "ultra",
+        "ons",
+        "ins",
+        "ups",
+        "offs",
+        "outs",
+        "downs",
+        "overs",
     ]
 )
 # Prefixes that make new words from known ones; the rest must be a known word of 5+ letters.
@@ -408,6 +415,38 @@ class Unknown:
     suggestions: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What one post tells the site phase: its unknown words, and how often the post uses
+    the first suggestion of each lower-case one (to tell a habitual typo from jargon)."""
+
+    unknowns: list[Unknown]
+    near: dict[str, int]
+
+
+TYPO_RATIO = 10  # a near miss used 10 times less than its correction on the site is a typo
+
+
+def _counts(post: Post, words: set[str]) -> dict[str, int]:
+    if not words:
+        return {}
+    counts: Counter[str] = Counter()
+    for paragraph in paragraphs(post):
+        counts.update(token for token in paragraph.tokens if token in words)
+    return {word: counts[word] for word in words}
+
+
+def _habitual_typo(unknown: Unknown, uses: int, near_uses: Mapping[str, int]) -> bool:
+    """A lower-case word one letter from a word the site uses far more often (teh, the)."""
+    if unknown.proper or not unknown.suggestions:
+        return False
+    return uses * TYPO_RATIO < near_uses.get(unknown.suggestions[0], 0)
+
+
+def _spelled(word: str) -> str:
+    return word.replace("’", "'")
+
+
 def _cased(suggestion: str, word: str) -> str:
     if word[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
@@ -430,7 +469,8 @@ class Spelling(Rule):
     A capitalised word in mid-sentence that the dictionary does not know is most often a name:
     it is flagged only when a word one letter away exists and the word appears once on the site.
     A word spelled the same way in at least `site-min-posts` posts is taken as the site's own
-    vocabulary and accepted.
+    vocabulary and accepted, unless it is a lower-case word one letter from a word the site
+    uses ten times more often: that is a habit (`teh`), not jargon.
 
     ## Why is this bad?
     A misspelled word is the first thing a reader notices, and it survives every later edit.
@@ -468,7 +508,7 @@ class Spelling(Rule):
     fixable = True
     site_wide = True
 
-    def collect(self, post: Post, ctx: Context) -> list[Unknown]:
+    def collect(self, post: Post, ctx: Context) -> Collected:
         language = str(ctx.options["language"])
         variant = str(ctx.options["variant"])
         known_names: set[str] | None = None
@@ -484,34 +524,34 @@ class Spelling(Rule):
             found.append(
                 Unknown(word.text, span, key, word.capitalised, word.beside_capital, suggested)
             )
-        return found
+        near = {u.suggestions[0] for u in found if u.suggestions and not u.proper}
+        return Collected(found, _counts(post, near))
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        collected: dict[str, list[Unknown]] = site.collected(self.name)
+        collected: dict[str, Collected] = site.collected(self.name)
         allowed = custom_words(ctx)
         posts_using: Counter[str] = Counter()
         uses: Counter[str] = Counter()
-        for unknowns in collected.values():
-            posts_using.update({u.word.replace("’", "'") for u in unknowns})
-            uses.update(u.word.replace("’", "'") for u in unknowns)
+        near_uses: Counter[str] = Counter()
+        for facts in collected.values():
+            posts_using.update({_spelled(u.word) for u in facts.unknowns})
+            uses.update(_spelled(u.word) for u in facts.unknowns)
+            near_uses.update(facts.near)
         vocabulary = bool(ctx.options["site-vocabulary"])
         min_posts = int(ctx.options["site-min-posts"])
-        for path, unknowns in collected.items():
-            for unknown in unknowns:
-                if unknown.key in allowed or unknown.word in allowed:
+        for path, facts in collected.items():
+            for unknown in facts.unknowns:
+                spelled = _spelled(unknown.word)
+                if unknown.key in allowed or unknown.word in allowed or unknown.named:
                     continue
                 if (
                     vocabulary
-                    and (unknown.proper or not unknown.suggestions)
-                    and posts_using[unknown.word.replace("’", "'")] >= min_posts
+                    and posts_using[spelled] >= min_posts
+                    and not _habitual_typo(unknown, uses[spelled], near_uses)
                 ):
-                    continue  # the site's own word; a lower-case near miss stays a typo
-                if unknown.named:
-                    continue
-                if unknown.proper and (
-                    not unknown.suggestions or uses[unknown.word.replace("’", "'")] > 1
-                ):
-                    continue
+                    continue  # the site's own word
+                if unknown.proper and (not unknown.suggestions or uses[spelled] > 1):
+                    continue  # a name
                 yield path, self._finding(unknown)
 
     def _finding(self, unknown: Unknown) -> Finding:
