@@ -72,6 +72,15 @@ def test_code_urls_addresses_handles_files_and_html_are_never_read() -> None:
     assert lint(text) == []
 
 
+def test_code_like_words_and_link_texts_that_name_their_url() -> None:
+    text = post(
+        "See std::io::Sink, parse() and the a|b form.\n"
+        "Thanks to [romankl](https://github.com/romankl) and\n"
+        "[Zorblaxe](https://zorblaxe.example/about), but [wrod](https://example.org/) is wrong.\n"
+    )
+    assert [word for word, _ in found(lint(text), text)] == ["wrod"]
+
+
 def test_front_matter_is_not_prose() -> None:
     assert lint(post("Fine words.\n", 'title = "Teh recieve"\ndescription = "wrod"\n')) == []
 

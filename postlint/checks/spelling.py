@@ -27,7 +27,7 @@ _EDGE = "\"'“”‘’«»()[]{}<>,;:!?….*_~|"
 _SKIP_CHUNK = re.compile(
     r"://|^www\.|@|^#\w|^[/~]|\\|"  # URLs, e-mail addresses, @handles, #tags, paths
     r"\w\.(?:[A-Za-z]{2,}\w*|[a-z])(?:$|[/?#.])|"  # file names and domains: x.csv, example.com
-    r"[_=<>{}$%^]|"  # identifiers and code-like text
+    r"[_=<>{}$%^|]|::|\(\)|"  # identifiers and code-like text: std::io, f(), a|b
     r"‚Ä|â€|Ã.|Â"  # mojibake: left to the encoding rules
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -415,6 +415,14 @@ class Unknown:
     suggestions: tuple[str, ...]
 
 
+def _names_its_link(post: Post, word: Word, key: str) -> bool:
+    """A word in a link's text that its URL also holds names the page: [ChinaTalk](chinatalk...)."""
+    for link in post.links:
+        if link.span.start <= word.start and word.end <= link.span.end:
+            return key in link.url.lower()
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Collected:
     """What one post tells the site phase: its unknown words, and how often the post uses
@@ -517,7 +525,7 @@ class Spelling(Rule):
             key = _lookup_key(word.text)
             if known_names is None:
                 known_names = post_names(post, ctx)
-            if key in known_names:
+            if key in known_names or _names_its_link(post, word, key):
                 continue
             suggested = () if word.beside_capital else suggestions(language, variant, key)
             span = post.span(word.start, word.end)
