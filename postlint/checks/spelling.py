@@ -233,7 +233,7 @@ def accepted(language: str, variant: str, word: str) -> bool:
         return True
     if word.endswith("s'") and accepted(language, variant, word[:-1]):
         return True
-    if len(word) > 4 and word.endswith("s") and _plural_of_known(language, variant, word):
+    if len(word) > 3 and word.endswith("s") and _plural_of_known(language, variant, word):
         return True
     prefix = _PREFIX.match(word)
     if prefix and accepted(language, variant, word[prefix.end() :]):
