@@ -193,3 +193,16 @@ def test_nothing_is_downloaded_and_nltk_is_never_imported(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_options_from_a_configuration_file(tmp_path: Path) -> None:
+    config_file = tmp_path / "postlint.toml"
+    config_file.write_text(
+        '[readability]\nmetric = "flesch-kincaid-grade"\nthreshold = -2\nmin-words = 50\n',
+        encoding="utf-8",
+    )
+    config = api.resolve_config(tmp_path, config_file, api.catalogue())
+    text = f'+++\ntitle = "x"\n+++\n{EASY}\n'
+    [d] = api.lint_text(text, None, config.with_overrides(select=("readability",)))
+    assert d.message.startswith("This post has a grade level of -1.1, above the threshold of -2:")
+    assert (d.line, d.column, d.end_line) == (4, 1, 4)

@@ -268,6 +268,10 @@ class SentenceLength(Rule):
     why rates stay where they are for another quarter, even though prices rose faster than
     expected in the spring.
     ```
+
+    ## Options
+    `max-sentence-words` in `[readability]` (default 40). Sentences are split at `.`, `!`, `?`
+    and `…`, not after abbreviations (`e.g.`, `Mr.`) or initials.
     """
 
     code = "RDB002"
@@ -317,6 +321,9 @@ class ParagraphLength(Rule):
     +++
     {short}
     ```
+
+    ## Options
+    `max-paragraph-words` in `[readability]` (default 200).
     """
 
     code = "RDB003"
