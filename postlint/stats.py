@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import re
 import statistics
 import sys
 from collections.abc import Iterable, Sequence
@@ -243,7 +244,8 @@ def _chart(posts: list[PostStats], metric: str) -> str:
             'stroke="#ddd"/>'
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.0f}</text>'
         )
-    for day in sorted({first, last}):
+    ticks = sorted({first + dt.timedelta(days=round(span_days * i / 4)) for i in range(5)})
+    for day in ticks if last > first else [first]:
         parts.append(
             f'<text x="{x(day):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
             f"{day.isoformat()}</text>"
@@ -270,10 +272,21 @@ def _chart(posts: list[PostStats], metric: str) -> str:
     return "\n".join(parts)
 
 
+_NUMERIC = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>"
+        + "".join(
+            f'<td class="n">{html.escape(cell)}</td>'
+            if _NUMERIC.match(cell)
+            else f"<td>{html.escape(cell)}</td>"
+            for cell in row
+        )
+        + "</tr>"
+        for row in rows
     )
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
@@ -315,6 +328,7 @@ def render_html(authors: list[AuthorStats], posts: list[PostStats], metric: str)
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; margin-bottom: 2em; }}
 th, td {{ padding: 0.25em 0.75em; border-bottom: 1px solid #ddd; text-align: left; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 svg text {{ font-size: 12px; fill: #444; }}
 </style>
 </head>
