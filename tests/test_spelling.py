@@ -9,6 +9,7 @@ from postlint import api
 from postlint.checks import spelling
 from postlint.config import Config, parse_config
 from postlint.model import Diagnostic
+from tests.conftest import run_cli
 
 SELECT = ("spelling",)
 
@@ -129,6 +130,16 @@ def test_words_and_dictionary_files_relative_to_the_configuration(tmp_path: Path
     text = post("The blorft, zxqvbnm and qwrtp parts, and teh rest.\n")
     diagnostics = api.lint_text(text, None, config.with_overrides(select=SELECT))
     assert [word for word, _ in found(diagnostics, text)] == ["teh"]
+
+
+def test_a_missing_dictionary_file_is_an_error_that_names_it(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        {"content/a.md": post("Fine.\n")}, config='[spelling]\ndictionaries = ["nope.txt"]\n'
+    )
+    result = run_cli("check", "content", "--select", "spelling", "--no-cache", cwd=root)
+    assert result.returncode == 2
+    assert "[spelling] dictionaries: cannot read `nope.txt`" in result.stderr
+    assert "No such file or directory" in result.stderr
 
 
 def test_authors_tags_and_preferred_terms_are_accepted() -> None:

@@ -577,21 +577,28 @@ class Spelling(Rule):
         return self.finding(unknown.span, message, fix)
 
 
+class DictionaryError(Exception):
+    """A word list named in ``dictionaries`` that cannot be read."""
+
+
 def custom_words(ctx: Context) -> set[str]:
     """The configuration's accepted words: ``words`` and the ``dictionaries`` files."""
     words = {str(w) for w in ctx.options["words"]}
     root = ctx.config.root if ctx.config is not None else Path.cwd()
     for name in ctx.options["dictionaries"]:
-        words |= _dictionary_file(str((root / str(name)).resolve()))
+        words |= _dictionary_file(str((root / str(name)).resolve()), str(name))
     return words | {_lookup_key(w) for w in words}
 
 
 @cache
-def _dictionary_file(path: str) -> frozenset[str]:
+def _dictionary_file(path: str, name: str) -> frozenset[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8"
+        raise DictionaryError(
+            f"[spelling] dictionaries: cannot read `{name}` ({path}): {reason}"
+        ) from None
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(line for line in lines if line)
 
