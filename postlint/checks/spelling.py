@@ -91,6 +91,10 @@ _PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*[A-Z][\w'’.\-]*[*_]*[ 
 _NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
 
 
+class DictionaryError(Exception):
+    """A dictionary the configuration names that cannot be loaded or read."""
+
+
 # ---------------------------------------------------------------------------------------------
 # The dictionary: loaded once per process, only when the rule runs; each word looked up once
 
@@ -99,7 +103,13 @@ _NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
 def checker(language: str) -> SpellChecker:
     from spellchecker import SpellChecker
 
-    spell = SpellChecker(language=language, distance=1)
+    try:
+        spell = SpellChecker(language=language, distance=1)
+    except ValueError:
+        known = ", ".join(sorted(SpellChecker.languages()))
+        raise DictionaryError(
+            f"[spelling] language: there is no dictionary for `{language}` (there is: {known})"
+        ) from None
     if language == "en":
         spell.word_frequency.load_words(_supplement())
     return spell
@@ -575,10 +585,6 @@ class Spelling(Rule):
             )
             fix = None
         return self.finding(unknown.span, message, fix)
-
-
-class DictionaryError(Exception):
-    """A word list named in ``dictionaries`` that cannot be read."""
 
 
 def custom_words(ctx: Context) -> set[str]:
