@@ -17,53 +17,22 @@ from typing import Any
 
 from postlint.model import Block, Post, TextRun
 
+
+def _word_list(text: str) -> list[str]:
+    """The words of a space-separated list."""
+    return text.split()
+
+
 # A word for counting: letters or digits, joined by an apostrophe, a hyphen, or a point or comma
 # between two of them ("don’t", "state-of-the-art", "5.6bn", "2,048").
 WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before white space or the end.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)")
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "eg",
-        "ie",
-        "cf",
-        "approx",
-        "inc",
-        "ltd",
-        "co",
-        "jr",
-        "sr",
-        "no",
-        "fig",
-        "al",
-        "u.s",
-        "u.k",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "p",
-        "pp",
-        "vol",
-        "ed",
-    ]
+    _word_list(
+        "mr mrs ms dr st vs etc e.g i.e eg ie cf approx inc ltd co jr sr no fig al u.s u.k "
+        "jan feb mar apr jun jul aug sep sept oct nov dec p pp vol ed"
+    )
 )
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 

@@ -15,6 +15,12 @@ from postlint.model import Edit, Finding, Fix, Post, Span
 from postlint.prose import paragraphs
 from postlint.rule import Context, Family, Option, Rule, Site
 
+
+def _word_list(text: str) -> list[str]:
+    """The words of a space-separated list."""
+    return text.split()
+
+
 if TYPE_CHECKING:
     from spellchecker import SpellChecker
 
@@ -37,50 +43,11 @@ _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’]+$")
 _CONTRACTION = re.compile(r"^(.+)'(s|ll|re|ve|d|m|t)$")
 # Parts of hyphenated compounds that are not words alone: multi-head, Valley-esque, co-founder.
 _AFFIXES = frozenset(
-    [
-        "multi",
-        "non",
-        "pre",
-        "post",
-        "anti",
-        "semi",
-        "sub",
-        "co",
-        "inter",
-        "intra",
-        "mid",
-        "self",
-        "ex",
-        "esque",
-        "ish",
-        "like",
-        "wise",
-        "un",
-        "re",
-        "de",
-        "over",
-        "under",
-        "out",
-        "bi",
-        "tri",
-        "uni",
-        "mega",
-        "micro",
-        "macro",
-        "meta",
-        "pseudo",
-        "quasi",
-        "neo",
-        "proto",
-        "ultra",
-        "ons",
-        "ins",
-        "ups",
-        "offs",
-        "outs",
-        "downs",
-        "overs",
-    ]
+    _word_list(
+        "multi non pre post anti semi sub co inter intra mid self ex esque ish like wise un "
+        "re de over under out bi tri uni mega micro macro meta pseudo quasi neo proto ultra "
+        "ons ins ups offs outs downs overs"
+    )
 )
 # Prefixes that make new words from known ones; the rest must be a known word of 5+ letters.
 _PREFIX = re.compile(
@@ -154,67 +121,14 @@ _GB_TO_US = (
     (re.compile(r"ou(?=ld$|lder$|lt$)"), "o"),
 )
 # American roots with a distinct British spelling, for variant = "gb".
-_US_ROOTS = [
-    "color",
-    "armor",
-    "behavior",
-    "candor",
-    "clamor",
-    "endeavor",
-    "favor",
-    "flavor",
-    "harbor",
-    "honor",
-    "humor",
-    "labor",
-    "neighbor",
-    "odor",
-    "parlor",
-    "rancor",
-    "rigor",
-    "rumor",
-    "savor",
-    "splendor",
-    "tumor",
-    "valor",
-    "vapor",
-    "vigor",
-    "center",
-    "fiber",
-    "liter",
-    "luster",
-    "meager",
-    "somber",
-    "specter",
-    "theater",
-    "caliber",
-    "saber",
-    "defense",
-    "offense",
-    "pretense",
-    "catalog",
-    "analog",
-    "analyze",
-    "paralyze",
-    "catalyze",
-    "traveled",
-    "traveling",
-    "canceled",
-    "canceling",
-    "labeled",
-    "labeling",
-    "modeled",
-    "modeling",
-    "fueled",
-    "fueling",
-    "jewelry",
-    "gray",
-    "skeptic",
-    "maneuver",
-    "mold",
-    "plow",
-    "aging",
-]
+_US_ROOTS = _word_list(
+    "color armor behavior candor clamor endeavor favor flavor harbor honor humor labor "
+    "neighbor odor parlor rancor rigor rumor savor splendor tumor valor vapor vigor "
+    "center fiber liter luster meager somber specter theater caliber saber defense "
+    "offense pretense catalog analog analyze paralyze catalyze traveled traveling "
+    "canceled canceling labeled labeling modeled modeling fueled fueling jewelry gray "
+    "skeptic maneuver mold plow aging"
+)
 _US_ROOT = re.compile(
     r"^(?:" + "|".join(_US_ROOTS) + r")(?:s|ed|ing|ful|ite|ites|able|ably|less|er|ers|ist|y)?$"
 )
