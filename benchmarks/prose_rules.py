@@ -47,12 +47,14 @@ def main() -> None:
             started = time.process_time()
             found[rule.name] += len(list(rule.check(post, ctx)))
             if rule.has_hook("collect"):
-                found[rule.name] += len(rule.collect(post, ctx) or ())
+                facts = rule.collect(post, ctx)
+                found[rule.name] += len(getattr(facts, "unknowns", ()))
             spent[rule.name] += time.process_time() - started
     print(f"paragraphs (shared by the rules): {shared:.2f} s CPU")
     for name, seconds in spent.items():
-        print(f"{name}: {seconds:.2f} s CPU ({found[name]} findings or facts)")
+        print(f"{name}: {seconds:.2f} s CPU ({found[name]} findings or unknown words collected)")
     print(f"total: {shared + sum(spent.values()):.2f} s CPU")
+
 
 if __name__ == "__main__":
     main()
