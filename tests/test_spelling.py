@@ -231,3 +231,26 @@ def test_dictionary_loads_once_and_words_are_looked_up_once() -> None:
 def test_mojibake_words_are_left_to_the_encoding_rules() -> None:
     text = post("We‚Äôre here and itâ€™s fine.\n")
     assert lint(text) == []
+
+
+def test_author_section_names_are_accepted() -> None:
+    """Names on author lines (as the author parser finds them) are never flagged."""
+    import dataclasses
+
+    from postlint.model import AuthorForm, AuthorSection
+    from postlint.parse import parse_post
+    from postlint.rule import Context, SiteInfo
+
+    text = post("**Oyelaran Quimby**\n\nHello from Quimby.\n")
+    parsed = parse_post(text, "post.md")
+    start = text.index("**Oyelaran")
+    line = parsed.span(start, text.index("\n", start))
+    section = AuthorSection(
+        "Oyelaran Quimby", "", AuthorForm("bold"), line, line, parsed.span(start, len(text))
+    )
+    with_author = dataclasses.replace(parsed, authors=(section,))
+    site = SiteInfo(Path("."), "zola", Path("content"), None)
+    ctx = Context(spelling.FAMILY.defaults(), site, Config())
+    without = [u.word for u in spelling.Spelling().collect(parsed, ctx).unknowns]
+    assert without == ["Oyelaran", "Quimby", "Quimby"]
+    assert spelling.Spelling().collect(with_author, ctx).unknowns == []
