@@ -1,0 +1,203 @@
+"""Prose views of a post: paragraphs, sentences and words, each mapped back to file offsets.
+
+A paragraph's text is its runs joined in order (code spans, URLs and markup are left out, so
+``use `x` here`` reads ``use  here``). Offsets into that joined text map back to the file with
+``Paragraph.offset``. Everything here is computed from ``post.runs`` and is cheap: regexes over
+each paragraph, no per-character Python loops.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from postlint.model import Block, Post, TextRun
+
+
+def _word_list(text: str) -> list[str]:
+    """The words of a space-separated list."""
+    return text.split()
+
+
+# A word for counting: letters or digits, joined by an apostrophe, a hyphen, or a point or comma
+# between two of them ("don’t", "state-of-the-art", "5.6bn", "2,048").
+WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*")
+# A sentence ends at . ! ? or … (with closing quotes or brackets) before white space or the end.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)")
+_ABBREVIATIONS = frozenset(
+    _word_list(
+        "mr mrs ms dr st vs etc e.g i.e eg ie cf approx inc ltd co jr sr no fig al u.s u.k "
+        "jan feb mar apr jun jul aug sep sept oct nov dec p pp vol ed"
+    )
+)
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """The prose of one leaf block (a paragraph or a heading): its runs joined.
+
+    Runs are joined as they are, except that a space stands for what separates two of them
+    when that is more than emphasis markers (a line break, a code span, a link's destination).
+    """
+
+    block: int  # TextRun.block
+    kind: str  # "paragraph" or "heading"
+    text: str
+    starts: tuple[int, ...]  # where each run begins in ``text``
+    files: tuple[int, ...]  # where each run begins in the file
+
+    def offset(self, index: int, end: bool = False) -> int:
+        """The file offset of ``index`` in ``text`` (``end``: of the character before it, + 1)."""
+        if end and index > 0:
+            i = bisect.bisect_right(self.starts, index - 1) - 1
+            return self.files[i] + index - self.starts[i]
+        i = bisect.bisect_right(self.starts, index) - 1
+        return self.files[max(i, 0)] + index - self.starts[max(i, 0)]
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The words, in lower case."""
+        return WORD.findall(self.text.lower())
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def bounds(self) -> list[tuple[int, int]]:
+        """(start, end) of each sentence in ``text``."""
+        return sentence_bounds(self.text)
+
+    @property
+    def start(self) -> int:
+        return self.files[0]
+
+    @property
+    def end(self) -> int:
+        return self.offset(len(self.text), end=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str  # as joined from the runs, white space kept
+    start: int  # file offsets
+    end: int
+    words: int
+    block: int
+
+
+def leaf_kinds(post: Post) -> dict[int, str]:
+    """Leaf number -> block kind, for the blocks that hold prose."""
+    kinds: dict[int, str] = {}
+    stack: list[Block] = list(post.blocks)
+    while stack:
+        block = stack.pop()
+        leaf = block.attrs.get("leaf")
+        if isinstance(leaf, int):
+            kinds[leaf] = block.kind
+        stack.extend(block.children)
+    return kinds
+
+
+_last: list[Any] = [None, ()]  # the last post asked for and its paragraphs: rules share them
+
+
+def paragraphs(post: Post) -> tuple[Paragraph, ...]:
+    """Every leaf block's prose, in document order (computed once for the post being checked)."""
+    if _last[0] is post:
+        return _last[1]  # type: ignore[no-any-return]
+    result = _paragraphs(post)
+    _last[0], _last[1] = post, result
+    return result
+
+
+def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
+    kinds = leaf_kinds(post) if post.runs else {}
+    groups: dict[int, list[TextRun]] = {}
+    for run in post.runs:
+        groups.setdefault(run.block, []).append(run)
+    result = []
+    source = post.text
+    for block, runs in groups.items():
+        starts: list[int] = []
+        files: list[int] = []
+        pieces: list[str] = []
+        pos = 0
+        previous_end = -1
+        for run in runs:
+            if previous_end >= 0 and run.span.start > previous_end:
+                gap = source[previous_end : run.span.start]
+                if gap.strip("*_~"):  # a line break, code, a link's URL, HTML: words end here
+                    pieces.append(" ")
+                    pos += 1
+            starts.append(pos)
+            files.append(run.span.start)
+            pieces.append(run.text)
+            pos += len(run.text)
+            previous_end = run.span.end
+        text = "".join(pieces)
+        result.append(
+            Paragraph(block, kinds.get(block, "paragraph"), text, tuple(starts), tuple(files))
+        )
+    return tuple(result)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in a paragraph's text, white space trimmed."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        mark = match.group()
+        if mark[0] == "." and len(mark.rstrip("\"'”’)]*_")) == 1:
+            before = _TOKEN_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            token = before.group(1).lstrip("(\"'“‘*_").lower() if before else ""
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+            if "." in token:  # a.m. and, U.S. officials: no end before lower case
+                following = _FOLLOWING.match(text, end)
+                if following and following.group(1).islower():
+                    continue
+        _add_trimmed(bounds, text, start, end)
+        start = end
+    _add_trimmed(bounds, text, start, len(text))
+    return bounds
+
+
+_FOLLOWING = re.compile(r"\s*(\S)")
+
+
+def _add_trimmed(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped and WORD.search(stripped):
+        lead = len(piece) - len(piece.lstrip())
+        bounds.append((start + lead, start + lead + len(stripped)))
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def sentences(paragraph: Paragraph) -> Iterator[Sentence]:
+    text = paragraph.text
+    for start, end in paragraph.bounds:
+        piece = text[start:end]
+        yield Sentence(
+            piece,
+            paragraph.offset(start),
+            paragraph.offset(end, end=True),
+            count_words(piece),
+            paragraph.block,
+        )
+
+
+def squeeze(text: str, limit: int = 80) -> str:
+    """Text on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,0 +1,251 @@
+"""The spelling rule: planted misspellings found at exact positions, and nothing else."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from postlint import api
+from postlint.checks import spelling
+from postlint.config import Config, parse_config
+from postlint.model import Diagnostic
+from postlint.rule import Context, SiteInfo
+from tests.conftest import run_cli
+
+SELECT = ("spelling",)
+
+
+def lint(text: str, config: Config | None = None) -> list[Diagnostic]:
+    return api.lint_text(text, None, config or Config(select=SELECT))
+
+
+def config_of(toml: str) -> Config:
+    import tomli
+
+    parsed = parse_config(tomli.loads(toml), api.catalogue().families)
+    return parsed.with_overrides(select=SELECT)
+
+
+def found(diagnostics: list[Diagnostic], text: str) -> list[tuple[str, str]]:
+    return [(text[d.start : d.end], d.message) for d in diagnostics]
+
+
+def post(body: str, front: str = 'title = "Notes"\n') -> str:
+    return f"+++\n{front}+++\n{body}"
+
+
+def test_planted_misspelling_position_suggestions_and_unsafe_fix() -> None:
+    text = post("We shipped teh release.\nIt was a definately good day.\n")
+    diagnostics = lint(text)
+    assert found(diagnostics, text) == [
+        ("teh", "“teh” is not in the dictionary: did you mean “the”, “ten”, “tea”?"),
+        ("definately", "“definately” is not in the dictionary: did you mean “definitely”?"),
+    ]
+    first = diagnostics[0]
+    assert (first.line, first.column, first.end_line, first.end_column) == (4, 12, 4, 15)
+    assert first.code == "SPL001" and first.severity == "warning"
+    assert first.fix is not None and first.fix_safe is False
+    assert [(e.span.start, e.span.end, e.replacement) for e in first.fix] == [
+        (first.start, first.end, "the")
+    ]
+
+
+def test_suggestion_keeps_the_capital_and_unknown_word_without_suggestion() -> None:
+    text = post("Teh plan is fine.\n\nWe tried the zxqvbnm approach.\n")
+    assert found(lint(text), text) == [
+        ("Teh", "“Teh” is not in the dictionary: did you mean “The”, “Ten”, “Tea”?"),
+        (
+            "zxqvbnm",
+            "“zxqvbnm” is not in the dictionary: correct it, or add it to `words` in "
+            "`[spelling]` if it is right.",
+        ),
+    ]
+    assert lint(text)[1].fix is None
+
+
+def test_code_urls_addresses_handles_files_and_html_are_never_read() -> None:
+    text = post(
+        "Run `recieve_all()` or see https://example.org/teh-page and <span title='teh'>x</span>.\n"
+        "Write to someone@exampel.com or @pranavvv, open data.csv, notes_v2.md or\n"
+        "example.com/teh, and read [the docs](https://example.org/wrod).\n\n"
+        "```python\ndef recieve(teh):\n    return teh\n```\n\n"
+        "<!-- teh comment -->\n"
+    )
+    assert lint(text) == []
+
+
+def test_code_like_words_and_link_texts_that_name_their_url() -> None:
+    text = post(
+        "See std::io::Sink, parse() and the a|b form.\n"
+        "Thanks to [romankl](https://github.com/romankl) and\n"
+        "[Zorblaxe](https://zorblaxe.example/about), but [wrod](https://example.org/) is wrong.\n"
+    )
+    assert [word for word, _ in found(lint(text), text)] == ["wrod"]
+
+
+def test_front_matter_is_not_prose() -> None:
+    assert lint(post("Fine words.\n", 'title = "Teh recieve"\ndescription = "wrod"\n')) == []
+
+
+def test_contractions_possessives_compounds_numbers_and_acronyms() -> None:
+    text = post(
+        "I’m sure it’s fine, we don’t mind and they’d agree; that’ll do. Kashish’s and the\n"
+        "students’ notes. A co-founder wrote a Valley-esque pitch on multi-head attention,\n"
+        "state-of-the-art work. It costs 5.6bn on H800 chips, 70x faster on 2,048 GPUs, 3.5%.\n"
+        "FIIs, LLMs and NASA agree. DeepSeek and OpenAI too.\n",
+        'title = "Notes"\nauthors = ["Kashish"]\n',
+    )
+    assert lint(text) == []
+
+
+def test_each_part_of_a_hyphenated_compound_is_checked() -> None:
+    text = post("A well-knwon fact.\n")
+    assert found(lint(text), text) == [
+        ("knwon", "“knwon” is not in the dictionary: did you mean “known”, “unwon”?")
+    ]
+
+
+def test_british_and_american_spellings_by_variant() -> None:
+    text = post("The colour and organisation of the centre, the color and the center.\n")
+    assert lint(text) == []
+    us = found(lint(text, config_of('[spelling]\nvariant = "us"\n')), text)
+    assert [word for word, _ in us] == ["colour", "organisation", "centre"]
+    assert us[0][1] == "“colour” is not in the dictionary: did you mean “color”?"
+    gb = found(lint(text, config_of('[spelling]\nvariant = "gb"\n')), text)
+    assert gb == [
+        ("color", "“color” is not in the dictionary: did you mean “colour”?"),
+        ("center", "“center” is not in the dictionary: did you mean “centre”?"),
+    ]
+
+
+def test_words_and_dictionary_files_relative_to_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "words.txt").write_text(
+        "# our jargon\nzxqvbnm\nqwrtp  # a product\n", encoding="utf-8"
+    )
+    config_file = tmp_path / "postlint.toml"
+    config_file.write_text(
+        '[spelling]\nwords = ["blorft"]\ndictionaries = ["lists/words.txt"]\n', encoding="utf-8"
+    )
+    config = api.resolve_config(tmp_path, config_file, api.catalogue())
+    text = post("The blorft, zxqvbnm and qwrtp parts, and teh rest.\n")
+    diagnostics = api.lint_text(text, None, config.with_overrides(select=SELECT))
+    assert [word for word, _ in found(diagnostics, text)] == ["teh"]
+
+
+def test_a_missing_dictionary_file_is_an_error_that_names_it(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        {"content/a.md": post("Fine.\n")}, config='[spelling]\ndictionaries = ["nope.txt"]\n'
+    )
+    result = run_cli("check", "content", "--select", "spelling", "--no-cache", cwd=root)
+    assert result.returncode == 2
+    assert "[spelling] dictionaries: cannot read `nope.txt`" in result.stderr
+    assert "No such file or directory" in result.stderr
+
+
+def test_authors_tags_and_preferred_terms_are_accepted() -> None:
+    text = post(
+        "Marguerite Okonkwo on Kubeflow and Zorblax: Okonkwo liked Zorblax and Frimbly.\n",
+        'title = "Notes"\nauthors = ["Marguerite Okonkwo"]\n[taxonomies]\ntags = ["Kubeflow"]\n',
+    )
+    config = Config(
+        select=SELECT,
+        tables={"terms": {"preferred": ["Zorblax"]}, "authors": {"roster": ["Frimbly"]}},
+    )
+    assert lint(text, config) == []
+
+
+def test_capitalised_names_in_mid_sentence() -> None:
+    # Unknown capitalised words are names unless one letter from a word and used once.
+    text = post(
+        "We met Wenfeng and Liang Wenfeng, and Elon Musk.\n\n"
+        "The report came from the Grate Hall, then the Bagel team, and Teh.\n\n"
+        "We asked Abcdefgh about it.\n"
+    )
+    assert [word for word, _ in found(lint(text), text)] == ["Teh"]
+
+
+def test_a_capitalised_near_miss_used_once_is_flagged_used_twice_is_a_name() -> None:
+    once = post("We asked Sandor about it.\n")
+    assert [w for w, _ in found(lint(once), once)] == ["Sandor"]
+    twice = post("We asked Sandor about it. Sandor agreed.\n")
+    assert lint(twice) == []
+
+
+def site_files(posts: dict[str, str]) -> dict[str, str]:
+    return {f"content/{name}.md": post(body) for name, body in posts.items()}
+
+
+THE = "The cat saw the dog, the bird, the fish, the mouse, the fox and the rest of the farm. "
+
+
+def test_site_vocabulary_accepts_a_word_used_in_enough_posts(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        site_files(
+            {
+                "a": "We use Frobnitz, grommetry and const here.\n",
+                "b": "Frobnitz again, grommetry and const.\n",
+                "c": f"More Frobnitz, more grommetry, const, and teh end. {THE * 2}\n",
+                "d": f"Only here: blarghish and teh. {THE * 2}\n",
+                "e": f"And teh again. {THE}\n",
+            }
+        )
+    )
+    result = api.run_paths([root / "content"], Config(select=SELECT), jobs=1)
+    words = sorted((Path(d.path).name, d.message.split("”")[0][1:]) for d in result.diagnostics)
+    # "teh" is in three posts, but the site uses "the" more than ten times as often: a habit.
+    # "const" is one letter from "cost" too, but the site never writes "cost": jargon.
+    assert words == [("c.md", "teh"), ("d.md", "blarghish"), ("d.md", "teh"), ("e.md", "teh")]
+    off = Config(select=SELECT, tables={"spelling": {"site-vocabulary": False}})
+    result = api.run_paths([root / "content"], off, jobs=1)
+    assert sum("grommetry" in d.message for d in result.diagnostics) == 3
+    assert sum("“const”" in d.message for d in result.diagnostics) == 3
+    fewer = Config(select=SELECT, tables={"spelling": {"site-min-posts": 4}})
+    result = api.run_paths([root / "content"], fewer, jobs=1)
+    assert sum("grommetry" in d.message for d in result.diagnostics) == 3
+
+
+def test_a_word_used_in_enough_posts_is_accepted_when_its_near_miss_is_rare(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(site_files({name: "The teh is a tool we like.\n" for name in "abc"}))
+    result = api.run_paths([root / "content"], Config(select=SELECT), jobs=1)
+    assert result.diagnostics == []  # three "teh", three "the": the site's own word
+
+
+def test_long_unknown_words_cost_no_suggestion_time() -> None:
+    word = "pneumonoultramicroscopicsilicovolcanoconiosisx"
+    started = time.perf_counter()
+    assert spelling.suggestions("en", "any", word) == ()
+    assert spelling.suggestions("en", "any", "abcdefghijklmnopqrst") == ()  # 20 letters
+    assert time.perf_counter() - started < 0.5
+
+
+def test_dictionary_loads_once_and_words_are_looked_up_once() -> None:
+    spelling.checker("en")
+    lint(post("Another teh.\n"))
+    before = spelling.checker.cache_info()
+    known_before = spelling._suspect.cache_info()
+    lint(post("Another teh.\n"))
+    assert spelling.checker.cache_info().misses == before.misses
+    assert spelling._suspect.cache_info().misses == known_before.misses
+
+
+def test_mojibake_words_are_left_to_the_encoding_rules() -> None:
+    text = post("We‚Äôre here and itâ€™s fine.\n")
+    assert lint(text) == []
+
+
+def test_author_section_names_are_accepted() -> None:
+    """Names on author lines, as the author parser finds them, are never flagged."""
+    from postlint.parse import parse_post
+
+    text = post("**Oyelaran Quimby**\n\nHello from Quimby.\n")
+    parsed = parse_post(text, "post.md")
+    assert [section.author for section in parsed.authors] == ["Oyelaran Quimby"]
+    site = SiteInfo(Path("."), "zola", Path("content"), None)
+    ctx = Context(spelling.FAMILY.defaults(), site, Config())
+    assert spelling.Spelling().collect(parsed, ctx).unknowns == []
+    other = parse_post(post("Hello from Quimby and Oyelaran.\n"), "post.md")
+    assert [u.word for u in spelling.Spelling().collect(other, ctx).unknowns] == [
+        "Quimby",
+        "Oyelaran",
+    ]
