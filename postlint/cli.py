@@ -295,7 +295,9 @@ def _fix(linter: Linter, result: RunResult, unsafe: bool, show_diff: bool) -> in
     """Apply the fixes of the files that have any (or print them as a diff); returns the count."""
     wanted = fix.applicable(result.diagnostics, unsafe)
     paths = sorted({d.path for d in wanted})
-    results = fix.apply_fixes([Path(p) for p in paths], linter, unsafe=unsafe, write=not show_diff)
+    results = fix.apply_fixes(
+        [Path(p) for p in paths], linter, unsafe=unsafe, write=not show_diff, site=result.site
+    )
     for outcome in results:
         for warning in outcome.dropped_warnings:
             print(f"postlint: warning: {warning}", file=sys.stderr)

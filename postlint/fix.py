@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from postlint.frontmatter import split_front_matter
 from postlint.model import Diagnostic, Edit, LineIndex
+from postlint.rule import Site
 
 if TYPE_CHECKING:
     from postlint.engine import Linter
@@ -223,15 +224,27 @@ def unified_diff(path: str | Path, original: str, fixed: str) -> str:
     return "".join(out)
 
 
-def post_lint(linter: Linter, path: Path) -> Lint:
-    """Per-post linting of ``path``'s text as it is being fixed (suppressions applied)."""
+def post_lint(linter: Linter, path: Path, site: Site | None = None) -> Lint:
+    """Lint ``path``'s text as it is being fixed: its own checks and, given the site index of
+    the run, the site-wide ones with this post's new facts in place (suppressions applied)."""
     from postlint.engine import display_path
 
     shown = display_path(path)
 
     def lint(text: str) -> list[Diagnostic]:
         result = linter.lint_post(linter.parse(text, shown), path)
-        return linter.filter(result.diagnostics, {shown: result})
+        diagnostics = list(result.diagnostics)
+        if site is not None and result.summary is not None:
+            facts = {rule: dict(paths) for rule, paths in site.facts.items()}
+            for paths in facts.values():
+                paths.pop(shown, None)
+            for rule, fact in result.facts.items():
+                facts.setdefault(rule, {})[shown] = fact
+            posts = {**site.posts, shown: result.summary}
+            current = Site(site.info, posts, facts, site.static_files)
+            found = linter.site_phase(current, [])
+            diagnostics.extend(d for d in found if d.path == shown)
+        return linter.filter(diagnostics, {shown: result})
 
     return lint
 
@@ -242,13 +255,14 @@ def apply_fixes(
     unsafe: bool = False,
     write: bool = True,
     max_rounds: int = 10,
+    site: Site | None = None,
 ) -> list[FixResult]:
     """Fix every file (``write=False`` for ``--diff``): the command line's ``--fix`` is this call,
     then a report of ``remaining_diagnostics``. Files that are not readable posts are skipped."""
     results = []
     for path in files:
         try:
-            result = fix_file(path, post_lint(linter, path), unsafe, max_rounds)
+            result = fix_file(path, post_lint(linter, path, site), unsafe, max_rounds)
         except OSError:
             continue
         if write and result.changed:

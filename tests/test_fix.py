@@ -49,7 +49,8 @@ def test_fix_fixture(source: Path, tmp_path: Path) -> None:
     os.chmod(target, 0o640)
     linter = linter_for(source.stem, tmp_path)
 
-    (result,) = apply_fixes([target], linter, unsafe=True)
+    site = linter.run([target], jobs=1).site  # site-wide rules fix against the site index
+    (result,) = apply_fixes([target], linter, unsafe=True, site=site)
     assert target.read_bytes() == expected
     assert result.written and result.applied >= 1
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
@@ -57,7 +58,7 @@ def test_fix_fixture(source: Path, tmp_path: Path) -> None:
     assert applicable(result.remaining_diagnostics, unsafe=True) == []
 
     before = target.stat().st_mtime_ns
-    (again,) = apply_fixes([target], linter, unsafe=True)  # idempotent: nothing left to do
+    (again,) = apply_fixes([target], linter, unsafe=True, site=site)  # idempotent: nothing left to do
     assert not again.changed and not again.written and again.applied == 0
     assert target.stat().st_mtime_ns == before and target.read_bytes() == expected
 
