@@ -32,7 +32,11 @@ def _line(
     if not inlines:
         return None
     if block.kind == "paragraph":
-        if len(inlines) != 1 or inlines[0].kind != "strong" or "\n" in text[block.span.start : block.span.end].strip():
+        if (
+            len(inlines) != 1
+            or inlines[0].kind != "strong"
+            or "\n" in text[block.span.start : block.span.end].strip()
+        ):
             return None
         children = inlines[0].children
         if len(children) != 1 or children[0].kind != "text":
