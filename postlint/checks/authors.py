@@ -1,4 +1,395 @@
-"""Placeholder."""
-from postlint.rule import Family
+"""Authors: the people who write a multi-author post, named and formatted one way on the site.
 
-FAMILY = Family(name="authors", prefix="AUT", description="Authors.", rules=())
+Author sections come from the parser (``post.authors``). Names are judged against the
+``roster`` when one is configured, else against the names the site uses often; forms are
+judged against the form most sections on the site use.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from postlint.model import AuthorForm, AuthorSection, Edit, Finding, Fix, Post
+from postlint.rule import Context, Example, Family, Option, Rule, Site
+
+_FREQUENT = 5  # a name seen this often (and three times as often as the rare one) is known
+
+
+def _post(body: str, title: str = "Post") -> str:
+    return f'+++\ntitle = "{title}"\n+++\n{body}'
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def _near(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    if a == b or abs(len(a) - len(b)) > 2:
+        return False
+    limit = 2 if min(len(a), len(b)) >= 6 else 1
+    return _osa(a, b) <= limit
+
+
+def _sections(site: Site) -> Iterable[tuple[str, AuthorSection]]:
+    for path, summary in site.posts.items():
+        for section in summary.authors:
+            if isinstance(section, AuthorSection):
+                yield path, section
+
+
+class AuthorUnknown(Rule):
+    """Reports an author name that is not one of the site's authors.
+
+    ## What it does
+    With a `roster` in `[authors]`, reports author sections whose name is not in it and suggests
+    the closest roster name. Without a roster, reports a name seen only once or twice that is a
+    near miss of a name the site uses often (`Bhuavn` next to `Bhuvan`).
+
+    ## Why is this bad?
+    A misspelled byline credits nobody: author pages, feeds and search miss the section.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Bhuavn**
+
+    A thought.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Bhuvan**
+
+    A thought.
+    ```
+
+    ## Options
+    `roster`: the site's authors, as their names are written.
+    """
+
+    code = "AUT001"
+    name = "author-unknown"
+    summary = "An author name is not one of the site's authors"
+    severity = "warning"
+    site_wide = True
+
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad, good = super().examples()
+        config = '[authors]\nroster = ["Bhuvan", "Pranav"]\n'
+        return Example(bad.files, config), Example(good.files, config)
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        roster: Sequence[str] = ctx.options.get("roster", ())
+        sections = list(_sections(site))
+        if roster:
+            known = {name.casefold(): name for name in roster}
+            for path, section in sections:
+                if section.author.casefold() in known:
+                    continue
+                close = difflib.get_close_matches(
+                    section.author.casefold(), list(known), n=1, cutoff=0.6
+                )
+                hint = (
+                    f"; did you mean `{known[close[0]]}`?"
+                    if close
+                    else "; add it to `roster` in [authors] if this is a new author."
+                )
+                yield (
+                    path,
+                    self.finding(
+                        section.name_span, f"`{section.author}` is not in the authors roster{hint}"
+                    ),
+                )
+            return
+        counts = Counter(section.author for _, section in sections)
+        frequent = [name for name, n in counts.items() if n >= _FREQUENT]
+        for path, section in sections:
+            name = section.author
+            seen = counts[name]
+            if seen > 2:
+                continue
+            matches = [f for f in frequent if counts[f] >= 3 * seen and _near(name, f)]
+            if not matches:
+                continue
+            best = max(matches, key=lambda f: (counts[f], f))
+            times = "once" if seen == 1 else "twice"
+            yield (
+                path,
+                self.finding(
+                    section.name_span,
+                    f"`{name}` appears {times} on the site, `{best}` {counts[best]} times; "
+                    f"did you mean `{best}`?",
+                ),
+            )
+
+
+def _shape(form: AuthorForm) -> tuple[str, int, bool]:
+    return (form.kind, form.level, form.emphasis)
+
+
+def _describe(shape: tuple[str, int, bool], separator: str = "") -> str:
+    kind, level, emphasis = shape
+    return AuthorForm(kind, level, separator, emphasis).describe()  # type: ignore[arg-type]
+
+
+def _rewrite(section: AuthorSection, shape: tuple[str, int, bool], separator: str) -> str | None:
+    """The author line in the site's form, when that is a mechanical rewrite."""
+    kind, level, emphasis = shape
+    name = section.author
+    if kind == "bold":
+        return None if section.title else f"**{name}**"
+    text = "#" * level + " " + (f"**{name}**" if emphasis else name)
+    if section.title:
+        if not separator:
+            return None
+        text += separator + section.title
+    return text
+
+
+class AuthorStyle(Rule):
+    """Reports an author line written in a different form than most on the site.
+
+    ## What it does
+    Compares each author line with the form most author sections on the site use: a bold name
+    on its own line or a heading (and its level), bold inside the heading or not, and the
+    separator between name and title (`—`, ` — `, ` - `). It names the majority form and how
+    many sections differ.
+
+    ## Why is this bad?
+    Readers skim multi-author posts by their bylines; when some are headings and others bold
+    lines, or dashes change from post to post, the page looks unedited.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    ## Pranav — Editor
+
+    A thought.
+
+    ## Krishna — Analyst
+
+    Another.
+
+    ## Bhuvan - Intern
+
+    A third.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    ## Pranav — Editor
+
+    A thought.
+
+    ## Krishna — Analyst
+
+    Another.
+
+    ## Bhuvan — Intern
+
+    A third.
+    ```
+
+    ## Fix safety
+    Unsafe: the line is rewritten in the majority form when that only moves markup (a title
+    cannot be kept on a bold-name line, so those are left to the writer).
+    """
+
+    code = "AUT002"
+    name = "author-style"
+    summary = "An author line is written in a different form than most on the site"
+    severity = "info"
+    fixable = True
+    site_wide = True
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        sections = list(_sections(site))
+        if len(sections) < 2:
+            return
+        shapes = Counter(_shape(s.form) for _, s in sections)
+        majority, majority_count = max(shapes.items(), key=lambda item: (item[1], item[0]))
+        titled = Counter(s.form.separator for _, s in sections if s.title and s.form.separator)
+        separator = max(titled.items(), key=lambda i: (i[1], i[0]))[0] if titled else ""
+        differ = [
+            (path, s)
+            for path, s in sections
+            if _shape(s.form) != majority
+            or (s.title and separator and s.form.separator != separator)
+        ]
+        if not differ:
+            return
+        total = len(sections)
+        for path, section in differ:
+            if _shape(section.form) != majority:
+                what = (
+                    f"This author line is {section.form.describe()}, while {majority_count} of "
+                    f"{total} author sections on the site are {_describe(majority, separator)}"
+                )
+            else:
+                what = (
+                    f"This author line separates name and title with `{section.form.separator}`,"
+                    f" while {titled[separator]} of {sum(titled.values())} titled author lines "
+                    f"on the site use `{separator}`"
+                )
+            line = _rewrite(section, majority, separator)
+            fix = None
+            if line is not None:
+                fix = Fix((Edit(section.line_span, line),), safe=False)
+            yield (
+                path,
+                self.finding(
+                    section.line_span,
+                    f"{what} ({len(differ)} differ); write it the same way.",
+                    fix,
+                ),
+            )
+
+
+class AuthorSectionEmpty(Rule):
+    """Reports an author section with nothing in it.
+
+    ## What it does
+    Reports an author line followed directly by the next author line or the end of the post.
+
+    ## Why is this bad?
+    Readers see a byline with nothing under it: a section was deleted or never written.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Pranav**
+
+    **Krishna**
+
+    A thought.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Pranav**
+
+    A thought of mine.
+
+    **Krishna**
+
+    A thought.
+    ```
+    """
+
+    code = "AUT003"
+    name = "author-section-empty"
+    summary = "An author section has no content"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for section in post.authors:
+            rest = post.text[section.line_span.end : section.span.end]
+            if not rest.strip(" \t\r\n*_-#"):
+                yield self.finding(
+                    section.line_span,
+                    f"The section of `{section.author}` has no text; write it or remove the "
+                    "author line.",
+                )
+
+
+class AuthorDuplicate(Rule):
+    """Reports a second section by the same author in one post.
+
+    ## What it does
+    Reports an author line whose author already has a section earlier in the post.
+
+    ## Why is this bad?
+    Two sections by one person usually mean a paste in the wrong place or a byline that should
+    name someone else.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Pranav**
+
+    A thought.
+
+    **Pranav**
+
+    Another.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    **Pranav**
+
+    A thought.
+
+    **Krishna**
+
+    Another.
+    ```
+    """
+
+    code = "AUT004"
+    name = "author-duplicate"
+    summary = "The same author has two sections in one post"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        first: dict[str, AuthorSection] = {}
+        for section in post.authors:
+            key = " ".join(section.author.casefold().split())
+            earlier = first.setdefault(key, section)
+            if earlier is not section:
+                yield self.finding(
+                    section.name_span,
+                    f"`{section.author}` already has a section in this post (line "
+                    f"{earlier.line_span.line}); merge them or fix the name.",
+                )
+
+
+FAMILY = Family(
+    name="authors",
+    prefix="AUT",
+    description="Authors: names from the roster, one byline form, no empty or repeated sections.",
+    rules=(AuthorUnknown, AuthorStyle, AuthorSectionEmpty, AuthorDuplicate),
+    options=(
+        Option(
+            "roster",
+            (),
+            "The site's authors as their names are written; also helps find name-only headings.",
+            list,
+        ),
+    ),
+)
