@@ -332,4 +332,5 @@ COMMANDS: list[
 ] = [
     add_check,
     add_rules,
+    __import__("postlint.init", fromlist=["register"]).register,
 ]
