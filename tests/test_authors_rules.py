@@ -78,4 +78,26 @@ def test_uniform_site_gives_no_author_findings(tmp_path: Path) -> None:
 
 def test_catalogue_declares_roster() -> None:
     family = next(f for f in api.catalogue().families if f.name == "authors")
-    assert [o.name for o in family.options] == ["roster"]
+    assert [o.name for o in family.options] == ["roster", "duplicate-sections"]
+
+
+def test_duplicate_reports_returns_only_when_asked_and_not_in_a_conversation(
+    tmp_path: Path,
+) -> None:
+    families = api.catalogue().families
+    config = parse_config(
+        {"select": ["author-duplicate"], "authors": {"duplicate-sections": "any"}}, families
+    )
+    files = {
+        "lone.md": post("**Asha**", "**Ravi**", "**Asha**"),
+        "thread.md": post("**Asha**", "**Ravi**", "**Asha**", "**Ravi**"),
+    }
+    assert run(tmp_path, files, config) == [
+        (
+            "lone.md",
+            12,
+            3,
+            "`Asha` already has a section in this post (line 4); merge them or fix the name.",
+        )
+    ]
+    assert run(tmp_path, files, Config(select=("author-duplicate",))) == []

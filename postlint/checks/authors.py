@@ -326,7 +326,9 @@ class AuthorDuplicate(Rule):
     """Reports a second section by the same author in one post.
 
     ## What it does
-    Reports an author line whose author already has a section earlier in the post.
+    Reports an author line that directly follows a section by the same author. With
+    `duplicate-sections = "any"`, also reports an author who comes back later in the post,
+    unless several authors come back (a conversation).
 
     ## Why is this bad?
     Two sections by one person usually mean a paste in the wrong place or a byline that should
@@ -359,6 +361,9 @@ class AuthorDuplicate(Rule):
 
     Another.
     ```
+
+    ## Options
+    `duplicate-sections`: "adjacent" (default) or "any".
     """
 
     code = "AUT004"
@@ -367,16 +372,30 @@ class AuthorDuplicate(Rule):
     severity = "warning"
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        keys = [" ".join(s.author.casefold().split()) for s in post.authors]
+        repeated = {key for key, n in Counter(keys).items() if n > 1}
+        # several people coming back is a conversation; "adjacent" (the default) reports only
+        # a section that follows the same author's, which is never a conversation
+        thread = len(repeated) > 1 or ctx.options.get("duplicate-sections") != "any"
         first: dict[str, AuthorSection] = {}
-        for section in post.authors:
-            key = " ".join(section.author.casefold().split())
+        for i, (key, section) in enumerate(zip(keys, post.authors, strict=True)):
             earlier = first.setdefault(key, section)
-            if earlier is not section:
-                yield self.finding(
-                    section.name_span,
-                    f"`{section.author}` already has a section in this post (line "
-                    f"{earlier.line_span.line}); merge them or fix the name.",
+            if earlier is section:
+                continue
+            if thread and keys[i - 1] != key:
+                continue
+            if keys[i - 1] == key:
+                previous = post.authors[i - 1].line_span.line
+                message = (
+                    f"`{section.author}` also wrote the section just before this one (line "
+                    f"{previous}); merge the two sections or fix the name."
                 )
+            else:
+                message = (
+                    f"`{section.author}` already has a section in this post (line "
+                    f"{earlier.line_span.line}); merge them or fix the name."
+                )
+            yield self.finding(section.name_span, message)
 
 
 FAMILY = Family(
@@ -390,6 +409,12 @@ FAMILY = Family(
             (),
             "The site's authors as their names are written; also helps find name-only headings.",
             list,
+        ),
+        Option(
+            "duplicate-sections",
+            "adjacent",
+            "Which repeated author sections author-duplicate reports: back to back only, or any.",
+            ("adjacent", "any"),
         ),
     ),
 )
