@@ -83,3 +83,11 @@ def test_near_duplicate_names_posts_and_prefers_the_correct_spelling(tmp_path: P
         "`Tarriff` is on 5 posts (typo-0.md, typo-1.md, typo-2.md and 2 more); use `Tariff`, "
         "which is spelled correctly."
     )
+
+
+def test_spelling_suggestions_skip_british_spellings_and_names() -> None:
+    from postlint.checks.tags import _suggest
+
+    assert _suggest("Dolar") == ("Dollar",)
+    assert _suggest("Labour") == () and _suggest("Fertiliser") == ()
+    assert _suggest("Tata") == ()  # `Data` would change the first letter of a name

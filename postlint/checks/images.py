@@ -164,6 +164,8 @@ def resolve(
     if path.startswith("/"):
         rel = posixpath.normpath(path).lstrip("/")
         candidates += [("static", static, rel), ("content", content, rel)]
+        if static.root is None and site.generator != "plain":
+            result.tried.append(f"static/{rel}")  # the folder the generator would serve it from
     else:
         post_rel = _content_rel(post_path, site)
         if post_rel is not None:
@@ -297,7 +299,8 @@ class ImageAltMissing(Rule):
     """Reports an image without alt text.
 
     ## What it does
-    Reports images whose alt text is empty or missing (`![](...)`, `<img>` without `alt`).
+    Reports images whose alt text is empty or missing (`![](...)`, `<img>` without `alt`,
+    a shortcode's empty `alt` argument; a shortcode without one may not take it).
 
     ## Why is this bad?
     Screen readers announce an image without alt text as a file name or skip it, and the text
@@ -321,6 +324,8 @@ class ImageAltMissing(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         for image in post.images:
+            if image.kind == "shortcode" and image.alt_span is None:
+                continue  # a shortcode without an alt argument may not take one
             if not image.alt.strip():
                 yield self.finding(
                     image.span,

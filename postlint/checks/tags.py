@@ -202,14 +202,15 @@ def _osa(a: str, b: str) -> int:
     return prev[len(b)]
 
 
-def _spelled(tag: str, vocab: frozenset[str]) -> bool:
-    """Every word is a dictionary word, an acronym, or in the vocabulary."""
+def _spelled(tag: str, vocab: frozenset[str], british: bool = False) -> bool:
+    """Every word is a dictionary word (or, with ``british``, its British spelling), an
+    acronym, or in the vocabulary."""
     if tag in vocab:
         return True
     for word in _WORD.findall(tag):
         if _is_acronym(word) or word in vocab or len(word) < 3:
             continue
-        if not _known(word.lower()):
+        if not _known(word.lower()) and not (british and _british_known(word.lower())):
             return False
     return True
 
@@ -354,7 +355,7 @@ def _preferred(
         frequency = sum(_frequency(w) for w in words) if words else 0.0
         return (
             tag in vocab,
-            _spelled(tag, vocab),
+            _spelled(tag, vocab, british=True),
             style != "as-is" and styled(tag, style, vocab) == tag,
             not re.search(r"[-_‐‑]", tag),
             len(posts_with.get(tag, ())),
@@ -691,7 +692,7 @@ class TagNearDuplicate(Rule):
                 how = _difference(tag, best)
                 reason = ""
                 if len(best_posts) < len(tags.posts_with[tag]):
-                    if not _spelled(tag, vocab):
+                    if not _spelled(tag, vocab, british=True):
                         reason = ", which is spelled correctly"
                     elif style != "as-is" and styled(tag, style, vocab) != tag:
                         reason = f", in the {style} case most tags on the site use"
@@ -797,14 +798,43 @@ class TagSpelling(Rule):
                     )
 
 
+_BRITISH = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("iser", "izer"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("ence", "ense"),
+    ("yse", "yze"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("logue", "log"),
+    ("elled", "eled"),
+    ("elling", "eling"),
+)
+
+
+def _british_known(word: str) -> bool:
+    """A British spelling (labour, defence, fertiliser) of a word the dictionary knows."""
+    for british, american in _BRITISH:
+        if word.endswith(british) and _known(word[: -len(british)] + american):
+            return True
+    return False
+
+
 @functools.cache
 def _suggest(word: str) -> tuple[str, ...]:
     lower = word.casefold()
     candidates = _speller().candidates(lower) or set()
     ranked = sorted((c for c in candidates if c != lower), key=lambda c: (-_frequency(c), c))
+    if _british_known(lower):
+        return ()
     if word[:1].isupper():
-        # a capitalised word may be a name: only suggest words common enough to be meant
-        ranked = [c for c in ranked if _frequency(c) >= 1e-6]
+        # a capitalised word may be a name (Tata, Zomato): suggest only common words that
+        # keep its first letter, as typos rarely change it
+        ranked = [c for c in ranked if _frequency(c) >= 1e-6 and c[:1] == lower[:1]]
         ranked = [c[:1].upper() + c[1:] for c in ranked]
     return tuple(ranked[:3])
 
