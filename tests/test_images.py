@@ -81,3 +81,22 @@ def test_hotlink_reasons() -> None:
     assert _hotlink_reason("https://cdn.example.com/a.png?Expires=1700000000&Signature=x", hosts)
     assert _hotlink_reason("https://example.com/a.png?size=se", hosts) is None
     assert _hotlink_reason("/images/a.png", hosts) is None
+
+
+def test_adding_the_file_clears_image_missing_even_with_the_cache(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/post.md": POST + "![Chart](/images/chart.png)\n"})
+    first = run_cli("check", "content", "--select", "image-missing", cwd=root)
+    assert "IMG001" in first.stdout
+    (root / "static" / "images").mkdir(parents=True)
+    (root / "static" / "images" / "chart.png").write_bytes(PNG)
+    second = run_cli("check", "content", "--select", "image-missing", cwd=root)
+    assert second.returncode == 0 and "IMG001" not in second.stdout, second.stdout
+
+
+def test_plain_folders_do_not_guess_where_site_paths_point(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"notes/post.md": POST + "![A](/images/a.png) ![B](b.png)\n"}, site_config=None)
+    result = run_cli("check", "notes", "--no-cache", "--select", "image-missing", cwd=root)
+    assert result.stdout.splitlines()[0] == (
+        "notes/post.md:4:26: IMG001 The image `b.png` does not exist; add the file or fix the "
+        "path. [image-missing]"
+    )

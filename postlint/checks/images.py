@@ -10,7 +10,6 @@ that only works on a case-insensitive laptop is called out.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import posixpath
 import re
@@ -20,8 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from postlint.model import Finding, Image, Post, Span
-from postlint.rule import Context, Example, Family, Option, Rule, Site, SiteInfo
-from postlint.urls import page_url
+from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
 
 IMAGE_SUFFIXES = (
     ".png",
@@ -102,18 +100,6 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(dirpath, name)
 
 
-@functools.cache
-def _index(root: str) -> FileIndex:
-    """The files under ``root``, listed once per process."""
-    return FileIndex(Path(root)) if root else FileIndex(None)
-
-
-def _indexes(site: SiteInfo) -> tuple[FileIndex, FileIndex]:
-    static = _index(str(site.static_dir) if site.static_dir else "")
-    content = _index(str(site.content_dir) if site.generator != "plain" else "")
-    return static, content
-
-
 def is_local(src: str) -> bool:
     src = src.strip()
     return bool(src) and not _REMOTE.match(src) and not src.startswith(("#", "{{", "{%"))
@@ -124,84 +110,6 @@ def _clean(src: str) -> str:
     return unquote(path)
 
 
-def _content_rel(post_path: Path, site: SiteInfo) -> str | None:
-    try:
-        return post_path.resolve().relative_to(site.content_dir.resolve()).as_posix()
-    except (ValueError, OSError):
-        return None
-
-
-def _page_url(post: Post, site: SiteInfo) -> str | None:
-    rel = _content_rel(Path(post.path), site)
-    if rel is None:
-        return None
-    slugify = site.config.get("slugify", {})
-    mode = str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
-    try:
-        return page_url(rel, post.meta, site.generator, mode).url
-    except ValueError:
-        return None
-
-
-class Resolution:
-    """Where an image source points: the file found, or what almost matched."""
-
-    def __init__(self) -> None:
-        self.found: str | None = None  # "static:rel" or "content:rel"
-        self.case: tuple[str, str] | None = None  # (where, actual relative path)
-        self.tried: list[str] = []
-
-
-def resolve(
-    src: str, post_path: Path, url: str | None, site: SiteInfo, shortcode: bool = False
-) -> Resolution:
-    """Resolve a local image source as the generator would (shortcode paths may also be
-    relative to the content or static folder, as Zola's ``resize_image`` takes them)."""
-    static, content = _indexes(site)
-    result = Resolution()
-    path = _clean(src)
-    candidates: list[tuple[str, FileIndex, str]] = []
-    if path.startswith("/"):
-        rel = posixpath.normpath(path).lstrip("/")
-        candidates += [("static", static, rel), ("content", content, rel)]
-        if static.root is None and site.generator != "plain":
-            result.tried.append(f"static/{rel}")  # the folder the generator would serve it from
-    else:
-        post_rel = _content_rel(post_path, site)
-        if post_rel is not None:
-            here = posixpath.dirname(post_rel)
-            rel = posixpath.normpath(posixpath.join(here, path))
-            if not rel.startswith("../"):
-                candidates.append(("content", content, rel))
-            else:
-                beside = os.path.normpath(post_path.resolve().parent / path)
-                result.tried.append(_folder(Path(beside), site))
-        else:
-            local = post_path.parent / path
-            if local.exists():
-                result.found = f"file:{local}"
-                return result
-        if url is not None:
-            base = url if url.endswith("/") else posixpath.dirname(url) + "/"
-            rel = posixpath.normpath(posixpath.join(base, path)).lstrip("/")
-            if not rel.startswith("../"):
-                candidates += [("static", static, rel), ("content", content, rel)]
-        if shortcode:
-            rel = posixpath.normpath(path)
-            candidates += [("content", content, rel), ("static", static, rel)]
-    for where, index, rel in candidates:
-        if index.root is None:
-            continue
-        exists, folded = index.find(rel)
-        if exists:
-            result.found = f"{where}:{rel}"
-            return result
-        if folded and result.case is None:
-            result.case = (where, folded)
-        result.tried.append(f"{_folder(index.root, site)}/{rel}")
-    return result
-
-
 def _folder(root: Path, site: SiteInfo) -> str:
     try:
         return root.relative_to(site.root).as_posix()
@@ -209,8 +117,89 @@ def _folder(root: Path, site: SiteInfo) -> str:
         return root.as_posix()
 
 
-def _found_for(image_src: str, post: Post, url: str | None, site: SiteInfo) -> str | None:
-    return resolve(image_src, Path(post.path), url, site).found
+class Resolution:
+    """Where an image source points: the file found, or what almost matched."""
+
+    def __init__(self) -> None:
+        self.found: str | None = None  # "static:rel", "content:rel" or "file:path"
+        self.case: tuple[str, str] | None = None  # (folder, actual relative path)
+        self.tried: list[str] = []
+
+
+class Resolver:
+    """Resolves image sources as the generator does, against the files as they are now.
+
+    Built in the site phase (never cached between runs), so adding or renaming a file is seen
+    even when the posts' own results come from the cache.
+    """
+
+    def __init__(self, site: SiteInfo, static_files: Iterable[Path] | None = None) -> None:
+        self.site = site
+        self.static = FileIndex(site.static_dir, static_files or None)
+        plain = site.generator == "plain" or not site.content_dir.is_dir()
+        self.content = FileIndex(None if plain else site.content_dir)
+        self.content_root = None if plain else site.content_dir.resolve()
+        self._rel: dict[Path, str | None] = {}
+
+    def content_rel(self, source: Path) -> str | None:
+        if source not in self._rel:
+            if self.content_root is None:
+                return None
+            try:
+                rel = source.resolve().relative_to(self.content_root).as_posix()
+            except (ValueError, OSError):
+                rel = None
+            self._rel[source] = rel
+        return self._rel[source]
+
+    def resolve(
+        self, src: str, source: Path, url: str | None, shortcode: bool = False
+    ) -> Resolution:
+        """Shortcode paths may also be relative to the content or static folder, as Zola's
+        ``resize_image`` takes them."""
+        static, content, site = self.static, self.content, self.site
+        result = Resolution()
+        path = _clean(src)
+        candidates: list[tuple[str, FileIndex, str]] = []
+        if path.startswith("/"):
+            rel = posixpath.normpath(path).lstrip("/")
+            candidates += [("static", static, rel), ("content", content, rel)]
+            if static.root is None and site.generator != "plain":
+                result.tried.append(f"static/{rel}")  # where the generator would serve it from
+        else:
+            post_rel = self.content_rel(source)
+            if post_rel is not None:
+                here = posixpath.dirname(post_rel)
+                rel = posixpath.normpath(posixpath.join(here, path))
+                if not rel.startswith("../"):
+                    candidates.append(("content", content, rel))
+                else:
+                    beside = os.path.normpath(source.resolve().parent / path)
+                    result.tried.append(_folder(Path(beside), site))
+            else:
+                local = source.parent / path
+                if local.exists():
+                    result.found = f"file:{local}"
+                    return result
+            if url is not None and site.generator != "plain":
+                base = url if url.endswith("/") else posixpath.dirname(url) + "/"
+                rel = posixpath.normpath(posixpath.join(base, path)).lstrip("/")
+                if not rel.startswith("../"):
+                    candidates += [("static", static, rel), ("content", content, rel)]
+            if shortcode:
+                rel = posixpath.normpath(path)
+                candidates += [("content", content, rel), ("static", static, rel)]
+        for where, index, rel in candidates:
+            if index.root is None:
+                continue
+            exists, folded = index.find(rel)
+            if exists:
+                result.found = f"{where}:{rel}"
+                return result
+            if folded and result.case is None:
+                result.case = (_folder(index.root, site), folded)
+            result.tried.append(f"{_folder(index.root, site)}/{rel}")
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,37 +251,39 @@ class ImageMissing(Rule):
             Example({"content/post.md": _GOOD, **files}),
         )
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        images = [i for i in post.images if is_local(i.src)]
-        if not images:
-            return
-        url = _page_url(post, ctx.site)
-        for image in images:
-            if "{{" in image.src or "{%" in image.src:
-                continue
-            result = resolve(image.src, Path(post.path), url, ctx.site, image.kind == "shortcode")
-            if result.found:
-                continue
-            if result.case:
-                where, actual = result.case
-                folder = _folder(
-                    ctx.site.static_dir
-                    if where == "static" and ctx.site.static_dir
-                    else ctx.site.content_dir,
-                    ctx.site,
-                )
-                yield self.finding(
-                    image.src_span,
-                    f"`{image.src}` matches `{folder}/{actual}` only if letter case is ignored: "
-                    "it works on a laptop and breaks on the Linux server; write the name "
-                    "exactly as the file is named.",
-                )
-                continue
-            where = f" (looked for `{result.tried[0]}`)" if result.tried else ""
-            yield self.finding(
+    site_wide = True  # resolved in the site phase, against the files as they are now
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        resolver = Resolver(site.info, site.static_files)
+        for path, summary in site.posts.items():
+            for image in summary.images:
+                if isinstance(image, Image) and is_local(image.src):
+                    finding = self._judge(image, summary, resolver)
+                    if finding is not None:
+                        yield path, finding
+
+    def _judge(self, image: Image, summary: PostSummary, resolver: Resolver) -> Finding | None:
+        if "{{" in image.src or "{%" in image.src:
+            return None
+        shortcode = image.kind == "shortcode"
+        result = resolver.resolve(image.src, Path(summary.source), summary.url, shortcode)
+        if result.found:
+            return None
+        if result.case:
+            folder, actual = result.case
+            return self.finding(
                 image.src_span,
-                f"The image `{image.src}` does not exist{where}; add the file or fix the path.",
+                f"`{image.src}` matches `{folder}/{actual}` only if letter case is ignored: "
+                "it works on a laptop and breaks on the Linux server; write the name "
+                "exactly as the file is named.",
             )
+        if resolver.site.generator == "plain" and _clean(image.src).startswith("/"):
+            return None  # no site: nothing says where site-absolute paths point
+        where = f" (looked for `{result.tried[0]}`)" if result.tried else ""
+        return self.finding(
+            image.src_span,
+            f"The image `{image.src}` does not exist{where}; add the file or fix the path.",
+        )
 
 
 class ImageAltMissing(Rule):
@@ -509,30 +500,23 @@ class ImageUnused(Rule):
             Example({"content/post.md": _GOOD, **files}),
         )
 
-    def collect(self, post: Post, ctx: Context) -> Any:
-        refs = [i.src for i in post.images] + [link.url for link in post.links]
-        refs += [s for s in _strings(post.meta) if "." in s or "/" in s]
-        url = _page_url(post, ctx.site)
-        found: set[str] = set()
-        names: set[str] = set()
-        for ref in refs:
-            if not is_local(ref):
-                continue
-            hit = resolve(ref, Path(post.path), url, ctx.site).found
-            if hit:
-                found.add(hit)
-            names.add(posixpath.basename(_clean(ref)).casefold())
-        return (frozenset(found), frozenset(names))
-
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         info = site.info
         if info.generator == "plain" or not _whole_content(site):
             return
+        resolver = Resolver(info, site.static_files)
         used: set[str] = set()
         names: set[str] = set()
-        for found, basenames in site.collected(self.name).values():
-            used |= found
-            names |= basenames
+        for summary in site.posts.values():
+            refs = [i.src for i in summary.images] + [link.url for link in summary.links]
+            refs += [s for s in _strings(summary.front_matter) if "." in s or "/" in s]
+            for ref in refs:
+                if not is_local(ref):
+                    continue
+                hit = resolver.resolve(ref, Path(summary.source), summary.url).found
+                if hit:
+                    used.add(hit)
+                names.add(posixpath.basename(_clean(ref)).casefold())
         names |= _names_in_theme(info)
         ignore = ctx.options.get("unused-ignore", ())
         candidates: list[tuple[str, Path]] = []
@@ -547,7 +531,7 @@ class ImageUnused(Rule):
         for folder in sorted(bundles):
             for entry in sorted(folder.iterdir()):
                 if entry.is_file():
-                    rel = _content_rel(entry, info)
+                    rel = resolver.content_rel(entry)
                     if rel is not None:
                         candidates.append((f"content:{rel}", entry))
         for key, file in candidates:
