@@ -105,8 +105,14 @@ def _summary_entries(
     return [(tag, fallback) for tag in tags]
 
 
-@functools.cache
-def _vocabulary_file(path: str) -> tuple[str, ...]:
+def _all_entries(site: Site) -> Iterator[tuple[str, str, Span]]:
+    for path, summary in site.posts.items():
+        for tag, span in _summary_entries(summary.tags, summary.tag_spans, summary.first_line):
+            yield path, tag, span
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary_file(path: str, mtime: float) -> tuple[str, ...]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -123,7 +129,11 @@ def vocabulary(ctx: Context) -> tuple[str, ...]:
         path = Path(file)
         if not path.is_absolute():
             path = Path(ctx.config.root) / path if ctx.config is not None else path
-        words += _vocabulary_file(str(path))
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        words += _vocabulary_file(str(path), mtime)
     return words
 
 
@@ -478,13 +488,15 @@ class TagUnknown(Rule):
         config = '[tags]\nvocabulary = ["Markets", "Economy"]\n'
         return Example(bad.files, config), Example(good.files, config)
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+    site_wide = True  # judged in the site phase, against the vocabulary file as it is now
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         vocab = vocabulary(ctx)
         if not vocab:
             return
         allowed = set(vocab)
         folded = {v.casefold(): v for v in vocab}
-        for tag, span in tag_entries(post):
+        for path, tag, span in _all_entries(site):
             if tag in allowed:
                 continue
             if tag.casefold() in folded:
@@ -496,7 +508,7 @@ class TagUnknown(Rule):
                     if close
                     else "; add it to the vocabulary or use a listed tag."
                 )
-            yield self.finding(span, f"The tag `{tag}` is not in the tag vocabulary{hint}")
+            yield path, self.finding(span, f"The tag `{tag}` is not in the tag vocabulary{hint}")
 
 
 def _closest(tag: str, vocab: Sequence[str]) -> str | None:
@@ -555,15 +567,20 @@ class TagCase(Rule):
         config = '[tags]\ncase = "title"\n'
         return Example(bad.files, config), Example(good.files, config)
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+    site_wide = True  # judged in the site phase, against the vocabulary file as it is now
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         style = ctx.options.get("case", "as-is")
         if style == "as-is":
             return
         keep = frozenset(w for v in vocabulary(ctx) for w in v.split())
-        for tag, span in tag_entries(post):
+        for path, tag, span in _all_entries(site):
             want = styled(tag, style, keep)
             if want != tag:
-                yield self.finding(span, f"The tag `{tag}` is not in {style} case; write `{want}`.")
+                yield (
+                    path,
+                    self.finding(span, f"The tag `{tag}` is not in {style} case; write `{want}`."),
+                )
 
 
 class TagDuplicate(Rule):
