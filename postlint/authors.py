@@ -20,8 +20,26 @@ _NAME_TITLE = re.compile(rf"^(?P<name>{_NAME}?)(?P<sep>\s*[—–]\s*| - )(?P<ti
 _SKIP = ("blank_line", "thematic_break")
 
 
+# words that open a bold label or a heading, never a byline (**Update**, ## Key Takeaways)
+_LABELS = frozenset(
+    """
+    note notes update updates edit disclaimer summary conclusion conclusions introduction
+    takeaways takeaway sources source references reference caveat caveats context background
+    bonus aside footnotes credits acknowledgements acknowledgments appendix related links
+    reading further key thoughts questions question answer answers step part chapter section
+    table figure chart contents overview results methods method data discussion faq tldr
+    warning tip tips important example examples bottom line next previous prologue epilogue
+    """.split()  # noqa: SIM905
+)
+
+
 def _looks_like_name(text: str) -> bool:
-    return bool(_NAME_ONLY.match(text)) and all(w[:1].isupper() for w in text.split())
+    words = text.split()
+    return (
+        bool(_NAME_ONLY.match(text))
+        and all(w[:1].isupper() for w in words)
+        and not any(w.casefold().strip(".'’") in _LABELS for w in words)
+    )
 
 
 def _line(
