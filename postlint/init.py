@@ -81,6 +81,7 @@ def render(info_root: Path, found: Survey) -> str:
         "",
     ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
+    required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
     if found.posts and required:
         out += [
             "[frontmatter]",

@@ -264,7 +264,7 @@ class AuthorStyle(Rule):
                 path,
                 self.finding(
                     section.line_span,
-                    f"{what} ({len(differ)} differ); write it the same way.",
+                    f"{what}; write it the same way ({len(differ)} of {total} differ).",
                     fix,
                 ),
             )
