@@ -202,6 +202,16 @@ class Resolver:
         return result
 
 
+_LAST: list[tuple[Site, Resolver]] = []
+
+
+def _resolver(site: Site) -> Resolver:
+    """One resolver (one walk of the content folder) for all image rules of a run."""
+    if not (_LAST and _LAST[0][0] is site):
+        _LAST[:] = [(site, Resolver(site.info, site.static_files))]
+    return _LAST[0][1]
+
+
 # ---------------------------------------------------------------------------------------------
 # rules
 
@@ -254,7 +264,7 @@ class ImageMissing(Rule):
     site_wide = True  # resolved in the site phase, against the files as they are now
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        resolver = Resolver(site.info, site.static_files)
+        resolver = _resolver(site)
         for path, summary in site.posts.items():
             for image in summary.images:
                 if isinstance(image, Image) and is_local(image.src):
@@ -504,7 +514,7 @@ class ImageUnused(Rule):
         info = site.info
         if info.generator == "plain" or not _whole_content(site):
             return
-        resolver = Resolver(info, site.static_files)
+        resolver = _resolver(site)
         used: set[str] = set()
         names: set[str] = set()
         for summary in site.posts.values():
