@@ -1,8 +1,10 @@
-"""Time the tags family's site phase at 1k, 5k and 10k posts: it should grow about linearly.
+"""Time the site phase of the tags and authors families at 1k to 20k posts: it should grow
+about linearly.
 
 Generates tag data only (no files): each post gets 1-4 tags from a pool that grows with the
 site (about one distinct tag per three posts), with planted case variants, plurals, hyphens
-and misspellings, then runs ``check_site`` of every site-wide tag rule on a ``Site`` index.
+and misspellings, and 3-5 author sections (a few misspelled names, a fifth as headings), then
+runs ``check_site`` of every site-wide tag and author rule on a ``Site`` index.
 
     python benchmarks/site_tags.py [--sizes 1000,5000,10000] [--seed 1]
 """
@@ -15,12 +17,34 @@ import random
 import time
 from pathlib import Path
 
+from postlint.checks import authors as authors_module
 from postlint.checks import tags as tags_module
 from postlint.config import Config
-from postlint.model import Span
+from postlint.model import AuthorForm, AuthorSection, Span
 from postlint.rule import Context, PostSummary, Site, SiteInfo
 
 SPAN = Span(0, 1, 1, 1, 1, 2)
+AUTHORS = [
+    f"{first} {last}"
+    for first in ("Asha", "Bhuvan", "Pranav", "Meera", "Joel")
+    for last in ("Rao", "Iyer", "Shah", "Das", "Nair", "Menon")
+]
+BOLD = AuthorForm("bold")
+HEADING = AuthorForm("heading", 2, " — ")
+
+
+def sections(rng: random.Random) -> tuple[AuthorSection, ...]:
+    out = []
+    for name in rng.sample(AUTHORS, rng.randint(3, 5)):
+        if rng.random() < 0.01:
+            name = name[:2] + name[3] + name[2] + name[4:]  # a transposition
+        heading = rng.random() < 0.2
+        out.append(
+            AuthorSection(
+                name, "Editor" if heading else "", HEADING if heading else BOLD, SPAN, SPAN, SPAN
+            )
+        )
+    return tuple(out)
 
 
 def words(rng: random.Random) -> list[str]:
@@ -72,7 +96,7 @@ def make_site(n: int, seed: int) -> Site:
             date=None,
             tags=tuple(chosen),
             tag_spans=tuple(SPAN for _ in chosen),
-            authors=(),
+            authors=sections(rng),
             anchors=frozenset(),
             front_matter={},
             links=(),
@@ -89,8 +113,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     config = Config()
-    ctx = Context(config.options(tags_module.FAMILY), None, config)  # type: ignore[arg-type]
-    rules = [r() for r in tags_module.FAMILY.rules if r.site_wide]
+    rules = [
+        (r(), Context(config.options(family), None, config))  # type: ignore[arg-type]
+        for family in (tags_module.FAMILY, authors_module.FAMILY)
+        for r in family.rules
+        if r.site_wide
+    ]
     tags_module._known("warmup")
     for n in (int(s) for s in args.sizes.split(",")):
         site = make_site(n, args.seed)
@@ -98,7 +126,7 @@ def main() -> None:
         gc.collect()
         gc.freeze()  # the index is long-lived: keep the collector from rescanning it
         start = time.perf_counter()
-        counts = {r.name: sum(1 for _ in r.check_site(site, ctx)) for r in rules}
+        counts = {r.name: sum(1 for _ in r.check_site(site, ctx)) for r, ctx in rules}
         elapsed = time.perf_counter() - start
         gc.unfreeze()
         print(
