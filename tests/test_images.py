@@ -100,3 +100,19 @@ def test_plain_folders_do_not_guess_where_site_paths_point(site) -> None:  # typ
         "notes/post.md:4:26: IMG001 The image `b.png` does not exist; add the file or fix the "
         "path. [image-missing]"
     )
+
+
+def test_image_unused_counts_srcset_and_gallery_mentions(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        {
+            "static/img/a.png": PNG,
+            "static/img/a@2x.png": PNG,
+            "static/img/g1.jpg": PNG,
+            "static/img/spare.png": PNG,
+            "content/post.md": POST
+            + '<img src="/img/a.png" srcset="/img/a@2x.png 2x" alt="A">\n\n'
+            + '{{ gallery(images=["img/g1.jpg"]) }}\n',
+        }
+    )
+    found = findings(root, "--select", "image-unused")
+    assert [d["path"] for d in found] == ["static/img/spare.png"]

@@ -448,6 +448,7 @@ class ImageHotlink(Rule):
 
 
 _SUFFIX_ALTERNATIVES = "|".join(s.lstrip(".") for s in IMAGE_SUFFIXES)
+_IMAGE_NAME = re.compile(rf"([\w@%+~-][\w@%+~.-]*\.(?:{_SUFFIX_ALTERNATIVES}))(?![\w])", re.I)
 _QUOTED = re.compile(rf"""["'(=\s]([^"'()\s<>]+\.(?:{_SUFFIX_ALTERNATIVES}))\b""", re.I)
 
 
@@ -510,6 +511,10 @@ class ImageUnused(Rule):
             Example({"content/post.md": _GOOD, **files}),
         )
 
+    def collect(self, post: Post, ctx: Context) -> Any:
+        """Every image file name the post mentions anywhere: srcset, posters, galleries."""
+        return frozenset(unquote(m.group(1)).casefold() for m in _IMAGE_NAME.finditer(post.text))
+
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         info = site.info
         if info.generator == "plain" or not _whole_content(site):
@@ -517,6 +522,8 @@ class ImageUnused(Rule):
         resolver = _resolver(site)
         used: set[str] = set()
         names: set[str] = set()
+        for mentioned in site.collected(self.name).values():
+            names |= mentioned
         for summary in site.posts.values():
             refs = [i.src for i in summary.images] + [link.url for link in summary.links]
             refs += [s for s in _strings(summary.front_matter) if "." in s or "/" in s]
