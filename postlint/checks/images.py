@@ -448,7 +448,21 @@ class ImageHotlink(Rule):
 
 
 _SUFFIX_ALTERNATIVES = "|".join(s.lstrip(".") for s in IMAGE_SUFFIXES)
-_IMAGE_NAME = re.compile(rf"([\w@%+~-][\w@%+~.-]*\.(?:{_SUFFIX_ALTERNATIVES}))(?![\w])", re.I)
+_IMAGE_SUFFIX = re.compile(rf"\.(?:{_SUFFIX_ALTERNATIVES})(?![\w])", re.I)
+
+
+def image_names(text: str) -> Iterator[str]:
+    """File names ending in an image suffix anywhere in ``text`` (found from the suffix back,
+    so the scan is linear)."""
+    for m in _IMAGE_SUFFIX.finditer(text):
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_@%+~.-"):
+            start -= 1
+        stem = text[start : m.start()]
+        if stem.strip("."):
+            yield unquote(stem + m.group()).casefold()
+
+
 _QUOTED = re.compile(rf"""["'(=\s]([^"'()\s<>]+\.(?:{_SUFFIX_ALTERNATIVES}))\b""", re.I)
 
 
@@ -513,7 +527,7 @@ class ImageUnused(Rule):
 
     def collect(self, post: Post, ctx: Context) -> Any:
         """Every image file name the post mentions anywhere: srcset, posters, galleries."""
-        return frozenset(unquote(m.group(1)).casefold() for m in _IMAGE_NAME.finditer(post.text))
+        return frozenset(image_names(post.text))
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         info = site.info
