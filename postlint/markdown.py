@@ -241,7 +241,9 @@ class _Parser(BlockParser):
         res = super().parse_fenced_code(m, state)
         if res and len(state.tokens) > before:
             marker = m.group("fenced_2")
-            closing = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M)
+            closing = re.compile(
+                r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M
+            )
             body_start = min(m.end() + 1, res)
             state.tokens[-1]["_closed"] = closing.search(state.src, body_start, res) is not None
         return res
@@ -461,7 +463,9 @@ class _Builder:
         if t in ("paragraph", "block_text"):
             s, e = _strip(src, tok["_s"], tok["_e"])
             inlines = self._leaf_inlines(state, s, src[s:e])
-            block = Block("paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf})
+            block = Block(
+                "paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf}
+            )
             if t == "block_text":
                 block.attrs["tight"] = True
             self.leaf += 1
@@ -487,7 +491,9 @@ class _Builder:
         if t == "block_html":
             s, e = _strip(src, tok["_s"], tok["_e"])
             raw = src[s:e]
-            kind = "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
+            kind = (
+                "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
+            )
             self._html(state, s, raw, lambda a, b: self.span(state, s + a, s + b))
             return Block(kind, self.span(state, s, e), attrs={"raw": tok.get("raw", raw)})
         if t == "ref_def":
@@ -501,7 +507,9 @@ class _Builder:
         if t == "block_quote":
             child = self._child_state(tok, state)
             s, e = _strip(src, tok["_s"], tok["_e"])
-            return Block("block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child))
+            return Block(
+                "block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child)
+            )
         if t == "list":
             return self._list(tok, state)
         return None
@@ -530,7 +538,12 @@ class _Builder:
             "list",
             self.span(state, s, e),
             children=tuple(items),
-            attrs={"ordered": ordered, "start": start, "tight": bool(tok.get("tight")), "bullet": tok.get("bullet")},
+            attrs={
+                "ordered": ordered,
+                "start": start,
+                "tight": bool(tok.get("tight")),
+                "bullet": tok.get("bullet"),
+            },
         )
 
     # -- headings -----------------------------------------------------------------------------
@@ -590,9 +603,7 @@ class _Builder:
             final = h.explicit_id or anchor
             if block is not None:
                 block.attrs["anchor"] = final  # attrs is a plain dict: filled once, before return
-            out.append(
-                Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id)
-            )
+            out.append(Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id))
         return tuple(out)
 
     # -- inlines ------------------------------------------------------------------------------
@@ -835,7 +846,15 @@ class _InlineWalker:
             url, url_span = str(attrs.get("url", "")), None
         if image:
             self.images.append(
-                Image(url, text, span, url_span or span, "markdown", self.span(inner_start, inner_end), title)
+                Image(
+                    url,
+                    text,
+                    span,
+                    url_span or span,
+                    "markdown",
+                    self.span(inner_start, inner_end),
+                    title,
+                )
             )
         else:
             kind: Any = "reference" if label is not None else "inline"
@@ -858,7 +877,9 @@ class _InlineWalker:
         b.links.extend(self.links)
         b.images.extend(self.images)
         for start, raw in self.html:
-            b._html(self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y))
+            b._html(
+                self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y)
+            )
         if "][" in s:
             self._undefined()
         if "{{" in s:
