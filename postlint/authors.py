@@ -1,143 +1,251 @@
-"""Author sections: a post written by several people, each part opened by an author line.
+"""Find the author sections of a multi-author post.
 
-A minimal finder (the parser branch owns the full one): an author line is a top-level paragraph
-that is only a bold name (``**Name**``), or a heading whose text is a name, optionally bold,
-optionally followed by a separator and a title (``## Name — Editor``). A heading that is only a
-name counts when the roster knows it or the post also writes that name as an author line in
-another form, so an ordinary ``## Results`` heading is never taken for an author.
+A section starts at an *author line* and runs to the last block before the next author line
+(or the end of the body); a thematic break that separates two sections therefore belongs to the
+earlier one. Author lines are top-level blocks written as:
+
+* a bold name alone on its line: ``**Pranav**`` (optionally ``**Pranav** — Title``);
+* a level-2 or level-3 heading: ``## Pranav``, ``## Pranav—Title``, ``## Pranav — Title``,
+  ``## Pranav - Title`` (an en dash works like the em dash), with emphasis around the name or
+  the whole heading: ``## **Pranav** — Title``, ``### *Pranav—Title*``.
+
+A bold line ending with a colon (``**Stray thoughts:**``, ``**Pranav:**``) is a lead-in, never an
+author line: the colon is what writers use to introduce a list or a sign-off.
+
+With a roster the name must match one of its entries (case-insensitively) and nothing else is
+needed. Without one, a name is 1–3 capitalised words (particles such as "de" or "van" allowed
+between them) that contain no common non-name word (Note, Update, Summary, Thanks, ...), and a
+heading that is only a name must open the body or follow a thematic break, since ordinary
+section headings ("## Background") look exactly like names. And when a post puts an author line
+right after a thematic break, it separates sections that way: a bare name (no "— Title") only
+counts where it opens the body or follows a break (a mid-section ``**Big Tech**`` is a lead-in).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from postlint.model import AuthorForm, AuthorSection, Block, LineIndex
+from postlint.model import AuthorForm, AuthorSection, Block, Inline, LineIndex, Span
 
-_NAME = r"[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3}"
-_NAME_ONLY = re.compile(rf"^{_NAME}$")
-_NAME_TITLE = re.compile(rf"^(?P<name>{_NAME}?)(?P<sep>\s*[—–]\s*| - )(?P<title>\S.*)$")
-_SKIP = ("blank_line", "thematic_break")
+__all__ = ["find_author_sections", "looks_like_name"]
 
-
-# words that open a bold label or a heading, never a byline (**Update**, ## Key Takeaways)
-_LABELS = frozenset(
-    """
-    note notes update updates edit disclaimer summary conclusion conclusions introduction
-    takeaways takeaway sources source references reference caveat caveats context background
-    bonus aside footnotes credits acknowledgements acknowledgments appendix related links
-    reading further key thoughts questions question answer answers step part chapter section
-    table figure chart contents overview results methods method data discussion faq tldr
-    warning tip tips important example examples bottom line next previous prologue epilogue
-    """.split()  # noqa: SIM905
+_SEPARATOR = re.compile(r"^(?P<name>.+?)(?P<sep>\s+[—–-]\s+|[—–])(?P<title>\S.*)$", re.S)
+_LEADING_SEPARATOR = re.compile(r"^(?P<sep>\s+[—–-]\s+|[—–]\s*)(?P<title>\S.*)$", re.S)
+_WORD = re.compile(r"^[A-Z\u00c0-\u00de][\w'’.\-]*$|^[A-Z]\.$")
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "di",
+        "du",
+        "y",
+    }
 )
+# Words that open sign-offs, asides and ordinary section headings, never a person's name.
+_NOT_NAMES_TEXT = """
+    a an the and or but of on in at to for with from by about my our your their his her its this
+    that these those what why how who where when which
+    note notes nb update updates edit edited summary summaries conclusion conclusions thanks thank
+    disclaimer disclaimers introduction intro overview background appendix references reference
+    sources source links link reading further recommended resources contents table index closing
+    final finally thoughts thought stray takeaways takeaway key questions question answer answers
+    bonus footnote footnotes context epilogue prologue postscript ps tl;dr tldr credits
+    acknowledgements acknowledgments also meanwhile elsewhere today tomorrow yesterday next
+    previously recap preface foreword afterword important warning caution tip tips hint
+    correction corrections erratum errata addendum sidebar aside example examples chart charts
+    figure image images video podcast newsletter part chapter section sections bottom line
+    verdict faq faqs quote quotes highlights news headlines more misc miscellaneous other others
+    everyone all authors author contributors team editorial editor editors staff guest welcome
+    hello hi introducing upcoming coming soon announcement announcements
+"""
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
 
-def _looks_like_name(text: str) -> bool:
-    words = text.split()
-    return (
-        bool(_NAME_ONLY.match(text))
-        and all(w[:1].isupper() for w in words)
-        and not any(w.casefold().strip(".'’") in _LABELS for w in words)
-    )
+def looks_like_name(name: str) -> bool:
+    """1–3 capitalised words, particles allowed between them, no common non-name word."""
+    words = name.split()
+    if not words or len([w for w in words if w.lower() not in _PARTICLES]) > 3:
+        return False
+    if name.rstrip().endswith(":"):
+        return False
+    for i, word in enumerate(words):
+        low = word.lower().strip(".")
+        if low in _NOT_NAMES:
+            return False
+        if 0 < i < len(words) - 1 and low in _PARTICLES:
+            continue
+        if not _WORD.match(word):
+            return False
+    return True
 
 
-def _line(
-    block: Block, text: str, roster: set[str]
-) -> tuple[str, str, AuthorForm, int, int] | None:
-    """(name, title, form, name start, name end) when the block is an author line."""
-    inlines = [i for i in block.inlines if not (i.kind == "text" and not i.text.strip())]
-    if not inlines:
-        return None
-    if block.kind == "paragraph":
-        if (
-            len(inlines) != 1
-            or inlines[0].kind != "strong"
-            or "\n" in text[block.span.start : block.span.end].strip()
-        ):
-            return None
-        children = inlines[0].children
-        if len(children) != 1 or children[0].kind != "text":
-            return None
-        name = children[0].text.strip()
-        if not _looks_like_name(name):
-            return None
-        start = children[0].span.start + children[0].text.index(name)
-        return name, "", AuthorForm("bold"), start, start + len(name)
-    if block.kind != "heading" or block.attrs.get("level", 0) < 2:
-        return None
-    level = int(block.attrs["level"])
-    first = inlines[0]
-    emphasis = first.kind == "strong"
-    if emphasis:
-        if len(first.children) != 1 or first.children[0].kind != "text":
-            return None
-        name_node = first.children[0]
-        name = name_node.text.strip()
-        rest = "".join(i.text for i in inlines[1:] if i.kind == "text")
-        if any(i.kind != "text" for i in inlines[1:]) or not _looks_like_name(name):
-            return None
-        start = name_node.span.start + name_node.text.index(name)
-        sep_match = re.match(r"^(\s*[—–]\s*| - )(\S.*)$", rest) if rest.strip() else None
-        if rest.strip() and sep_match is None:
-            return None
-        separator = sep_match.group(1) if sep_match else ""
-        title = sep_match.group(2).strip() if sep_match else ""
-        form = AuthorForm("heading", level, separator, True)
-        return name, title, form, start, start + len(name)
-    if len(inlines) != 1 or first.kind != "text":
-        return None
-    content = first.text.strip()
-    start = first.span.start + first.text.index(content)
-    m = _NAME_TITLE.match(content)
-    if m and _looks_like_name(m.group("name")):
-        name = m.group("name")
-        form = AuthorForm("heading", level, m.group("sep"), False)
-        return name, m.group("title").strip(), form, start, start + len(name)
-    if _looks_like_name(content) and content.casefold() in roster:
-        return content, "", AuthorForm("heading", level), start, start + len(content)
-    return None
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    index: int  # position among the top-level blocks
+    author: str
+    title: str
+    form: AuthorForm
+    name_span: Span
+    strong: bool  # a bold line or a heading with a title: unambiguous without position
 
 
 def find_author_sections(
-    text: str, blocks: Any, lines: LineIndex, roster: tuple[str, ...] = ()
+    text: str,
+    blocks: Sequence[Block],
+    lines: LineIndex,
+    roster: Sequence[str] = (),
 ) -> tuple[AuthorSection, ...]:
-    known = {name.casefold() for name in roster}
-    found: list[tuple[int, tuple[str, str, AuthorForm, int, int]]] = []
+    """The author sections among the top-level ``blocks`` of a parsed body (see module doc)."""
+    wanted = {" ".join(r.split()).casefold() for r in roster if r.strip()}
+    candidates: list[_Candidate] = []
     for index, block in enumerate(blocks):
-        if block.kind in ("paragraph", "heading"):
-            line = _line(block, text, known)
-            if line is not None:
-                found.append((index, line))
-    if not found:
-        return ()
-    # a name-only heading counts when the post writes the same name as an author elsewhere
-    names = {line[0].casefold() for _, line in found}
-    for index, block in enumerate(blocks):
-        if block.kind == "heading" and all(i != index for i, _ in found):
-            line = _line(block, text, names)
-            if line is not None:
-                found.append((index, line))
-    found.sort(key=lambda item: item[0])
-    sections = []
-    for n, (index, (name, title, form, start, end)) in enumerate(found):
-        stop = found[n + 1][0] if n + 1 < len(found) else len(blocks)
-        block = blocks[index]
-        last = block.span.end
-        for other in blocks[index + 1 : stop]:
-            if other.kind not in _SKIP:
-                last = other.span.end
-        line_end = text.find("\n", block.span.start)
-        line_end = len(text) if line_end < 0 else line_end
-        line_end = max(line_end, block.span.end) if form.kind == "bold" else line_end
+        cand = _candidate(text, block, index, lines)
+        if cand is None:
+            continue
+        if wanted:
+            if " ".join(cand.author.split()).casefold() not in wanted:
+                continue
+        else:
+            if not looks_like_name(cand.author):
+                continue
+            if not cand.strong and not _opens_section(blocks, index):
+                continue
+        candidates.append(cand)
+    if not wanted and any(c.index > 0 and _opens_section(blocks, c.index) for c in candidates):
+        # the post separates its sections with thematic breaks: an author line elsewhere is a
+        # bold lead-in or a sub-heading inside someone's section
+        # (a "Name — Title" line is distinctive enough to stand anywhere)
+        candidates = [c for c in candidates if c.form.separator or _opens_section(blocks, c.index)]
+
+    sections: list[AuthorSection] = []
+    for k, cand in enumerate(candidates):
+        last = candidates[k + 1].index - 1 if k + 1 < len(candidates) else len(blocks) - 1
+        first_block = blocks[cand.index]
+        end = blocks[last].span.end if last >= cand.index else first_block.span.end
         sections.append(
             AuthorSection(
-                author=name,
-                title=title,
-                form=form,
-                line_span=lines.span(block.span.start, min(block.span.end, line_end)),
-                name_span=lines.span(start, end),
-                span=lines.span(block.span.start, last),
+                author=cand.author,
+                title=cand.title,
+                form=cand.form,
+                line_span=first_block.span,
+                name_span=cand.name_span,
+                span=lines.span(first_block.span.start, end),
             )
         )
     return tuple(sections)
+
+
+def _opens_section(blocks: Sequence[Block], index: int) -> bool:
+    """First block of the body, or right after a thematic break."""
+    return index == 0 or blocks[index - 1].kind == "thematic_break"
+
+
+def _candidate(text: str, block: Block, index: int, lines: LineIndex) -> _Candidate | None:
+    if block.span.line != block.span.end_line and block.kind == "paragraph":
+        return None
+    nodes = _trim(block.inlines)
+    if not nodes:
+        return None
+    if block.kind == "paragraph":
+        if nodes[0].kind != "strong":
+            return None
+        name = _plain(nodes[0].children).strip()
+        rest = _plain(nodes[1:])
+        if not rest.strip():
+            title, sep = "", ""
+        else:
+            m = _LEADING_SEPARATOR.match(rest)
+            if not m:
+                return None
+            title, sep = m.group("title").strip(), m.group("sep")
+        form = AuthorForm("bold", 0, sep, False)
+        strong = True
+        name_node = nodes[0]
+    elif block.kind == "heading" and block.attrs.get("level") in (2, 3):
+        level = int(block.attrs["level"])
+        emphasis = False
+        name_node = None
+        if len(nodes) == 1 and nodes[0].kind in ("strong", "emphasis"):
+            emphasis = True
+            inner = _trim(nodes[0].children)
+            if len(inner) > 1 and inner[0].kind in ("strong", "emphasis"):
+                nodes = inner  # ### *__Name__ — Title*
+            else:
+                nodes = inner
+                name_node = nodes[0] if nodes else None
+        if nodes and nodes[0].kind in ("strong", "emphasis") and len(nodes) > 1:
+            emphasis = True
+            name_node = nodes[0]
+            name = _plain(nodes[0].children).strip()
+            rest = _plain(nodes[1:])
+            m = _LEADING_SEPARATOR.match(rest)
+            if not m:
+                return None
+            title, sep = m.group("title").strip(), m.group("sep")
+        else:
+            whole = _plain(nodes)
+            if len(nodes) == 1 and nodes[0].kind in ("strong", "emphasis"):
+                emphasis = True
+                whole = _plain(nodes[0].children)
+            whole = whole.strip()
+            m = _SEPARATOR.match(whole)
+            if m and looks_like_name(m.group("name").strip()):
+                name, sep, title = m.group("name").strip(), m.group("sep"), m.group("title").strip()
+            else:
+                name, sep, title = whole, "", ""
+        form = AuthorForm("heading", level, sep, emphasis)
+        strong = bool(sep)
+    else:
+        return None
+    if not name or "\n" in name:
+        return None
+    start = _find(text, name, name_node.span if name_node else block.span)
+    if start < 0:
+        start = _find(text, name, block.span)
+    if start < 0:
+        return None
+    return _Candidate(index, name, title, form, lines.span(start, start + len(name)), strong)
+
+
+def _find(text: str, name: str, span: Span) -> int:
+    return text.find(name, span.start, span.end)
+
+
+def _trim(nodes: Sequence[Inline]) -> list[Inline]:
+    """Drop whitespace-only text nodes and breaks at both ends."""
+    out = list(nodes)
+    while out and _blank(out[0]):
+        out.pop(0)
+    while out and _blank(out[-1]):
+        out.pop()
+    return out
+
+
+def _blank(node: Inline) -> bool:
+    return node.kind in ("softbreak", "linebreak") or (
+        node.kind == "text" and not node.text.strip()
+    )
+
+
+def _plain(nodes: Sequence[Inline]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if node.kind in ("text", "codespan"):
+            parts.append(node.text)
+        elif node.kind in ("softbreak", "linebreak"):
+            parts.append(" ")
+        else:
+            parts.append(_plain(node.children))
+    return "".join(parts)

@@ -11,6 +11,7 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from postlint.authors import find_author_sections
 from postlint.model import AuthorForm, AuthorSection, Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Option, Rule, Site
 
@@ -99,29 +100,30 @@ class AuthorUnknown(Rule):
         config = '[authors]\nroster = ["Bhuvan", "Pranav"]\n'
         return Example(bad.files, config), Example(good.files, config)
 
-    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         roster: Sequence[str] = ctx.options.get("roster", ())
-        sections = list(_sections(site))
-        if roster:
-            known = {name.casefold(): name for name in roster}
-            for path, section in sections:
-                if section.author.casefold() in known:
-                    continue
-                close = difflib.get_close_matches(
-                    section.author.casefold(), list(known), n=1, cutoff=0.6
-                )
-                hint = (
-                    f"; did you mean `{known[close[0]]}`?"
-                    if close
-                    else "; add it to `roster` in [authors] if this is a new author."
-                )
-                yield (
-                    path,
-                    self.finding(
-                        section.name_span, f"`{section.author}` is not in the authors roster{hint}"
-                    ),
-                )
+        if not roster:
             return
+        # with a roster the parser only takes roster names for authors: look again without it
+        known = {" ".join(name.split()).casefold(): name for name in roster}
+        for section in find_author_sections(post.text, post.blocks, post.lines):
+            key = " ".join(section.author.split()).casefold()
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean `{known[close[0]]}`?"
+                if close
+                else "; add it to `roster` in [authors] if this is a new author."
+            )
+            yield self.finding(
+                section.name_span, f"`{section.author}` is not in the authors roster{hint}"
+            )
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        if ctx.options.get("roster", ()):
+            return  # judged post by post, in check
+        sections = list(_sections(site))
         counts = Counter(section.author for _, section in sections)
         frequent = [name for name, n in counts.items() if n >= _FREQUENT]
         suspects: dict[str, str] = {}
