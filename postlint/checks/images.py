@@ -221,6 +221,7 @@ class ImageMissing(Rule):
 
     ## What it does
     Resolves every local image (Markdown, `<img src>` and image shortcodes with a literal path)
+    and front matter image values (`[extra] cover = "cover.jpg"`)
     the way Zola and Hugo do: site-absolute paths under `static/`, paths relative to the post,
     assets beside an `index.md` page bundle, and paths relative to the page's URL (which a
     `path` or `slug` in the front matter moves). When a file matches only if letter case is
@@ -265,14 +266,42 @@ class ImageMissing(Rule):
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         resolver = _resolver(site)
+        covers = site.collected(self.name)
         for path, summary in site.posts.items():
             for image in summary.images:
                 if isinstance(image, Image) and is_local(image.src):
                     finding = self._judge(image, summary, resolver)
                     if finding is not None:
                         yield path, finding
+            for value, span in covers.get(path, ()):
+                image = Image(value, "cover", span, span, "shortcode")
+                finding = self._judge(image, summary, resolver, key=True)
+                if finding is not None:
+                    yield path, finding
 
-    def _judge(self, image: Image, summary: PostSummary, resolver: Resolver) -> Finding | None:
+    def collect(self, post: Post, ctx: Context) -> Any:
+        """Front matter values that name a local image (``[extra] cover``), with their spans."""
+        fm = post.front_matter
+        if fm is None:
+            return None
+        found = []
+        for key, value in _leaves(fm.data, ""):
+            if not (
+                isinstance(value, str)
+                and is_local(value)
+                and value.lower().endswith(IMAGE_SUFFIXES)
+                and "{" not in value
+            ):
+                continue
+            span = fm.key_span(key)
+            line_end = post.text.find("\n", span.end)
+            at = post.text.find(value, span.end, len(post.text) if line_end < 0 else line_end)
+            found.append((value, post.span(at, at + len(value)) if at >= 0 else span))
+        return tuple(found) or None
+
+    def _judge(
+        self, image: Image, summary: PostSummary, resolver: Resolver, key: bool = False
+    ) -> Finding | None:
         if "{{" in image.src or "{%" in image.src:
             return None
         shortcode = image.kind == "shortcode"
@@ -290,10 +319,11 @@ class ImageMissing(Rule):
         if resolver.site.generator == "plain" and _clean(image.src).startswith("/"):
             return None  # no site: nothing says where site-absolute paths point
         where = f" (looked for `{result.tried[0]}`)" if result.tried else ""
-        return self.finding(
-            image.src_span,
-            f"The image `{image.src}` does not exist{where}; add the file or fix the path.",
-        )
+        if key:
+            message = f"The front matter names the image `{image.src}`, which does not exist"
+        else:
+            message = f"The image `{image.src}` does not exist"
+        return self.finding(image.src_span, f"{message}{where}; add the file or fix the path.")
 
 
 class ImageAltMissing(Rule):
@@ -464,6 +494,18 @@ def image_names(text: str) -> Iterator[str]:
 
 
 _QUOTED = re.compile(rf"""["'(=\s]([^"'()\s<>]+\.(?:{_SUFFIX_ALTERNATIVES}))\b""", re.I)
+
+
+def _leaves(value: Any, key: str) -> Iterator[tuple[str, Any]]:
+    """(dotted key, value) for every scalar of the front matter, lists as ``key[i]``."""
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            yield from _leaves(item, f"{key}.{name}" if key else str(name))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{key}[{i}]")
+    else:
+        yield key, value
 
 
 def _strings(value: Any) -> Iterator[str]:
