@@ -67,7 +67,7 @@ def test_style_fix_rewrites_to_the_majority_form(tmp_path: Path) -> None:
     lines = [(d.line, d.fix_safe, [e.replacement for e in d.fix or ()]) for d in result.diagnostics]
     assert lines == [(12, False, ["## Bhuvan — Intern"]), (16, False, ["## Asha"])]
     assert (
-        "3 of 4 author sections on the site are a level-2 heading" in result.diagnostics[1].message
+        "3 of 4 author sections in this post are a level-2 heading" in result.diagnostics[1].message
     )
 
 

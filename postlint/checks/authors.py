@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from postlint.authors import find_author_sections
 from postlint.model import AuthorForm, AuthorSection, Edit, Finding, Fix, Post
@@ -235,47 +235,99 @@ class AuthorStyle(Rule):
     fixable = True
     site_wide = True
 
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        """Sections written differently within one post: judged against the post's own
+        majority, so ``--fix`` can apply the rewrite."""
+        sections = list(post.authors)
+        if _strict_majority(sections):
+            yield from _style_findings(self, sections, "in this post")
+
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        sections = list(_sections(site))
-        if len(sections) < 2:
+        """Posts whose sections differ from the site's majority form."""
+        by_post: dict[str, list[AuthorSection]] = {}
+        for path, section in _sections(site):
+            by_post.setdefault(path, []).append(section)
+        everything = [s for sections in by_post.values() for s in sections]
+        if len(everything) < 2:
             return
-        shapes = Counter(_shape(s.form) for _, s in sections)
-        majority, majority_count = max(shapes.items(), key=lambda item: (item[1], item[0]))
-        titled = Counter(s.form.separator for _, s in sections if s.title and s.form.separator)
-        separator = max(titled.items(), key=lambda i: (i[1], i[0]))[0] if titled else ""
-        differ = [
-            (path, s)
-            for path, s in sections
-            if _shape(s.form) != majority
-            or (s.title and separator and s.form.separator != separator)
-        ]
-        if not differ:
-            return
-        total = len(sections)
-        for path, section in differ:
-            if _shape(section.form) != majority:
-                what = (
-                    f"This author line is {section.form.describe()}, while {majority_count} of "
-                    f"{total} author sections on the site are {_describe(majority, separator)}"
-                )
-            else:
-                what = (
-                    f"This author line separates name and title with `{section.form.separator}`,"
-                    f" while {titled[separator]} of {sum(titled.values())} titled author lines "
-                    f"on the site use `{separator}`"
-                )
-            line = _rewrite(section, majority, separator)
-            fix = None
-            if line is not None:
-                fix = Fix((Edit(section.line_span, line),), safe=False)
-            yield (
-                path,
-                self.finding(
-                    section.line_span,
-                    f"{what}; write it the same way ({len(differ)} of {total} differ).",
-                    fix,
-                ),
+        shape, separator = _majority(everything)
+        # posts with a majority of their own were judged post by post (with fixes for --fix)
+        rest = {
+            path: sections
+            for path, sections in by_post.items()
+            if not (_strict_majority(sections) and _differing(sections, *_majority(sections)))
+        }
+        for path, sections in rest.items():
+            if _differing(sections, shape, separator):
+                for finding in _style_findings(self, sections, "on the site", everything):
+                    yield path, finding
+
+
+def _majority(sections: Sequence[AuthorSection]) -> tuple[tuple[str, int, bool], str]:
+    """The most common form (ties go to the one written first) and title separator."""
+    order = {(_shape(s.form)): -i for i, s in reversed(list(enumerate(sections)))}
+    shapes = Counter(_shape(s.form) for s in sections)
+    shape = max(shapes, key=lambda k: (shapes[k], order[k]))
+    titled = [s.form.separator for s in sections if s.title and s.form.separator]
+    counts = Counter(titled)
+    separator = max(counts, key=lambda k: (counts[k], -titled.index(k))) if counts else ""
+    return shape, separator
+
+
+def _strict_majority(sections: Sequence[AuthorSection]) -> bool:
+    """True when more than half of the sections share one form."""
+    if len(sections) < 2:
+        return False
+    shape, _ = _majority(sections)
+    return sum(1 for s in sections if _shape(s.form) == shape) * 2 > len(sections)
+
+
+def _differing(
+    sections: Sequence[AuthorSection], shape: tuple[str, int, bool], separator: str
+) -> list[AuthorSection]:
+    return [
+        s
+        for s in sections
+        if _shape(s.form) != shape or (s.title and separator and s.form.separator != separator)
+    ]
+
+
+def _style_findings(
+    rule: Rule,
+    sections: list[AuthorSection],
+    where: str,
+    judged: Sequence[AuthorSection] | None = None,
+) -> Iterator[Finding]:
+    """Findings for ``sections`` that differ from the majority of ``judged`` (default: them)."""
+    pool = list(judged) if judged is not None else sections
+    if len(pool) < 2:
+        return
+    shape, separator = _majority(pool)
+    differ = _differing(sections, shape, separator)
+    if not differ:
+        return
+    count = sum(1 for s in pool if _shape(s.form) == shape)
+    titled = [s for s in pool if s.title and s.form.separator]
+    same_sep = sum(1 for s in titled if s.form.separator == separator)
+    total_differ = len(_differing(pool, shape, separator))
+    for section in differ:
+        if _shape(section.form) != shape:
+            what = (
+                f"This author line is {section.form.describe()}, while {count} of {len(pool)} "
+                f"author sections {where} are {_describe(shape, separator)}"
             )
+        else:
+            what = (
+                f"This author line separates name and title with `{section.form.separator}`, "
+                f"while {same_sep} of {len(titled)} titled author lines {where} use `{separator}`"
+            )
+        line = _rewrite(section, shape, separator)
+        fix = Fix((Edit(section.line_span, line),), safe=False) if line is not None else None
+        yield rule.finding(
+            section.line_span,
+            f"{what}; write it the same way ({total_differ} of {len(pool)} differ).",
+            fix,
+        )
 
 
 class AuthorSectionEmpty(Rule):
