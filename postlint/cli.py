@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, fix, gitdiff, stats
+from postlint import __version__, baseline, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
@@ -465,4 +465,5 @@ COMMANDS: list[
     add_rules,
     add_baseline,
     stats.register,
+    init.register,
 ]

@@ -148,8 +148,9 @@ class Linter:
         results: dict[str, FileResult] = {}
         pending: list[tuple[str, Path, bytes, str]] = []
         reported = {display_path(source) for source in files}
+        rest = self._rest_of_site(reported)
         hits = 0
-        for source in [*files, *self._rest_of_site(reported)]:
+        for source in [*files, *rest]:
             path = display_path(source)
             data = self._read(source, path, notes if path in reported else [], results)
             if data is None:
@@ -172,7 +173,14 @@ class Linter:
         diagnostics = [d for result in results.values() for d in result.diagnostics]
         errors = [e for result in results.values() for e in result.errors]
         diagnostics.extend(self.site_phase(site, errors))
-        diagnostics = [d for d in self.filter(diagnostics, results) if d.path in reported]
+        # a site-wide finding about a file that is not a post (an unused image) belongs to a
+        # run over the whole content folder
+        whole = not rest and self.site.generator != "plain"
+        diagnostics = [
+            d
+            for d in self.filter(diagnostics, results)
+            if d.path in reported or (whole and d.path not in results)
+        ]
         diagnostics.sort(key=Diagnostic.sort_key)
         checked = sum(1 for path in results if path in reported)
         return RunResult(diagnostics, checked, notes, errors, hits, site)
