@@ -1,0 +1,1419 @@
+"""Links: internal links and anchors that lead nowhere, link hygiene, and external link checks.
+
+Internal rules judge every link against the whole site (pages, aliases, sections, taxonomies,
+feeds, static files and colocated assets), built from the site index plus a walk of the
+content folder, so checking one file still knows every page. External rules only touch the
+network when ``external`` is on (``--external`` or ``[links] external = true``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from postlint.model import Block, Finding, Fix, Inline, Link, Post, Span
+from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
+from postlint.urls import normalize_url_path, page_url
+
+GOOD_FM = '+++\ntitle = "Post"\n+++\n'
+
+# ---------------------------------------------------------------------------------------------
+# URL helpers
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+KNOWN_SCHEMES = frozenset(
+    [
+        "http",
+        "https",
+        "mailto",
+        "tel",
+        "ftp",
+        "ftps",
+        "sftp",
+        "ssh",
+        "git",
+        "irc",
+        "ircs",
+        "data",
+        "javascript",
+        "xmpp",
+        "magnet",
+        "news",
+        "nntp",
+        "sms",
+        "geo",
+        "webcal",
+        "file",
+        "feed",
+        "matrix",
+        "spotify",
+        "steam",
+        "zoommtg",
+        "slack",
+        "bitcoin",
+        "urn",
+        "doi",
+        "callto",
+        "skype",
+        "facetime",
+        "fax",
+        "ws",
+        "wss",
+        "gopher",
+        "gemini",
+        "ipfs",
+        "ipns",
+        "dat",
+        "hyper",
+        "tg",
+        "signal",
+        "whatsapp",
+    ]
+)
+_TYPO_TARGETS = ("http", "https", "mailto")
+_LOCAL_HOST = re.compile(
+    r"^(localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\]|::1|10(?:\.\d+){3}|192\.168(?:\.\d+){2}"
+    r"|172\.(?:1[6-9]|2\d|3[01])(?:\.\d+){2}|(?:[\w-]+\.)*(?:example\.(?:com|org|net)|"
+    r"example|test|invalid|local|localhost|internal|lan|home\.arpa))$",
+    re.I,
+)
+# TLDs that make `name.tld/...` without a scheme plainly a domain. File extensions that are
+# also TLDs (md, py, sh, rs, pl, zip, mov, so, js...) are left out on purpose.
+_DOMAIN_TLDS = (
+    "com|org|net|io|dev|edu|gov|co|uk|de|fr|app|ai|me|info|xyz|blog|tech|page|site|us|ca|eu|nl"
+    "|ch|se|no|fi|dk|es|it|jp|cn|ru|in|au|nz|br|be|at|pl|cz|tv|fm|gg|ly|to|cc|sh\\.cn|cloud"
+    "|online|news|social|wiki|design|gitlab|github"
+)
+_DOMAIN_LIKE = re.compile(
+    rf"^(?:www\.[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.(?:{_DOMAIN_TLDS}))(?::\d+)?(?:[/?#]|$)",
+    re.I,
+)
+_EMAIL_LIKE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}$")
+_TEMPLATED = ("{{", "{%", "{<")
+
+
+def scheme_of(url: str) -> str:
+    m = _SCHEME.match(url)
+    return m.group(1).lower() if m else ""
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _bare_host(host: str) -> str:
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_local_host(host: str) -> bool:
+    return bool(host) and bool(_LOCAL_HOST.match(host))
+
+
+def own_site_path(url: str, base_url: str) -> str | None:
+    """The site-relative path (with query and fragment) of a link to the site's own address.
+
+    ``http`` and ``https``, with and without ``www.``, count as the site's address.
+    """
+    if not base_url or not url.lower().startswith(("http://", "https://", "//")):
+        return None
+    base_host = _bare_host(host_of(base_url))
+    if not base_host:
+        return None
+    try:
+        parts = urlsplit(url)
+        base_port = urlsplit(base_url).port
+        port = parts.port
+    except ValueError:
+        return None
+    if _bare_host((parts.hostname or "").lower()) != base_host or port != base_port:
+        return None
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    if parts.fragment:
+        path += "#" + parts.fragment
+    return path
+
+
+def _templated(url: str) -> bool:
+    return any(t in url for t in _TEMPLATED)
+
+
+@dataclass(frozen=True)
+class UrlSite:
+    """Where a URL is written: an inline link, autolink, raw HTML link or a definition."""
+
+    url: str
+    span: Span  # the URL as written
+    whole: Span  # the link or definition
+    kind: str  # inline, autolink, html, definition
+    link: Link | None = None
+
+
+def url_sites(post: Post) -> Iterator[UrlSite]:
+    """Every URL written in the post, once: reference links are reported at their definition."""
+    for link in post.links:
+        if link.kind == "reference" or link.url_span is None:
+            continue
+        yield UrlSite(link.url, link.url_span, link.span, link.kind, link)
+    for definition in post.definitions:
+        yield UrlSite(definition.url, definition.url_span, definition.span, "definition")
+
+
+# ---------------------------------------------------------------------------------------------
+# Link hygiene
+
+
+def malformed_reason(url: str, kind: str) -> str | None:
+    """Why a link destination is malformed, as the end of a sentence, or None."""
+    target = url.strip()
+    if not target:
+        return "has an empty target; write the address it should lead to"
+    if target == "#" and kind != "html":
+        return "points at `#`, which leads nowhere; write the address it should lead to"
+    if _templated(target):
+        return None
+    scheme = scheme_of(target)
+    lower = target.lower()
+    if scheme:
+        if scheme in ("http", "https"):
+            rest = target[len(scheme) + 1 :]
+            if not rest.startswith("//") or rest.startswith("///"):
+                return f"needs exactly two slashes after `{scheme}:`; write `{scheme}://`"
+            if not host_of(target):
+                return "has no host name after `//`"
+            if " " in target:
+                return "contains a space; write it as `%20` or remove it"
+            if target.count("(") != target.count(")"):
+                return "has unbalanced parentheses; check where the address ends"
+            return None
+        if scheme in KNOWN_SCHEMES:
+            return None
+        guess = difflib.get_close_matches(scheme, _TYPO_TARGETS, 1, 0.74)
+        if guess and not (scheme == "mailto" or "." in scheme):
+            return f"starts with `{scheme}:`, a misspelling of `{guess[0]}:`"
+        return None
+    if lower.startswith("mailto"):
+        return "needs a colon after `mailto`: write `mailto:` before the address"
+    m = re.match(r"^(https?)/{1,3}", lower)
+    if m:
+        return f"lacks the colon after `{m.group(1)}`: write `{m.group(1)}://`"
+    if _DOMAIN_LIKE.match(target):
+        domain = re.split(r"[/?#]", target, maxsplit=1)[0]
+        return (
+            f"starts with the domain `{domain}` but no `https://`, so it links to a page of "
+            f"this site; write `https://{target}`"
+        )
+    if _EMAIL_LIKE.match(target):
+        return f"is an e-mail address without `mailto:`; write `mailto:{target}`"
+    if kind == "html" and " " in target and not target.startswith(("/", ".", "#")):
+        return "contains a space; write it as `%20` or remove it"
+    return None
+
+
+# a `[text](destination` that the Markdown parser left as text
+_BROKEN_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]\(")
+
+
+def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
+    for run in post.runs:
+        text = run.text
+        if "](" not in text:
+            continue
+        for m in _BROKEN_LINK.finditer(text):
+            depth = 1
+            i = m.end()
+            end = None
+            while i < len(text) and text[i] != "\n":
+                c = text[i]
+                if c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        end = i + 1
+                        break
+                i += 1
+            inner = text[m.end() : (end - 1) if end else i]
+            if not re.search(r"[/.:#]", inner):
+                continue  # `a[i](x)` and other bracketed prose, not an address
+            start = run.span.start + m.start()
+            stop = run.span.start + (end if end else i)
+            if end is None:
+                reason = "has unbalanced parentheses, so it is shown as text and not as a link"
+            elif re.search(r"\s", inner.strip()) and not re.search(r"\s[\"'(]", inner):
+                reason = (
+                    "has a space in its address, so it is shown as text and not as a link; "
+                    "write the space as `%20` or put the address in `<...>`"
+                )
+            else:
+                reason = "is shown as text and not as a link; check its address"
+            yield post.span(start, stop), reason
+
+
+class LinkMalformed(Rule):
+    """Flags link targets that cannot work as written.
+
+    ## What it does
+    Checks the target of every Markdown link, reference definition and raw HTML `<a href>`
+    for mistakes that break the link: a misspelt scheme (`ttps://`, `htp://`, `mail-to:`),
+    `mailto` without its colon, `https//` without a colon, a domain written without
+    `https://` (`[x](github.com/y)` becomes a link to a page of your own site), an e-mail
+    address without `mailto:`, spaces or unbalanced parentheses in an address, and an empty
+    target. It also finds links the Markdown parser gave up on, which appear on the page as
+    literal `[text](address)`.
+
+    ## Why is this bad?
+    Each of these produces a link that leads to an error page, or no link at all.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    The code is on [GitHub](github.com/acme/tool).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    The code is on [GitHub](https://github.com/acme/tool).
+    ```
+    """
+
+    code = "LNK004"
+    name = "link-malformed"
+    summary = "Link target is malformed (misspelt scheme, missing `https://`, spaces, empty)"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        for site in url_sites(post):
+            reason = malformed_reason(site.url, site.kind)
+            if reason:
+                what = "This definition" if site.kind == "definition" else "This link"
+                span = site.span if site.span.end > site.span.start else site.whole
+                yield self.finding(span, f"{what} {reason}.")
+        for span, reason in _broken_inline_links(post):
+            yield self.finding(span, f"This link {reason}.")
+
+
+# bare URLs in prose (GFM's extended autolink rules: trailing punctuation is not part of it)
+_BARE_URL = re.compile(r"(?<![\w/@.:=\-])(?:https?://[\w\[]|www\.[\w-]+\.[A-Za-z])[^\s<>\"'`]*")
+
+
+def _trim_url(url: str) -> str:
+    while url:
+        last = url[-1]
+        if (
+            last in ".,:;!?*_~'\""
+            or (last == ")" and url.count(")") > url.count("("))
+            or (last == "]" and url.count("]") > url.count("["))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _linkify_on(info: SiteInfo) -> bool:
+    """Hugo's goldmark turns bare URLs into links unless ``extensions.linkify`` is false."""
+    if info.generator != "hugo":
+        return False
+    try:
+        value = info.config["markup"]["goldmark"]["extensions"]["linkify"]
+    except (KeyError, TypeError):
+        return True
+    return value is not False
+
+
+class LinkBareUrl(Rule):
+    """Flags web addresses in prose that are not links.
+
+    ## What it does
+    Finds `https://...`, `http://...` and `www....` addresses written in running text
+    (not in code, not inside a link). Zola, like CommonMark, does not turn them into links.
+    Addresses of example and local hosts (`localhost`, `example.com`, `*.test`) are left
+    alone, and so are Hugo sites, where goldmark's *linkify* (on by default) links them.
+
+    ## Why is this bad?
+    Readers cannot click them, and a long address in prose reads badly.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    The slides are at https://slides.acme.dev/talk.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    The [slides](https://slides.acme.dev/talk) are online.
+    ```
+
+    ## Fix safety
+    The fix wraps the address in `<...>`, which makes it a link and shows the same text.
+    """
+
+    code = "LNK005"
+    name = "link-bare-url"
+    summary = "Web address in prose is not a link"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        if _linkify_on(ctx.site):
+            return
+        for run in post.runs:
+            text = run.text
+            if "http" not in text and "www." not in text:
+                continue
+            for m in _BARE_URL.finditer(text):
+                url = _trim_url(m.group(0))
+                if "{" in url or "}" in url or "…" in url:
+                    continue
+                full = url if "://" in url else "https://" + url
+                host = host_of(full)
+                if not host or "." not in host.strip("[]") or is_local_host(host):
+                    continue
+                start = run.span.start + m.start()
+                end = start + len(url)
+                if "://" in url:
+                    fix = Fix((post.edit(start, end, f"<{url}>"),), safe=True)
+                else:
+                    fix = Fix((post.edit(start, end, f"[{url}](https://{url})"),), safe=True)
+                yield self.finding(
+                    post.span(start, end),
+                    f"`{url}` is written as plain text, so it is not a link; "
+                    f"make it a link (`<{full}>` or `[text]({full})`).",
+                    fix,
+                )
+
+
+TRACKING_PARAMS = frozenset(
+    [
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "igsh",
+        "ref_src",
+        "ref_url",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "wickedid",
+        "_gl",
+        "s_cid",
+        "trk",
+        "trkcampaign",
+    ]
+)
+_HOST_TRACKING = {
+    "youtube.com": frozenset({"si", "feature"}),
+    "youtu.be": frozenset({"si", "feature"}),
+    "open.spotify.com": frozenset({"si"}),
+    "twitter.com": frozenset({"s", "t"}),
+    "x.com": frozenset({"s", "t"}),
+    "instagram.com": frozenset({"utm_source", "igshid", "igsh"}),
+}
+
+
+def _is_tracking(name: str, host: str) -> bool:
+    key = unquote(name).lower()
+    if key.startswith("utm_") or key in TRACKING_PARAMS:
+        return True
+    host = _bare_host(host)
+    for domain, names in _HOST_TRACKING.items():
+        if (host == domain or host.endswith("." + domain)) and key in names:
+            return True
+    return False
+
+
+def strip_tracking(raw: str) -> tuple[str, list[str]]:
+    """``raw`` (a URL as written) without tracking parameters, and the names removed."""
+    base, hash_, fragment = raw.partition("#")
+    path, question, query = base.partition("?")
+    if not question or not query:
+        return raw, []
+    host = host_of(raw)
+    pieces = re.split(r"(&amp;|&)", query)
+    params = pieces[0::2]
+    separator = next((p for p in pieces[1::2]), "&")
+    kept: list[str] = []
+    removed: list[str] = []
+    for param in params:
+        name = param.split("=", 1)[0]
+        if name and _is_tracking(name, host):
+            removed.append(unquote(name))
+        else:
+            kept.append(param)
+    if not removed:
+        return raw, []
+    kept = [p for p in kept if p]
+    result = path + ("?" + separator.join(kept) if kept else "")
+    return result + (hash_ + fragment if hash_ else ""), removed
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"`{n}`" for n in dict.fromkeys(names)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+class LinkTrackingParams(Rule):
+    """Flags links that carry tracking parameters.
+
+    ## What it does
+    Finds `utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`, `igshid`, `ref_src` and similar
+    campaign and click identifiers in the query of a link (and `si` on YouTube and Spotify
+    share links).
+
+    ## Why is this bad?
+    They tell the other site where readers came from, make links long, and were usually
+    copied by accident from a share button or a newsletter.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    See [the release notes](https://acme.dev/notes?v=2&utm_source=newsletter#fixes).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    See [the release notes](https://acme.dev/notes?v=2#fixes).
+    ```
+
+    ## Fix safety
+    The fix removes only the tracking parameters and keeps the others and the fragment.
+    """
+
+    code = "LNK006"
+    name = "link-tracking-params"
+    summary = "Link carries tracking parameters"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        text = post.text
+        for site in url_sites(post):
+            if "?" not in site.url or scheme_of(site.url) not in ("http", "https"):
+                continue
+            raw = text[site.span.start : site.span.end]
+            cleaned, removed = strip_tracking(raw)
+            if not removed:
+                continue
+            fix = Fix((post.edit(site.span.start, site.span.end, cleaned),), safe=True)
+            plural = "parameters" if len(set(removed)) > 1 else "parameter"
+            yield self.finding(
+                site.span,
+                f"This link carries the tracking {plural} {_names(removed)}; remove "
+                f"{'them' if plural == 'parameters' else 'it'}.",
+                fix,
+            )
+
+
+def _allowed(host: str, url: str, allow: Iterable[str]) -> bool:
+    for entry in allow:
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if "://" in entry:
+            if url.lower().startswith(entry):
+                return True
+        elif host == entry or host.endswith("." + entry.lstrip(".")):
+            return True
+    return False
+
+
+class LinkInsecure(Rule):
+    """Flags links that use `http://`.
+
+    ## What it does
+    Finds links whose address starts with `http://`. Local and example hosts are skipped,
+    and so are hosts listed in the `insecure-allow` option (a host also allows its
+    subdomains; an entry with `://` is a URL prefix).
+
+    ## Why is this bad?
+    Plain HTTP can be read and altered on the way, browsers warn about it, and most sites
+    now answer on `https://`.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Read [the spec](http://spec.acme.dev/v1).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Read [the spec](https://spec.acme.dev/v1).
+    ```
+
+    ## Options
+    `insecure-allow`: hosts or URL prefixes that may stay on `http://`.
+
+    ## Fix safety
+    The fix changes `http` to `https`; it is unsafe because not every site answers there.
+    """
+
+    code = "LNK007"
+    name = "link-insecure"
+    summary = "Link uses insecure `http://`"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        allow = ctx.options.get("insecure-allow", ())
+        text = post.text
+        for site in url_sites(post):
+            if scheme_of(site.url) != "http":
+                continue
+            host = host_of(site.url)
+            if not host or is_local_host(host) or _allowed(host, site.url, allow):
+                continue
+            start = site.span.start
+            fix = None
+            if text[start : start + 4].lower() == "http":
+                fix = Fix((post.edit(start, start + 4, "https"),), safe=False)
+            yield self.finding(
+                site.span,
+                f"This link uses insecure `http://`; use `https://` if `{host}` supports it.",
+                fix,
+            )
+
+
+VAGUE_TEXTS = frozenset(
+    """here|click here|click|this|link|this link|the link|read more|more|learn more|see here|
+    go here|this page|this article|this post|click this link|here's the link|there|read this|
+    more info|more information|details|continue reading|this one|website|this site|check it out
+    |check this out""".replace("\n", "").split("|")
+)
+_VAGUE_STRIP = " \t\n.:!?…→»>-–—()[]\"'“”‘’*_"
+
+
+def html_link_text(post: Post, link: Link) -> str:
+    """The text of a raw HTML ``<a>`` link, looking past its opening tag when needed."""
+    if link.text or link.kind != "html":
+        return link.text
+    text = post.text
+    close = re.compile(r"</a\s*>", re.I).search(text, link.span.end, link.span.end + 500)
+    if not close:
+        return ""
+    return " ".join(re.sub(r"<[^>]*>", "", text[link.span.end : close.start()]).split())
+
+
+class LinkVagueText(Rule):
+    """Flags links whose text says nothing about where they lead.
+
+    ## What it does
+    Finds links whose whole text is a phrase such as "here", "click here", "this", "link",
+    "read more" or "learn more".
+
+    ## Why is this bad?
+    Screen reader users often jump from link to link, and everyone scans links: "here"
+    tells neither where the link goes. Search engines read link text too.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    The benchmark results are [here](https://acme.dev/bench).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    See [the benchmark results](https://acme.dev/bench).
+    ```
+    """
+
+    code = "LNK008"
+    name = "link-vague-text"
+    summary = "Link text does not say where the link leads"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        for link in post.links:
+            if link.kind == "autolink":
+                continue
+            text = html_link_text(post, link)
+            key = " ".join(text.lower().strip(_VAGUE_STRIP).split())
+            if key in VAGUE_TEXTS:
+                yield self.finding(
+                    link.span,
+                    f"The link text “{text.strip()}” does not say where the link leads; "
+                    "use words that describe the target.",
+                )
+
+
+class LinkSelfAbsolute(Rule):
+    """Flags links that spell out the site's own address.
+
+    ## What it does
+    Finds links to the site's own `base_url` (with `http` or `https`, with or without `www.`)
+    where a site-relative link such as `/posts/hello/` belongs.
+
+    ## Why is this bad?
+    Absolute links to yourself break in local previews and staging builds, keep pointing at
+    the old domain when the site moves, and send readers to `http` when you moved to `https`.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    I wrote about this [before](https://example.org/).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    I wrote about this [before](/).
+    ```
+
+    ## Fix safety
+    The fix replaces the address by its site-relative path. It is unsafe because a post that
+    is also published elsewhere (a newsletter, a feed reader) needs absolute links.
+    """
+
+    code = "LNK009"
+    name = "link-self-absolute"
+    summary = "Link to the site's own address where a site-relative link belongs"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        base = ctx.site.base_url
+        if not base:
+            return
+        for site in url_sites(post):
+            relative = own_site_path(site.url, base)
+            if relative is None:
+                continue
+            fix = None
+            if site.kind != "autolink":
+                fix = Fix((post.edit(site.span.start, site.span.end, relative),), safe=False)
+            yield self.finding(
+                site.span,
+                f"This link spells out the site's own address; write the site-relative "
+                f"`{relative}` so it works in previews and after a move.",
+                fix,
+            )
+
+
+class LinkReferenceUndefined(Rule):
+    """Flags reference links whose label has no definition.
+
+    ## What it does
+    Finds `[text][label]` and `[text][]` where no `[label]: URL` definition exists in the
+    post. Markdown then prints the brackets literally instead of a link. A lone `[label]`
+    (a shortcut reference) is not reported: brackets on their own are as often citations
+    (`[1]`), task boxes (`[x]`) or bracketed prose as they are links.
+
+    ## Why is this bad?
+    The reader sees `[text][label]` instead of a link.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    See [the docs][docs].
+
+    [doc]: https://acme.dev/docs
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    See [the docs][docs].
+
+    [docs]: https://acme.dev/docs
+    ```
+    """
+
+    code = "LNK003"
+    name = "link-reference-undefined"
+    summary = "Reference link has no definition"
+    severity = "error"
+
+    def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        labels = [d.label for d in post.definitions]
+        for ref in post.undefined_references:
+            label = ref.label.strip()
+            if not label or label.startswith("^"):
+                continue
+            near = difflib.get_close_matches(label, labels, 1, 0.6)
+            hint = f" (did you mean `[{near[0]}]`?)" if near else ""
+            yield self.finding(
+                ref.span,
+                f"No definition `[{label}]: URL` exists for this reference link, so it shows "
+                f"as plain text; add the definition or fix the label{hint}.",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# The site map: every published path, learned from the index and the content folder
+
+FEEDS = frozenset({"atom.xml", "rss.xml", "feed.xml", "index.xml"})
+ROOT_FILES = frozenset({"sitemap.xml", "robots.txt", "404.html"})
+_PAGINATION = re.compile(r"^(?P<base>/(?:.*/)?)page/\d+/$")
+_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:", re.M)
+_ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
+
+
+def extra_anchors(post: Post) -> frozenset[str]:
+    """Ids the generator renders besides heading anchors: raw HTML ids and footnotes."""
+    ids: set[str] = set()
+    for raw in _raw_html(post.blocks):
+        if "id" in raw or "name" in raw:
+            ids.update(a or b for a, b in _ID_ATTR.findall(raw))
+    if "[^" in post.text:
+        for label in _FOOTNOTE_DEF.findall(post.text):
+            ids.update(
+                {
+                    label,
+                    f"fn:{label}",
+                    f"fnref:{label}",
+                    f"fn-{label}",
+                    f"fr-{label}-1",
+                    f"fnref-{label}",
+                }
+            )
+    return frozenset(ids)
+
+
+def _raw_html(blocks: Iterable[Block]) -> Iterator[str]:
+    for block in blocks:
+        raw = block.attrs.get("raw")
+        if raw:
+            yield raw
+        if block.inlines:
+            yield from _inline_html(block.inlines)
+        if block.children:
+            yield from _raw_html(block.children)
+
+
+def _inline_html(inlines: Iterable[Inline]) -> Iterator[str]:
+    for inline in inlines:
+        if inline.kind == "html":
+            yield inline.text
+        if inline.children:
+            yield from _inline_html(inline.children)
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
+
+
+@dataclass
+class Page:
+    """A content file and where it is published."""
+
+    rel: str  # content-relative POSIX path
+    source: Path
+    url: str
+    summary: PostSummary | None = None
+    anchors: frozenset[str] | None = None
+
+
+@dataclass
+class SiteMap:
+    info: SiteInfo
+    pages: dict[str, Page] = field(default_factory=dict)  # rel -> page
+    urls: dict[str, Page] = field(default_factory=dict)  # url key -> page (aliases too)
+    files: set[str] = field(default_factory=set)  # url keys of static files and assets
+    sections: set[str] = field(default_factory=set)  # url keys of list pages
+    folders: set[str] = field(default_factory=set)  # url keys of content folders (no section)
+    terms: dict[str, set[str]] = field(default_factory=dict)  # taxonomy -> loose term keys
+    by_source: dict[Path, Page] = field(default_factory=dict)
+    base_path: str = "/"
+
+    def page_for(self, source: Path) -> Page | None:
+        return self.by_source.get(source)
+
+
+def _taxonomy_names(info: SiteInfo) -> set[str]:
+    names = {"tags", "categories"}
+    config = info.config
+    taxonomies = config.get("taxonomies")
+    if isinstance(taxonomies, list):
+        names |= {t["name"] for t in taxonomies if isinstance(t, dict) and "name" in t}
+    elif isinstance(taxonomies, dict):
+        names |= {str(v) for v in taxonomies.values()}
+    return names
+
+
+def build_site_map(site: Site) -> SiteMap:
+    info = site.info
+    smap = SiteMap(info)
+    base = urlsplit(info.base_url).path if info.base_url else ""
+    smap.base_path = normalize_url_path(base or "/")
+    known: dict[Path, PostSummary] = {}
+    for summary in site.posts.values():
+        known[_resolve(summary.source)] = summary
+    content = info.content_dir
+    taxonomies = _taxonomy_names(info)
+    smap.terms = {name: set() for name in taxonomies}
+    mode = _slug_mode(info)
+    bundles: dict[str, str] = {}  # content-relative folder -> url of its index page
+    assets: list[str] = []
+    if content.is_dir():
+        for dirpath, dirnames, filenames in os.walk(content):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            folder = Path(dirpath)
+            rel_dir = folder.relative_to(content).as_posix()
+            rel_dir = "" if rel_dir == "." else rel_dir
+            for name in filenames:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if not name.lower().endswith((".md", ".markdown")):
+                    assets.append(rel)
+                    continue
+                source = _resolve(folder / name)
+                found = known.get(source)
+                if found is not None:
+                    url, aliases, meta = found.url, found.aliases, found.front_matter
+                else:
+                    url, aliases, meta = _route_of(source, rel, info, mode)
+                page = Page(rel, source, url, found)
+                smap.pages[rel] = page
+                smap.by_source[source] = page
+                for key in (url, *aliases):
+                    smap.urls.setdefault(normalize_url_path(key), page)
+                stem = name.rsplit(".", 1)[0]
+                if stem in ("index", "_index"):
+                    bundles[rel_dir] = url
+                if stem == "_index":
+                    smap.sections.add(normalize_url_path(url))
+                _add_terms(smap.terms, meta, info.generator)
+            if rel_dir:
+                smap.folders.add(normalize_url_path("/" + rel_dir))
+    for summary in site.posts.values():  # posts outside the content folder
+        source = _resolve(summary.source)
+        if source not in smap.by_source:
+            page = Page(summary.source.name, source, summary.url, summary)
+            smap.by_source[source] = page
+            smap.urls.setdefault(normalize_url_path(summary.url), page)
+            _add_terms(smap.terms, summary.front_matter, info.generator)
+    smap.sections.add("/")
+    if info.generator == "hugo":  # every top-level content folder is a section in Hugo
+        for key in list(smap.folders):
+            if key.count("/") == 2:
+                smap.sections.add(key)
+    for asset in assets:
+        asset_dir, _, name = asset.rpartition("/")
+        smap.files.add(normalize_url_path("/" + asset))
+        if asset_dir in bundles:
+            smap.files.add(normalize_url_path(bundles[asset_dir].rstrip("/") + "/" + name))
+    for static_dir in _static_dirs(info, site):
+        for path in _walk_files(static_dir):
+            smap.files.add(normalize_url_path("/" + path.relative_to(static_dir).as_posix()))
+    sass = info.root / "sass"
+    if info.generator == "zola" and sass.is_dir():
+        for path in _walk_files(sass):
+            if path.suffix in (".scss", ".sass") and not path.name.startswith("_"):
+                css = path.relative_to(sass).with_suffix(".css").as_posix()
+                smap.files.add(normalize_url_path("/" + css))
+    return smap
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _slug_mode(info: SiteInfo) -> str:
+    slugify = info.config.get("slugify", {})
+    return str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
+
+
+def _route_of(
+    source: Path, rel: str, info: SiteInfo, mode: str
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    from postlint.frontmatter import split_front_matter
+    from postlint.model import LineIndex
+
+    meta: dict[str, Any] = {}
+    try:
+        text = source.read_text(encoding="utf-8-sig", errors="replace")
+        front_matter, _ = split_front_matter(text, LineIndex(text))
+        if front_matter is not None and front_matter.error is None:
+            meta = front_matter.data
+    except OSError:
+        pass
+    try:
+        route = page_url(rel, meta, info.generator, mode)
+    except (ValueError, TypeError):
+        return "/" + rel, (), meta
+    return route.url, route.aliases, meta
+
+
+def _add_terms(terms: dict[str, set[str]], meta: Any, generator: str) -> None:
+    if not isinstance(meta, dict):
+        return
+    source = meta.get("taxonomies") if generator == "zola" else meta
+    if not isinstance(source, dict):
+        return
+    for name, keys in terms.items():
+        values = source.get(name)
+        if isinstance(values, str):
+            values = [values]
+        if isinstance(values, list):
+            keys.update(_loose(str(v)) for v in values)
+
+
+def _static_dirs(info: SiteInfo, site: Site) -> list[Path]:
+    dirs = [info.static_dir] if info.static_dir else []
+    theme = info.config.get("theme")
+    themes = [theme] if isinstance(theme, str) else theme if isinstance(theme, list) else []
+    for name in themes:
+        if isinstance(name, str):
+            candidate = info.root / "themes" / name / "static"
+            if candidate.is_dir():
+                dirs.append(candidate)
+    return dirs
+
+
+def _walk_files(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in filenames:
+            yield Path(dirpath, name)
+
+
+_MAP_CACHE: dict[int, tuple[Site, SiteMap]] = {}
+
+
+def site_map(site: Site) -> SiteMap:
+    """One site map per run, shared by the rules that need it."""
+    hit = _MAP_CACHE.get(id(site))
+    if hit is not None and hit[0] is site:
+        return hit[1]
+    smap = build_site_map(site)
+    _MAP_CACHE.clear()
+    _MAP_CACHE[id(site)] = (site, smap)
+    return smap
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving a link to a target of the site
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a link points at inside the site. ``page`` None and ``problem`` set: broken."""
+
+    shown: str  # how the target is named in messages
+    page: Page | None = None
+    fragment: str | None = None
+    problem: str | None = None  # the end of a sentence saying what is wrong
+    anchored: bool = True  # whether the fragment names an element id (pages only)
+
+
+def resolve(link_url: str, source: Page, smap: SiteMap) -> Resolved | None:
+    """The internal target of a link, or None for external, special or unjudgeable links."""
+    url = link_url.strip()
+    if not url or _templated(url) or url == "#":
+        return None
+    info = smap.info
+    fragment: str | None = None
+    if "#" in url:
+        url, _, frag = url.partition("#")
+        fragment = unquote(frag)
+    if url.startswith("@/"):
+        rel = unquote(url[2:].split("?", 1)[0])
+        page = smap.pages.get(rel)
+        if page is None:
+            near = difflib.get_close_matches(rel, list(smap.pages), 1, 0.6)
+            hint = f"; did you mean `@/{near[0]}`?" if near else ""
+            return Resolved(
+                f"@/{rel}",
+                problem=f"points at `{_content_name(info, rel)}`, which does not exist{hint}",
+            )
+        return Resolved(f"@/{rel}", page, fragment)
+    if not url or url.startswith("?"):
+        return Resolved("this page", source, fragment) if fragment is not None else None
+    scheme = scheme_of(url)
+    if scheme or url.startswith("//"):
+        own = own_site_path(url, info.base_url)
+        if own is None:
+            return None
+        path = own.split("?", 1)[0].split("#", 1)[0]
+        return _by_path(normalize_url_path(path), url, fragment, smap)
+    if url.startswith("/"):
+        if info.generator == "plain":
+            return None
+        return _by_path(normalize_url_path(url), url, fragment, smap)
+    path = unquote(url.split("?", 1)[0])
+    if path.lower().endswith((".md", ".markdown")):
+        folder = PurePosixPath(source.rel).parent.as_posix()
+        md_rel = posix_normalize(f"{folder}/{path}" if folder != "." else path)
+        page = smap.pages.get(md_rel) if md_rel is not None else None
+        if page is None:
+            return Resolved(
+                url,
+                problem=f"points at `{_content_name(info, md_rel or path)}`, which does not exist",
+            )
+        if info.generator == "zola":
+            return Resolved(
+                url,
+                problem=(
+                    f"names a source file, which Zola does not rewrite, so it leads to a missing "
+                    f"page; write `@/{md_rel}` (published at `{page.url}`)"
+                ),
+            )
+        return Resolved(url, page, fragment)
+    if info.generator == "plain":
+        return None
+    key = normalize_url_path(url, base=source.url)
+    return _by_path(key, url, fragment, smap, relative=True)
+
+
+def posix_normalize(path: str) -> str | None:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _content_name(info: SiteInfo, rel: str) -> str:
+    try:
+        prefix = info.content_dir.relative_to(info.root).as_posix()
+    except ValueError:
+        prefix = info.content_dir.name
+    return f"{prefix}/{rel}" if prefix not in ("", ".") else rel
+
+
+def _by_path(
+    key: str, written: str, fragment: str | None, smap: SiteMap, relative: bool = False
+) -> Resolved:
+    candidates = [key]
+    if smap.base_path != "/" and key.startswith(smap.base_path):
+        candidates.append("/" + key[len(smap.base_path) :])
+    for candidate in candidates:
+        page = smap.urls.get(candidate)
+        if page is not None:
+            return Resolved(written, page, fragment)
+        if _special(candidate, smap):
+            return Resolved(written, None, fragment)
+    last = key.rstrip("/").rsplit("/", 1)[-1]
+    shown = key[:-1] if "." in last else key
+    subject = f"leads to `{shown}`, which is" if relative or not written.startswith("/") else "is"
+    if key in smap.folders and key not in smap.sections and smap.info.generator == "zola":
+        return Resolved(
+            written,
+            problem=f"{subject} a content folder without an `_index.md`, so Zola builds "
+            "no page there",
+        )
+    if "." in last:
+        static = smap.info.static_dir.name if smap.info.static_dir else "static"
+        what = f"not a file in `{static}/` or beside a page"
+        hint = ""
+    else:
+        what = "not a page of this site"
+        near = difflib.get_close_matches(key, list(smap.urls), 1, 0.75)
+        hint = f"; did you mean `{near[0]}`?" if near else ""
+    return Resolved(written, problem=f"{subject} {what}{hint}")
+
+
+def _special(key: str, smap: SiteMap) -> bool:
+    """Published paths that are not content files: home, sections, feeds, taxonomies."""
+    if key in smap.sections or key in smap.files:
+        return True
+    if key == "/":
+        return True
+    parts = [p for p in key.split("/") if p]
+    if len(parts) == 1 and parts[0] in ROOT_FILES:
+        return True
+    if parts and parts[-1] in FEEDS:
+        parent = "/" + "".join(p + "/" for p in parts[:-1])
+        return parent == "/" or _special(parent, smap) or parent in smap.urls
+    m = _PAGINATION.match(key)
+    if m:
+        base = m.group("base")
+        return base == "/" or _special(base, smap) or base in smap.urls
+    if parts and parts[0] in smap.terms:
+        if len(parts) == 1:
+            return True
+        terms = smap.terms[parts[0]]
+        return _loose(parts[1]) in terms and (len(parts) == 2 or _special_rest(parts[2:]))
+    return False
+
+
+def _special_rest(rest: list[str]) -> bool:
+    return (len(rest) == 1 and rest[0] in FEEDS) or (
+        len(rest) == 2 and rest[0] == "page" and rest[1].isdigit()
+    )
+
+
+def _link_span(link: Link) -> Span:
+    span = link.url_span
+    if link.kind in ("inline", "html", "autolink") and span is not None and span.end > span.start:
+        return span
+    return link.span
+
+
+def _page_anchors(page: Page, site: Site, collected: dict[str, Any]) -> frozenset[str]:
+    if page.anchors is not None:
+        return page.anchors
+    if page.summary is not None:
+        extra = collected.get(page.summary.path)
+        if extra is None:
+            extra = frozenset()
+        anchors = page.summary.anchors | extra
+    else:
+        anchors = _parse_anchors(page.source, site.info)
+    page.anchors = anchors
+    return anchors
+
+
+def _parse_anchors(source: Path, info: SiteInfo) -> frozenset[str]:
+    from postlint.parse import parse_post
+
+    try:
+        text = source.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return frozenset()
+    post = parse_post(text, str(source), info.anchors)
+    return frozenset(h.anchor for h in post.headings) | extra_anchors(post)
+
+
+class LinkInternalBroken(Rule):
+    """Flags links to pages and files of the site that do not exist.
+
+    ## What it does
+    Resolves every internal link against the whole site: Zola `@/path.md` links, site-absolute
+    paths (`/posts/hello/`), relative links (`../other/`, `other.md`, `./notes/`) and links to
+    the site's own `base_url`. A target exists when a content file is published there (from
+    its path, section `_index.md`, front matter `slug`, `path`, `url` or `aliases`), when a
+    file in `static/` or beside a page has that path, or when the generator builds it anyway:
+    the home page, section pages, taxonomy and term pages (`/tags/rust/`), pagination
+    (`/page/2/`) and feeds (`atom.xml`, `rss.xml`, `feed.xml`, `index.xml`). In a Zola site a
+    relative link to a `.md` file is reported too: Zola publishes it unchanged, so it breaks.
+
+    ## Why is this bad?
+    The reader lands on a "page not found" error, and Zola refuses to build a site with a
+    broken `@/` link.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Start with [the setup guide](@/setup.md).
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Start with [the setup guide](@/post.md).
+    ```
+    """
+
+    code = "LNK001"
+    name = "link-internal-broken"
+    summary = "Internal link leads to a page or file that does not exist"
+    severity = "error"
+    site_wide = True
+
+    def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
+        if not any(s.links for s in site.posts.values()):
+            return
+        smap = site_map(site)
+        for path, summary in site.posts.items():
+            page = smap.page_for(_resolve(summary.source))
+            if page is None:
+                continue
+            for link in summary.links:
+                target = resolve(link.url, page, smap)
+                if target is None or target.problem is None:
+                    continue
+                yield (
+                    path,
+                    self.finding(_link_span(link), f"`{link.url.strip()}` {target.problem}."),
+                )
+
+
+class LinkAnchorBroken(Rule):
+    """Flags `#fragment` links that match no heading or id on their page.
+
+    ## What it does
+    Checks the fragment of every link to this page (`#setup`) or another page of the site
+    (`/posts/hello/#setup`, `@/hello.md#setup`) against the anchors that page really has:
+    heading anchors as the generator computes them (with the site's anchor style), explicit
+    `{#id}` ids, `id` and `name` attributes in raw HTML, and footnotes. It suggests the
+    nearest existing anchor.
+
+    ## Why is this bad?
+    The link opens the top of the page instead of the part it promised, and the reader has
+    to hunt for it. Renamed headings silently break every link to them.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Jump to [the setup](#set-up).
+
+    ## Setup
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Post"
+    +++
+    Jump to [the setup](#setup).
+
+    ## Setup
+    ```
+    """
+
+    code = "LNK002"
+    name = "link-anchor-broken"
+    summary = "Link fragment matches no heading or id on its page"
+    severity = "error"
+    site_wide = True
+
+    def collect(self, post: Post, ctx: Context) -> Any:
+        extra = extra_anchors(post)
+        return extra or None
+
+    def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
+        if not any("#" in link.url for s in site.posts.values() for link in s.links):
+            return
+        smap = site_map(site)
+        collected = site.collected(self.name)
+        for path, summary in site.posts.items():
+            page = smap.page_for(_resolve(summary.source))
+            if page is None:
+                continue
+            for link in summary.links:
+                if "#" not in link.url:
+                    continue
+                target = resolve(link.url, page, smap)
+                if target is None or target.page is None or not target.fragment:
+                    continue
+                fragment = target.fragment
+                if fragment.lower() == "top":
+                    continue
+                anchors = _page_anchors(target.page, site, collected)
+                if fragment in anchors:
+                    continue
+                where = "this page" if target.page is page else f"`{target.page.url}`"
+                near = _nearest(fragment, anchors)
+                hint = f"; did you mean `#{near}`?" if near else "."
+                if not near:
+                    hint = (
+                        "; link to an existing heading or add an id."
+                        if anchors
+                        else (f"; {where} has no headings or ids.")
+                    )
+                yield (
+                    path,
+                    self.finding(
+                        _link_span(link),
+                        f"`#{fragment}` matches no heading or id on {where}{hint}",
+                    ),
+                )
+
+
+def _nearest(fragment: str, anchors: frozenset[str]) -> str | None:
+    if not anchors:
+        return None
+    lowered = {a.lower(): a for a in anchors}
+    if fragment.lower() in lowered:
+        return lowered[fragment.lower()]
+    near = difflib.get_close_matches(fragment, sorted(anchors), 1, 0.6)
+    return near[0] if near else None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _site_example(post: str, others: dict[str, str] | None = None) -> Example:
+    return Example({"content/post.md": post, **(others or {})})
+
+
+def rules() -> Iterator[type[Rule]]:
+    yield from (
+        LinkInternalBroken,
+        LinkAnchorBroken,
+        LinkReferenceUndefined,
+        LinkMalformed,
+        LinkBareUrl,
+        LinkTrackingParams,
+        LinkInsecure,
+        LinkVagueText,
+        LinkSelfAbsolute,
+    )
+
+
+FAMILY = Family(
+    name="links",
+    prefix="LNK",
+    description="Links: internal links and anchors, link hygiene, and external link checks.",
+    rules=tuple(rules()),
+    options=(
+        Option(
+            "insecure-allow",
+            (),
+            "Hosts (and their subdomains) or URL prefixes that may stay on `http://`.",
+            list,
+        ),
+    ),
+)
