@@ -9,6 +9,7 @@ network when ``external`` is on (``--external`` or ``[links] external = true``).
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -103,11 +104,26 @@ def scheme_of(url: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^/?#@\s]*@)?([^/?#:\s\[\]]+)(?=[:/?#]|$)")
+
+
 def host_of(url: str) -> str:
+    m = _HOST.match(url)
+    if m:
+        return m.group(1).lower()
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+@functools.cache
+def _base_host(base_url: str) -> tuple[str, int | None]:
+    try:
+        parts = urlsplit(base_url)
+        return _bare_host((parts.hostname or "").lower()), parts.port
+    except ValueError:
+        return "", None
 
 
 def _bare_host(host: str) -> str:
@@ -125,12 +141,11 @@ def own_site_path(url: str, base_url: str) -> str | None:
     """
     if not base_url or not url.lower().startswith(("http://", "https://", "//")):
         return None
-    base_host = _bare_host(host_of(base_url))
-    if not base_host:
+    base_host, base_port = _base_host(base_url)
+    if not base_host or base_host not in url.lower():
         return None
     try:
         parts = urlsplit(url)
-        base_port = urlsplit(base_url).port
         port = parts.port
     except ValueError:
         return None
@@ -383,6 +398,8 @@ class LinkBareUrl(Rule):
             if "http" not in text and "www." not in text:
                 continue
             for m in _BARE_URL.finditer(text):
+                if text[max(0, m.start() - 2) : m.start()] == "](":
+                    continue  # the address of a link the parser left as text: link-malformed
                 url = _trim_url(m.group(0))
                 if "{" in url or "}" in url or "…" in url:
                     continue
@@ -627,15 +644,19 @@ VAGUE_TEXTS = frozenset(
 _VAGUE_STRIP = " \t\n.:!?…→»>-–—()[]\"'“”‘’*_"
 
 
-def html_link_text(post: Post, link: Link) -> str:
-    """The text of a raw HTML ``<a>`` link, looking past its opening tag when needed."""
+def html_link_text(post: Post, link: Link) -> tuple[str, Span]:
+    """The text of a link and the span of the whole link, looking past an HTML opening tag."""
     if link.text or link.kind != "html":
-        return link.text
+        return link.text, link.span
     text = post.text
-    close = re.compile(r"</a\s*>", re.I).search(text, link.span.end, link.span.end + 500)
+    close = _A_CLOSE.search(text, link.span.end, link.span.end + 500)
     if not close:
-        return ""
-    return " ".join(re.sub(r"<[^>]*>", "", text[link.span.end : close.start()]).split())
+        return "", link.span
+    inner = " ".join(re.sub(r"<[^>]*>", "", text[link.span.end : close.start()]).split())
+    return inner, post.span(link.span.start, close.end())
+
+
+_A_CLOSE = re.compile(r"</a\s*>", re.I)
 
 
 class LinkVagueText(Rule):
@@ -675,11 +696,11 @@ class LinkVagueText(Rule):
         for link in post.links:
             if link.kind == "autolink":
                 continue
-            text = html_link_text(post, link)
+            text, span = html_link_text(post, link)
             key = " ".join(text.lower().strip(_VAGUE_STRIP).split())
             if key in VAGUE_TEXTS:
                 yield self.finding(
-                    link.span,
+                    span,
                     f"The link text “{text.strip()}” does not say where the link leads; "
                     "use words that describe the target.",
                 )
@@ -808,9 +829,15 @@ _ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
 def extra_anchors(post: Post) -> frozenset[str]:
     """Ids the generator renders besides heading anchors: raw HTML ids and footnotes."""
     ids: set[str] = set()
+    if _ID_ATTR.search(post.text) is None:
+        return _footnote_ids(post, ids)
     for raw in _raw_html(post.blocks):
         if "id" in raw or "name" in raw:
             ids.update(a or b for a, b in _ID_ATTR.findall(raw))
+    return _footnote_ids(post, ids)
+
+
+def _footnote_ids(post: Post, ids: set[str]) -> frozenset[str]:
     if "[^" in post.text:
         for label in _FOOTNOTE_DEF.findall(post.text):
             ids.update(
@@ -961,10 +988,7 @@ def build_site_map(site: Site) -> SiteMap:
 
 
 def _resolve(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
+    return Path(os.path.abspath(path))
 
 
 def _slug_mode(info: SiteInfo) -> str:
@@ -1069,7 +1093,7 @@ def resolve(link_url: str, source: Page, smap: SiteMap) -> Resolved | None:
         rel = unquote(url[2:].split("?", 1)[0])
         page = smap.pages.get(rel)
         if page is None:
-            near = difflib.get_close_matches(rel, list(smap.pages), 1, 0.6)
+            near = difflib.get_close_matches(rel, list(smap.pages), 1, 0.85)
             hint = f"; did you mean `@/{near[0]}`?" if near else ""
             return Resolved(
                 f"@/{rel}",
@@ -1148,7 +1172,8 @@ def _by_path(
             return Resolved(written, page, fragment)
         if _special(candidate, smap):
             return Resolved(written, None, fragment)
-    last = key.rstrip("/").rsplit("/", 1)[-1]
+    parts = [p for p in key.split("/") if p]
+    last = parts[-1] if parts else ""
     shown = key[:-1] if "." in last else key
     subject = f"leads to `{shown}`, which is" if relative or not written.startswith("/") else "is"
     if key in smap.folders and key not in smap.sections and smap.info.generator == "zola":
@@ -1161,9 +1186,12 @@ def _by_path(
         static = smap.info.static_dir.name if smap.info.static_dir else "static"
         what = f"not a file in `{static}/` or beside a page"
         hint = ""
+    elif len(parts) >= 2 and parts[0] in smap.terms:
+        what = f"not a page of this site: no page has the {parts[0]} term `{parts[1]}`"
+        hint = ""
     else:
         what = "not a page of this site"
-        near = difflib.get_close_matches(key, list(smap.urls), 1, 0.75)
+        near = difflib.get_close_matches(key, list(smap.urls), 1, 0.85)
         hint = f"; did you mean `{near[0]}`?" if near else ""
     return Resolved(written, problem=f"{subject} {what}{hint}")
 
@@ -1282,9 +1310,10 @@ class LinkInternalBroken(Rule):
                 target = resolve(link.url, page, smap)
                 if target is None or target.problem is None:
                     continue
+                end = "" if target.problem.endswith("?") else "."
                 yield (
                     path,
-                    self.finding(_link_span(link), f"`{link.url.strip()}` {target.problem}."),
+                    self.finding(_link_span(link), f"`{link.url.strip()}` {target.problem}{end}"),
                 )
 
 
