@@ -261,6 +261,9 @@ def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
             inner = text[m.end() : (end - 1) if end else i]
             if not re.search(r"[/.:#]", inner):
                 continue  # `a[i](x)` and other bracketed prose, not an address
+            if end is None:  # the address ends at the first space
+                space = re.search(r"\s", text[m.end() : i])
+                i = m.end() + space.start() if space else i
             start = run.span.start + m.start()
             stop = run.span.start + (end if end else i)
             if end is None:
