@@ -1116,6 +1116,8 @@ def resolve(link_url: str, source: Page, smap: SiteMap) -> Resolved | None:
         if info.generator == "plain":
             return None
         return _by_path(normalize_url_path(url), url, fragment, smap)
+    if malformed_reason(url, "inline") is not None:
+        return None  # a mistyped external address: link-malformed says so
     path = unquote(url.split("?", 1)[0])
     if path.lower().endswith((".md", ".markdown")):
         folder = PurePosixPath(source.rel).parent.as_posix()
