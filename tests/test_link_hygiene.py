@@ -226,8 +226,8 @@ def test_bare_urls_and_their_fix(tmp_path: Path) -> None:
         (4, 81, "www.acme.dev"),
     ]
     assert bare[0].message == (
-        "`https://slides.acme.dev/talk` is written as plain text, so it is not a link; make it a "
-        "link (`<https://slides.acme.dev/talk>` or `[text](https://slides.acme.dev/talk)`)."
+        "`https://slides.acme.dev/talk` is plain text, not a link; put it in `<...>` or give it "
+        "link text."
     )
     assert fixed(found, BARE, "link-bare-url").split("\n")[0] == (
         "The slides are at <https://slides.acme.dev/talk>. Or (<https://acme.dev/a_(b)>) and "

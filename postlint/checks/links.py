@@ -416,10 +416,10 @@ class LinkBareUrl(Rule):
                     fix = Fix((post.edit(start, end, f"<{url}>"),), safe=True)
                 else:
                     fix = Fix((post.edit(start, end, f"[{url}](https://{url})"),), safe=True)
+                shown = url if len(url) <= 60 else url[:50] + "…"
                 yield self.finding(
                     post.span(start, end),
-                    f"`{url}` is written as plain text, so it is not a link; "
-                    f"make it a link (`<{full}>` or `[text]({full})`).",
+                    f"`{shown}` is plain text, not a link; put it in `<...>` or give it link text.",
                     fix,
                 )
 
@@ -905,6 +905,17 @@ class SiteMap:
     def page_for(self, source: Path) -> Page | None:
         return self.by_source.get(source)
 
+    def markdown(self, rel: str) -> Page | None:
+        """The content file at ``rel``, looked up on disk in a plain folder."""
+        page = self.pages.get(rel)
+        if page is None and self.info.generator == "plain":
+            source = self.info.content_dir / rel
+            if source.is_file():
+                page = Page(rel, _resolve(source), page_url(rel, {}, "plain").url)
+                page = self.by_source.setdefault(page.source, page)
+                self.pages[rel] = page
+        return page
+
 
 def _taxonomy_names(info: SiteInfo) -> set[str]:
     names = {"tags", "categories"}
@@ -931,7 +942,9 @@ def build_site_map(site: Site) -> SiteMap:
     mode = _slug_mode(info)
     bundles: dict[str, str] = {}  # content-relative folder -> url of its index page
     assets: list[str] = []
-    if content.is_dir():
+    # A plain folder may be any directory (a home folder): never walk it; Markdown files that
+    # links name are looked up one by one instead (see ``SiteMap.markdown``).
+    if content.is_dir() and info.generator != "plain":
         for dirpath, dirnames, filenames in os.walk(content):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             folder = Path(dirpath)
@@ -964,8 +977,13 @@ def build_site_map(site: Site) -> SiteMap:
     for summary in site.posts.values():  # posts outside the content folder
         source = _resolve(summary.source)
         if source not in smap.by_source:
-            page = Page(summary.source.name, source, summary.url, summary)
+            try:
+                rel = source.relative_to(_resolve(content)).as_posix()
+            except ValueError:
+                rel = source.name
+            page = Page(rel, source, summary.url, summary)
             smap.by_source[source] = page
+            smap.pages.setdefault(rel, page)
             smap.urls.setdefault(normalize_url_path(summary.url), page)
             _add_terms(smap.terms, summary.front_matter, info.generator)
     smap.sections.add("/")
@@ -1094,7 +1112,7 @@ def resolve(link_url: str, source: Page, smap: SiteMap) -> Resolved | None:
         fragment = unquote(frag)
     if url.startswith("@/"):
         rel = unquote(url[2:].split("?", 1)[0])
-        page = smap.pages.get(rel)
+        page = smap.markdown(rel)
         if page is None:
             near = difflib.get_close_matches(rel, list(smap.pages), 1, 0.85)
             hint = f"; did you mean `@/{near[0]}`?" if near else ""
@@ -1122,7 +1140,7 @@ def resolve(link_url: str, source: Page, smap: SiteMap) -> Resolved | None:
     if path.lower().endswith((".md", ".markdown")):
         folder = PurePosixPath(source.rel).parent.as_posix()
         md_rel = posix_normalize(f"{folder}/{path}" if folder != "." else path)
-        page = smap.pages.get(md_rel) if md_rel is not None else None
+        page = smap.markdown(md_rel) if md_rel is not None else None
         if page is None:
             return Resolved(
                 url,
