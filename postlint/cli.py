@@ -102,6 +102,11 @@ def add_check(
         help="where to keep the cache (default: .postlint-cache in the site)",
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.add_argument(
+        "--external",
+        action="store_true",
+        help="also check external links over the network (sets [links] external = true)",
+    )
     check.set_defaults(handler=run_check)
 
 
@@ -183,6 +188,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
     overrides = selection_overrides(args, catalogue)
+    if args.external:
+        tables = api.resolve_config(paths[0], args.config, catalogue).tables
+        overrides["tables"] = {**tables, "links": {**tables.get("links", {}), "external": True}}
     linter = api.make_linter(paths[0], args.config, **overrides)
     from postlint.engine import collect_files
 

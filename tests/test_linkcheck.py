@@ -14,13 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from httpservers import (  # tests/ is on sys.path (pytest rootdir-relative "prepend" mode)
-    LoopbackServers,
-    Reply,
-    Request,
-    drip,
-    free_port,
-)
 
 from postlint import linkcheck
 from postlint.linkcheck import (
@@ -32,6 +25,13 @@ from postlint.linkcheck import (
     describe_error,
     is_private_address,
     parse_retry_after,
+)
+from tests.httpservers import (
+    LoopbackServers,
+    Reply,
+    Request,
+    drip,
+    free_port,
 )
 
 # Loopback servers are private addresses, so tests opt in; one test checks the default.
