@@ -218,3 +218,28 @@ def test_cli_reports_internal_links(tmp_path: Path) -> None:
     result = run_cli("check", "content", "--no-cache", "--select", "LNK001", cwd=root)
     assert result.returncode == 1
     assert "content/posts/links.md:15:27: LNK001 `/posts/helo-world/`" in result.stdout
+
+
+def test_hugo_ref_shortcodes(tmp_path: Path) -> None:
+    post = (
+        '+++\ntitle = "A"\n+++\n'
+        'See [it]({{< ref "b.md" >}}), [part]({{< relref "b.md#part" >}}), '
+        '[gone]({{< ref "/nope.md" >}}).\n'
+        'And [a section]({{< ref "posts" >}}) and [by name]({{< ref "c" >}}).\n\n'
+        '```\n{{< ref "in-code.md" >}}\n```\n'
+    )
+    files = {
+        "content/a.md": post,
+        "content/b.md": '+++\ntitle = "B"\n+++\nB.\n',
+        "content/posts/_index.md": '+++\ntitle = "Posts"\n+++\n',
+        "content/posts/deep/c.md": '+++\ntitle = "C"\n+++\nC.\n',
+    }
+    hugo = 'baseURL = "https://example.org/"\n'
+    root = write_site(tmp_path / "hugo", files, site_config=hugo)
+    select = Config(select=("LNK",))
+    found = api.run_paths([root / "content"], select, jobs=1).diagnostics
+    assert lines(found) == [
+        "a.md:4:83 link-internal-broken `/nope.md` is not a page of this site, so Hugo stops "
+        "the build (REF_NOT_FOUND); fix the path."
+    ]
+    assert post[found[0].start : found[0].end] == "/nope.md"

@@ -8,6 +8,7 @@ network when ``external`` is on (``--external`` or ``[links] external = true``).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import html
@@ -261,6 +262,8 @@ def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
                         break
                 i += 1
             inner = text[m.end() : (end - 1) if end else i]
+            if _templated(inner):
+                continue  # a shortcode such as Hugo's {{< ref "x.md" >}} makes the address
             if not re.search(r"[/.:#]", inner):
                 continue  # `a[i](x)` and other bracketed prose, not an address
             if end is None:  # the address ends at the first space
@@ -1323,14 +1326,30 @@ class LinkInternalBroken(Rule):
     severity = "error"
     site_wide = True
 
+    def collect(self, post: Post, ctx: Context) -> Any:
+        if ctx.site.generator != "hugo" or "ref" not in post.text:
+            return None
+        return hugo_refs(post) or None
+
     def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
-        if not any(s.links for s in site.posts.values()):
+        refs = site.collected(self.name)
+        if not refs and not any(s.links for s in site.posts.values()):
             return
         smap = site_map(site)
         for path, summary in site.posts.items():
             page = smap.page_for(_resolve(summary.source))
             if page is None:
                 continue
+            for target_path, span in refs.get(path, ()):
+                if hugo_ref_target(target_path, page, smap) is None:
+                    yield (
+                        path,
+                        self.finding(
+                            span,
+                            f"`{target_path}` is not a page of this site, so Hugo stops the build "
+                            "(REF_NOT_FOUND); fix the path.",
+                        ),
+                    )
             for link in summary.links:
                 target = resolve(link.url, page, smap)
                 if target is None or target.problem is None:
@@ -1340,6 +1359,47 @@ class LinkInternalBroken(Rule):
                     path,
                     self.finding(_link_span(link), f"`{link.url.strip()}` {target.problem}{end}"),
                 )
+
+
+_HUGO_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:\.\s+)?"([^"]*)"\s*[>%]\}\}""")
+
+
+def hugo_refs(post: Post) -> list[tuple[str, Span]]:
+    """Hugo ``{{< ref "x.md" >}}`` and ``relref`` targets written in prose (not in code)."""
+    starts = [run.span.start for run in post.runs]
+    found = []
+    for m in _HUGO_REF.finditer(post.text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i < 0 or not post.runs[i].span.start <= m.start() < post.runs[i].span.end:
+            continue
+        path = m.group(1).split("#", 1)[0]
+        if path:
+            found.append((path, post.span(m.start(1), m.start(1) + len(path))))
+    return found
+
+
+def hugo_ref_target(target: str, page: Page, smap: SiteMap) -> Page | None:
+    """The page Hugo's ``ref`` finds: relative to the page, then to content/, then by name."""
+    target = unquote(target).strip()
+    folder = PurePosixPath(page.rel).parent.as_posix()
+    bases = [target.lstrip("/")] if target.startswith("/") else []
+    if not target.startswith("/"):
+        joined = posix_normalize(f"{folder}/{target}" if folder != "." else target)
+        bases += [b for b in (joined, target) if b]
+    for base in bases:
+        base = base.rstrip("/")
+        for candidate in (base, f"{base}.md", f"{base}/index.md", f"{base}/_index.md"):
+            if candidate in smap.pages:
+                return smap.pages[candidate]
+    name = PurePosixPath(target).name
+    stem = name.rsplit(".", 1)[0] if name.endswith((".md", ".markdown")) else name
+    for rel, found in smap.pages.items():
+        parts = rel.split("/")
+        if parts[-1] in (name, f"{stem}.md") or (
+            len(parts) > 1 and parts[-1] in ("index.md", "_index.md") and parts[-2] == stem
+        ):
+            return found
+    return None
 
 
 class LinkAnchorBroken(Rule):
