@@ -837,7 +837,7 @@ _ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
 def extra_anchors(post: Post) -> frozenset[str]:
     """Ids the generator renders besides heading anchors: raw HTML ids and footnotes."""
     ids: set[str] = set()
-    if _ID_ATTR.search(post.text) is None:
+    if "<" not in post.text:  # no raw HTML, no ids
         return _footnote_ids(post, ids)
     for raw in _raw_html(post.blocks):
         if "id" in raw or "name" in raw:
@@ -1298,6 +1298,8 @@ class LinkInternalBroken(Rule):
     the home page, section pages, taxonomy and term pages (`/tags/rust/`), pagination
     (`/page/2/`) and feeds (`atom.xml`, `rss.xml`, `feed.xml`, `index.xml`). In a Zola site a
     relative link to a `.md` file is reported too: Zola publishes it unchanged, so it breaks.
+    In a Hugo site the targets of the `ref` and `relref` shortcodes (`{{< ref "x.md" >}}`) are
+    checked as Hugo finds them (beside the page, under `content/`, then by name).
 
     ## Why is this bad?
     The reader lands on a "page not found" error, and Zola refuses to build a site with a
