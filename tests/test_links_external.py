@@ -173,3 +173,44 @@ def test_accept_and_exclude_options(tmp_path: Path, servers: Any) -> None:
     assert [d["rule"] for d in found] == ["link-unverifiable"]
     assert docs.count("/old") == 0
     assert not (root / ".postlint-cache").exists()
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path, servers: Any) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from tests.conftest import postlint_command
+
+    docs, walled = servers
+    root = make_site(tmp_path / "site", docs, walled, CONFIG)
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [*postlint_command(), "check", "content", "--no-cache", "--external"],
+            cwd=root,
+            env={**os.environ, **NO_PROXY, "NO_COLOR": "1"},
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+        os.close(slave)
+        slave = -1
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    assert result.returncode == 1
+    shown = output.decode()
+    assert "postlint: checking links 4/4, 1 broken" in shown  # 4 distinct URLs, /gone broken
+    assert shown.endswith("\r\x1b[K")  # the bar is cleared before the report
