@@ -189,6 +189,8 @@ def test_malformed_reason_unit_cases() -> None:
         malformed_reason("https://acme.dev/a_(b", "autolink")
         == "has unbalanced parentheses; check where the address ends"
     )
+    for fine in ("main.cc", "Makefile.in", "run.pl", "logo.ai", "Foo.app", "talk.page"):
+        assert malformed_reason(fine, "inline") is None, fine  # files, not domains
     for fine in (
         "https://acme.dev",
         "mailto:me@acme.dev",

@@ -88,11 +88,10 @@ _LOCAL_HOST = re.compile(
     re.I,
 )
 # TLDs that make `name.tld/...` without a scheme plainly a domain. File extensions that are
-# also TLDs (md, py, sh, rs, pl, zip, mov, so, js...) are left out on purpose.
+# also TLDs (md, py, sh, rs, pl, cc, in, au, ai, app, page, zip, mov...) are left out on purpose.
 _DOMAIN_TLDS = (
-    "com|org|net|io|dev|edu|gov|co|uk|de|fr|app|ai|me|info|xyz|blog|tech|page|site|us|ca|eu|nl"
-    "|ch|se|no|fi|dk|es|it|jp|cn|ru|in|au|nz|br|be|at|pl|cz|tv|fm|gg|ly|to|cc|sh\\.cn|cloud"
-    "|online|news|social|wiki|design|gitlab|github"
+    "com|org|net|io|dev|edu|gov|co|uk|de|fr|me|xyz|blog|tech|site|us|ca|eu|nl|se|no|fi|dk|es"
+    "|it|jp|cn|ru|nz|br|be|at|cz|tv|fm|gg|ly|cloud|online|news|social|wiki|design"
 )
 _DOMAIN_LIKE = re.compile(
     rf"^(?:www\.[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\.(?:{_DOMAIN_TLDS}))(?::\d+)?(?:[/?#]|$)",
