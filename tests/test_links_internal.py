@@ -243,3 +243,20 @@ def test_hugo_ref_shortcodes(tmp_path: Path) -> None:
         "the build (REF_NOT_FOUND); fix the path."
     ]
     assert post[found[0].start : found[0].end] == "/nope.md"
+
+
+def test_links_to_drafts(tmp_path: Path) -> None:
+    files = {
+        "content/a.md": '+++\ntitle = "A"\n+++\nSee [the plan](/plan/) and [it](@/plan.md).\n',
+        "content/plan.md": '+++\ntitle = "Plan"\ndraft = true\n+++\nSee [a](/a/).\n',
+    }
+    root = write_site(tmp_path / "s", files)
+    found = api.run_paths([root / "content/a.md"], INTERNAL, jobs=1).diagnostics
+    message = (
+        "leads to `/plan/`, a draft, which is not published; link it once it is, or remove the "
+        "link."
+    )
+    assert lines(found) == [
+        f"a.md:4:16 link-internal-broken `/plan/` {message}",
+        f"a.md:4:33 link-internal-broken `@/plan.md` {message}",
+    ]

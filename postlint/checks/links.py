@@ -892,6 +892,7 @@ class Page:
     url: str
     summary: PostSummary | None = None
     anchors: frozenset[str] | None = None
+    draft: bool = False  # not published by a normal build
 
 
 @dataclass
@@ -965,7 +966,7 @@ def build_site_map(site: Site) -> SiteMap:
                     url, aliases, meta = found.url, found.aliases, found.front_matter
                 else:
                     url, aliases, meta = _route_of(source, rel, info, mode)
-                page = Page(rel, source, url, found)
+                page = Page(rel, source, url, found, draft=meta.get("draft") is True)
                 smap.pages[rel] = page
                 smap.by_source[source] = page
                 for key in (url, *aliases):
@@ -985,7 +986,7 @@ def build_site_map(site: Site) -> SiteMap:
                 rel = source.relative_to(_resolve(content)).as_posix()
             except ValueError:
                 rel = source.name
-            page = Page(rel, source, summary.url, summary)
+            page = Page(rel, source, summary.url, summary, draft=summary.draft)
             smap.by_source[source] = page
             smap.pages.setdefault(rel, page)
             smap.urls.setdefault(normalize_url_path(summary.url), page)
@@ -1353,7 +1354,18 @@ class LinkInternalBroken(Rule):
                     )
             for link in summary.links:
                 target = resolve(link.url, page, smap)
-                if target is None or target.problem is None:
+                if target is None:
+                    continue
+                if target.problem is None:
+                    if target.page is not None and target.page.draft and not page.draft:
+                        yield (
+                            path,
+                            self.finding(
+                                _link_span(link),
+                                f"`{link.url.strip()}` leads to `{target.page.url}`, a draft, "
+                                "which is not published; link it once it is, or remove the link.",
+                            ),
+                        )
                     continue
                 end = "" if target.problem.endswith("?") else "."
                 yield (
