@@ -1299,7 +1299,8 @@ class LinkInternalBroken(Rule):
     (`/page/2/`) and feeds (`atom.xml`, `rss.xml`, `feed.xml`, `index.xml`). In a Zola site a
     relative link to a `.md` file is reported too: Zola publishes it unchanged, so it breaks.
     In a Hugo site the targets of the `ref` and `relref` shortcodes (`{{< ref "x.md" >}}`) are
-    checked as Hugo finds them (beside the page, under `content/`, then by name).
+    checked as Hugo finds them (beside the page, under `content/`, then by name). A link
+    from a published page to a draft is reported too: a normal build does not publish drafts.
 
     ## Why is this bad?
     The reader lands on a "page not found" error, and Zola refuses to build a site with a
