@@ -14,6 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.httpservers import (
+    LoopbackServers,
+    Reply,
+    Request,
+    drip,
+    free_port,
+)
 
 from postlint import linkcheck
 from postlint.linkcheck import (
@@ -25,13 +32,6 @@ from postlint.linkcheck import (
     describe_error,
     is_private_address,
     parse_retry_after,
-)
-from tests.httpservers import (
-    LoopbackServers,
-    Reply,
-    Request,
-    drip,
-    free_port,
 )
 
 # Loopback servers are private addresses, so tests opt in; one test checks the default.

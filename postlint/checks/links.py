@@ -8,7 +8,6 @@ network when ``external`` is on (``--external`` or ``[links] external = true``).
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import functools
 import html
@@ -241,12 +240,44 @@ def malformed_reason(url: str, kind: str) -> str | None:
 _BROKEN_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]\(")
 
 
+def prose_texts(post: Post, needles: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(file offset, text) of the Markdown text nodes outside links, code and HTML.
+
+    Unlike runs, these keep URLs written as plain text. Only posts and nodes containing one
+    of ``needles`` are looked at.
+    """
+    if not any(n in post.text for n in needles):
+        return
+    yield from _block_texts(post.text, post.blocks, needles)
+
+
+def _block_texts(
+    text: str, blocks: Iterable[Block], needles: tuple[str, ...]
+) -> Iterator[tuple[int, str]]:
+    for block in blocks:
+        if block.inlines:
+            yield from _inline_texts(text, block.inlines, needles)
+        if block.children:
+            yield from _block_texts(text, block.children, needles)
+
+
+def _inline_texts(
+    text: str, inlines: Iterable[Inline], needles: tuple[str, ...]
+) -> Iterator[tuple[int, str]]:
+    for inline in inlines:
+        if inline.kind == "text":
+            piece = text[inline.span.start : inline.span.end]
+            if any(n in piece for n in needles):
+                yield inline.span.start, piece
+        elif inline.children and inline.kind not in ("link", "image", "codespan", "html"):
+            yield from _inline_texts(text, inline.children, needles)
+
+
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
-    for run in post.runs:
-        text = run.text
-        if "](" not in text:
-            continue
+    for base, text in prose_texts(post, ("](",)):
         for m in _BROKEN_LINK.finditer(text):
+            if m.start() > 0 and text[m.start() - 1] in "\\!":
+                continue  # an escaped bracket, or an image (not this rule's business)
             depth = 1
             i = m.end()
             end = None
@@ -268,8 +299,8 @@ def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
             if end is None:  # the address ends at the first space
                 space = re.search(r"\s", text[m.end() : i])
                 i = m.end() + space.start() if space else i
-            start = run.span.start + m.start()
-            stop = run.span.start + (end if end else i)
+            start = base + m.start()
+            stop = base + (end if end else i)
             if end is None:
                 reason = "has unbalanced parentheses, so it is shown as text and not as a link"
             elif re.search(r"\s", inner.strip()) and not re.search(r"\s[\"'(]", inner):
@@ -400,10 +431,7 @@ class LinkBareUrl(Rule):
     def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
         if _linkify_on(ctx.site):
             return
-        for run in post.runs:
-            text = run.text
-            if "http" not in text and "www." not in text:
-                continue
+        for base, text in prose_texts(post, ("://", "www.")):
             for m in _BARE_URL.finditer(text):
                 if text[max(0, m.start() - 2) : m.start()] == "](":
                     continue  # the address of a link the parser left as text: link-malformed
@@ -414,7 +442,7 @@ class LinkBareUrl(Rule):
                 host = host_of(full)
                 if not host or "." not in host.strip("[]") or is_local_host(host):
                     continue
-                start = run.span.start + m.start()
+                start = base + m.start()
                 end = start + len(url)
                 if "://" in url:
                     fix = Fix((post.edit(start, end, f"<{url}>"),), safe=True)
@@ -1380,15 +1408,13 @@ _HUGO_REF = re.compile(r"""\{\{[<%]\s*(?:rel)?ref\s+(?:\.\s+)?"([^"]*)"\s*[>%]\}
 
 def hugo_refs(post: Post) -> list[tuple[str, Span]]:
     """Hugo ``{{< ref "x.md" >}}`` and ``relref`` targets written in prose (not in code)."""
-    starts = [run.span.start for run in post.runs]
     found = []
-    for m in _HUGO_REF.finditer(post.text):
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i < 0 or not post.runs[i].span.start <= m.start() < post.runs[i].span.end:
-            continue
-        path = m.group(1).split("#", 1)[0]
-        if path:
-            found.append((path, post.span(m.start(1), m.start(1) + len(path))))
+    for base, text in prose_texts(post, ("ref",)):
+        for m in _HUGO_REF.finditer(text):
+            path = m.group(1).split("#", 1)[0]
+            if path:
+                start = base + m.start(1)
+                found.append((path, post.span(start, start + len(path))))
     return found
 
 
