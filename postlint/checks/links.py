@@ -274,6 +274,10 @@ def _inline_texts(
 
 
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
+    parsed = sum(1 for link in post.links if link.kind == "inline")
+    parsed += sum(1 for image in post.images if image.kind == "markdown")
+    if post.text.count("](") <= parsed:
+        return  # every `](` belongs to a link or image the parser understood
     for base, text in prose_texts(post, ("](",)):
         for m in _BROKEN_LINK.finditer(text):
             if m.start() > 0 and text[m.start() - 1] in "\\!":
@@ -365,6 +369,22 @@ class LinkMalformed(Rule):
 _BARE_URL = re.compile(r"(?<![\w/@.:=\-])(?:https?://[\w\[]|www\.[\w-]+\.[A-Za-z])[^\s<>\"'`]*")
 
 
+def _maybe_bare(text: str) -> bool:
+    """Whether some URL in ``text`` is not plainly a link destination (a cheap pre-check)."""
+    for needle in ("://", "www."):
+        i = text.find(needle)
+        while i >= 0:
+            start = i
+            if needle == "://":
+                while start > 0 and text[start - 1].isalpha():
+                    start -= 1
+            before = text[max(0, start - 2) : start]
+            if not (before.endswith(("](", "<", "//")) or before in ('="', "='")):
+                return True
+            i = text.find(needle, i + len(needle))
+    return False
+
+
 def _trim_url(url: str) -> str:
     while url:
         last = url[-1]
@@ -430,6 +450,8 @@ class LinkBareUrl(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
         if _linkify_on(ctx.site):
+            return
+        if not _maybe_bare(post.text):
             return
         for base, text in prose_texts(post, ("://", "www.")):
             for m in _BARE_URL.finditer(text):
