@@ -436,3 +436,13 @@ def test_prose_and_code_are_left_alone(tmp_path: Path) -> None:
         "<!-- [here](http://comment.acme.dev) https://comment.acme.dev -->\n"
     )
     assert run(tmp_path, body) == []
+
+
+def test_own_site_http_link_is_self_absolute_not_insecure(tmp_path: Path) -> None:
+    config = 'base_url = "https://field-notes.dev"\n'
+    body = "[old](http://field-notes.dev/about/) [other](http://other-notes.dev/)\n"
+    found = run(tmp_path, body, site_config=config)
+    assert [(d.rule, d.column) for d in found] == [
+        ("link-self-absolute", 7),
+        ("link-insecure", 46),
+    ]

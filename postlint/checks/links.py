@@ -637,7 +637,8 @@ class LinkInsecure(Rule):
     ## What it does
     Finds links whose address starts with `http://`. Local and example hosts are skipped,
     and so are hosts listed in the `insecure-allow` option (a host also allows its
-    subdomains; an entry with `://` is a URL prefix).
+    subdomains; an entry with `://` is a URL prefix). Links to the site itself are left to
+    `link-self-absolute`, which asks for a site-relative link instead.
 
     ## Why is this bad?
     Plain HTTP can be read and altered on the way, browsers warn about it, and most sites
@@ -681,6 +682,8 @@ class LinkInsecure(Rule):
             host = host_of(site.url)
             if not host or is_local_host(host) or _allowed(host, site.url, allow):
                 continue
+            if own_site_path(site.url, ctx.site.base_url) is not None:
+                continue  # link-self-absolute asks for a site-relative link instead
             start = site.span.start
             fix = None
             if text[start : start + 4].lower() == "http":
