@@ -25,7 +25,7 @@ from pathlib import Path
 import mistune
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 
 def parse_files(paths: list[str]) -> int:
@@ -51,7 +51,9 @@ def timed(args: list[str], cwd: Path, repeat: int = 1) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -74,14 +76,19 @@ def main() -> None:
     postlint = [shutil.which("postlint") or "postlint", "check"]
     select = ["--select", args.select] if args.select else []
     cores = os.cpu_count() or 1
-    print(f"corpus: {len(files)} posts, {size:.1f} MB; {cores} cores; rules: {args.select or 'default'}")
+    print(
+        f"corpus: {len(files)} posts, {size:.1f} MB; {cores} cores; "
+        f"rules: {args.select or 'default'}"
+    )
     floor1 = min(floor(files, 1) for _ in range(args.repeat))
     floorn = min(floor(files, cores) for _ in range(args.repeat))
     print(f"mistune parse floor       -j1 {floor1:6.2f} s   -j{cores} {floorn:6.2f} s")
     cold1 = timed([*postlint, "--no-cache", "-j", "1", *select, "content"], corpus, args.repeat)
     coldn = timed([*postlint, "--no-cache", *select, "content"], corpus, args.repeat)
-    print(f"postlint cold (--no-cache) -j1 {cold1:6.2f} s   -j{cores} {coldn:6.2f} s"
-          f"   ratio to floor {cold1 / floor1:.2f}x / {coldn / floorn:.2f}x")
+    print(
+        f"postlint cold (--no-cache) -j1 {cold1:6.2f} s   -j{cores} {coldn:6.2f} s"
+        f"   ratio to floor {cold1 / floor1:.2f}x / {coldn / floorn:.2f}x"
+    )
     cache = corpus / ".postlint-cache"
     shutil.rmtree(cache, ignore_errors=True)
     timed([*postlint, *select, "content"], corpus)
@@ -92,7 +99,9 @@ def main() -> None:
     lone.write_bytes(one.read_bytes())
     alone = timed([*postlint, "--no-cache", *select, str(lone)], lone.parent, args.repeat)
     inside = timed([*postlint, *select, str(one.relative_to(corpus))], corpus, args.repeat)
-    print(f"one post alone (no cache)  {alone:6.2f} s   one post in the site (warm) {inside:6.2f} s")
+    print(
+        f"one post alone (no cache)  {alone:6.2f} s   one post in the site (warm) {inside:6.2f} s"
+    )
     if temp:
         shutil.rmtree(temp, ignore_errors=True)
 

@@ -39,9 +39,17 @@ from postlint.linkcheck import LinkCheckOptions, acheck_urls  # noqa: E402
 def start_servers(hosts: str, delay: float) -> tuple[subprocess.Popen[str], list[str]]:
     """Start the loopback servers in their own process; return it and its origins."""
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "httpservers.py"), "--hosts", hosts,
-         "--delay", str(delay)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(ROOT / "tests" / "httpservers.py"),
+            "--hosts",
+            hosts,
+            "--delay",
+            str(delay),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     origins: list[str] = []
@@ -79,8 +87,12 @@ async def baseline(urls: list[str], concurrency: int, per_host: int, timeout: fl
 
 async def postlint(urls: list[str], concurrency: int, per_host: int, timeout: float) -> int:
     options = LinkCheckOptions(
-        concurrency=concurrency, per_host_concurrency=per_host, timeout=timeout,
-        check_private_addresses=True, trust_env=False, cache_dir=None,
+        concurrency=concurrency,
+        per_host_concurrency=per_host,
+        timeout=timeout,
+        check_private_addresses=True,
+        trust_env=False,
+        cache_dir=None,
     )
     results = await acheck_urls(urls, options)
     for r in results.values():
@@ -105,18 +117,26 @@ def run_mlc(mlc_dir: Path, urls: list[str]) -> str:
         return f"markdown-link-check not found in {mlc_dir} (npm install markdown-link-check)"
     with tempfile.TemporaryDirectory() as tmp:
         md = Path(tmp) / "links.md"
-        md.write_text("# Links\n\n" + "".join(f"- [link {i}]({u})\n" for i, u in
-                                             enumerate(urls)), "utf-8")
+        md.write_text(
+            "# Links\n\n" + "".join(f"- [link {i}]({u})\n" for i, u in enumerate(urls)), "utf-8"
+        )
         t0 = time.perf_counter()
-        proc = subprocess.run([str(exe), str(md)], capture_output=True, text=True,
-                              timeout=600, env={**os.environ, "NO_PROXY": "*"})
+        proc = subprocess.run(
+            [str(exe), str(md)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "NO_PROXY": "*"},
+        )
         elapsed = time.perf_counter() - t0
     out = proc.stdout + proc.stderr
     found = re.search(r"(\d+) dead links? found", out)
     alive, dead = out.count("[✓]"), int(found.group(1)) if found else 0
-    return (f"markdown-link-check: {elapsed:.2f} s, exit {proc.returncode}, "
-            f"{alive} alive, {dead} dead "
-            f"(it checks 2 links at a time, hard-coded)")
+    return (
+        f"markdown-link-check: {elapsed:.2f} s, exit {proc.returncode}, "
+        f"{alive} alive, {dead} dead "
+        f"(it checks 2 links at a time, hard-coded)"
+    )
 
 
 def main() -> None:
@@ -125,8 +145,12 @@ def main() -> None:
     ap.add_argument("--hosts", default="127.0.0.11-20")
     ap.add_argument("--latency", type=float, default=0.1)
     ap.add_argument("--per-host", type=int, default=8)
-    ap.add_argument("--concurrency", type=int, default=80,
-                    help="global limit; 80 = 10 hosts x 8 so the per-host limit binds")
+    ap.add_argument(
+        "--concurrency",
+        type=int,
+        default=80,
+        help="global limit; 80 = 10 hosts x 8 so the per-host limit binds",
+    )
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--mlc", type=Path, help="folder where markdown-link-check is installed")
     args = ap.parse_args()
@@ -146,14 +170,21 @@ def main() -> None:
         ideal = len(urls) / (len(origins) * h) * args.latency
         best_p, best_b = min(times["postlint"]), min(times["baseline"])
         med_p, med_b = statistics.median(times["postlint"]), statistics.median(times["baseline"])
-        print(f"{len(urls)} URLs, {len(origins)} hosts x {h} per host, {args.latency * 1000:.0f} ms"
-              f" latency, global limit {c}, {args.rounds} rounds")
-        print(f"postlint : best {best_p:.3f} s  median {med_p:.3f} s  "
-              f"({', '.join(f'{x:.3f}' for x in times['postlint'])})")
-        print(f"baseline : best {best_b:.3f} s  median {med_b:.3f} s  "
-              f"({', '.join(f'{x:.3f}' for x in times['baseline'])})")
-        print(f"ratio    : best {best_p / best_b:.2f}x  median {med_p / med_b:.2f}x"
-              "  (target <= 1.3x)")
+        print(
+            f"{len(urls)} URLs, {len(origins)} hosts x {h} per host, {args.latency * 1000:.0f} ms"
+            f" latency, global limit {c}, {args.rounds} rounds"
+        )
+        print(
+            f"postlint : best {best_p:.3f} s  median {med_p:.3f} s  "
+            f"({', '.join(f'{x:.3f}' for x in times['postlint'])})"
+        )
+        print(
+            f"baseline : best {best_b:.3f} s  median {med_b:.3f} s  "
+            f"({', '.join(f'{x:.3f}' for x in times['baseline'])})"
+        )
+        print(
+            f"ratio    : best {best_p / best_b:.2f}x  median {med_p / med_b:.2f}x  (target <= 1.3x)"
+        )
         print(f"ideal    : {ideal:.3f} s  (URLs / (hosts x per-host) x latency)")
         if any(failed.values()):
             print(f"not ok   : {failed} (see stderr)")

@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, gitdiff
+from postlint import __version__, baseline, fix, gitdiff
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
@@ -112,6 +112,14 @@ def add_check(
         metavar="REF",
         help="only report findings on lines changed since the git ref REF (and in files added "
         "since); without REF, with --fix: print the fixes as a unified diff and write nothing",
+    )
+    check.add_argument(
+        "--fix", action="store_true", help="apply safe fixes, then report what is left"
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix, also apply fixes that change words the writer chose",
     )
     check.add_argument(
         "--staged", action="store_true", help="only report findings on lines staged in git"
@@ -239,18 +247,18 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     from postlint import api
     from postlint.engine import collect_files
 
-    catalogue = api.catalogue()
     paths = args.paths or default_paths()
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise CliError(f"{path}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
+    config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
     if args.external:
-        tables = api.resolve_config(paths[0], args.config, catalogue).tables
+        tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), "external": True}}
-    linter = api.make_linter(paths[0], args.config, **overrides)
+    linter = api.make_linter(paths[0], config, **overrides)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
@@ -263,6 +271,15 @@ def run_check(args: argparse.Namespace) -> int:
     diff_ref = _diff_ref(args)
     extra = [_output_format(value) for value in args.output_format]
     linter, result = lint(args)
+    show_diff = args.diff == ""
+    if args.fix or args.unsafe_fixes or show_diff:
+        applied = _fix(linter, result, unsafe=args.unsafe_fixes, show_diff=show_diff)
+        if show_diff:
+            return EXIT_FINDINGS if applied else EXIT_OK
+        if applied:
+            linter, result = lint(args)
+        done = f"Applied {applied} fix{'es' if applied != 1 else ''}."
+        print(done, file=sys.stdout if args.format == "text" and not args.output else sys.stderr)
     diagnostics = result.diagnostics
     if diff_ref is not None or args.staged:
         changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
@@ -280,6 +297,19 @@ def run_check(args: argparse.Namespace) -> int:
     for fmt, path in extra:
         _write(path, render(fmt, diagnostics, rules, result.files, root))
     return _exit_code(linter, result, diagnostics)
+
+
+def _fix(linter: Linter, result: RunResult, unsafe: bool, show_diff: bool) -> int:
+    """Apply the fixes of the files that have any (or print them as a diff); returns the count."""
+    wanted = fix.applicable(result.diagnostics, unsafe)
+    paths = sorted({d.path for d in wanted})
+    results = fix.apply_fixes([Path(p) for p in paths], linter, unsafe=unsafe, write=not show_diff)
+    for outcome in results:
+        for warning in outcome.dropped_warnings:
+            print(f"postlint: warning: {warning}", file=sys.stderr)
+        if show_diff and outcome.changed:
+            sys.stdout.write(fix.unified_diff(outcome.path, outcome.original, outcome.fixed))
+    return sum(outcome.applied for outcome in results)
 
 
 def _exit_code(linter: Linter, result: RunResult, diagnostics: Sequence[Diagnostic]) -> int:
@@ -377,7 +407,7 @@ def _jsonable(value: object) -> object:
 def run_rules(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     if args.format == "json":
         sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -407,7 +437,7 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_rule(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     rule = catalogue.find(args.rule)
     if rule is None:
         import difflib

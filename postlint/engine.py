@@ -281,7 +281,7 @@ class Linter:
             __version__,
             self.config.fingerprint(),
             repr(self.site),
-            *(r.code for r in self.rules),
+            *(r.code + r.digest for r in self.rules),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 

@@ -379,8 +379,9 @@ class _Cache:
         except FileNotFoundError:
             return
         except OSError as exc:
-            warnings.warn(f"link cache {path} unreadable, ignored: {exc}", LinkCheckCacheWarning,
-                          stacklevel=4)
+            warnings.warn(
+                f"link cache {path} unreadable, ignored: {exc}", LinkCheckCacheWarning, stacklevel=4
+            )
             return
         try:
             data = json.loads(raw)
@@ -390,14 +391,18 @@ class _Cache:
             if not isinstance(entries, dict):
                 raise ValueError("entries is not an object")
             for key, entry in entries.items():
-                if not isinstance(entry, dict) or not isinstance(entry.get("checked_at"), float
-                                                                 | int):
+                if not isinstance(entry, dict) or not isinstance(
+                    entry.get("checked_at"), float | int
+                ):
                     raise ValueError(f"bad entry for {key!r}")
                 if entry.get("status") not in _GOOD:
                     raise ValueError(f"bad status for {key!r}")
         except (ValueError, KeyError, TypeError) as exc:
-            warnings.warn(f"link cache {path} is damaged and was discarded: {exc}",
-                          LinkCheckCacheWarning, stacklevel=4)
+            warnings.warn(
+                f"link cache {path} is damaged and was discarded: {exc}",
+                LinkCheckCacheWarning,
+                stacklevel=4,
+            )
             return
         self.entries = entries
 
@@ -445,15 +450,17 @@ class _Cache:
         tmp_name: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".linkcheck-", suffix=".tmp",
-                                            dir=self.path.parent)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=".linkcheck-", suffix=".tmp", dir=self.path.parent
+            )
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, indent=0, sort_keys=True)
             os.replace(tmp_name, self.path)
             tmp_name = None
         except OSError as exc:
-            warnings.warn(f"link cache {self.path} not saved: {exc}", LinkCheckCacheWarning,
-                          stacklevel=4)
+            warnings.warn(
+                f"link cache {self.path} not saved: {exc}", LinkCheckCacheWarning, stacklevel=4
+            )
         finally:
             if tmp_name is not None:
                 with contextlib.suppress(OSError):
@@ -571,8 +578,13 @@ class _Checker:
             return stop.result
         except TimeoutError:
             reason = f"gave up after {_fmt_seconds(self.opts.deadline)}"
-            return LinkResult(url, "broken", reason=reason + _tries(state.attempts),
-                              attempts=state.attempts, elapsed=state.elapsed())
+            return LinkResult(
+                url,
+                "broken",
+                reason=reason + _tries(state.attempts),
+                attempts=state.attempts,
+                elapsed=state.elapsed(),
+            )
 
     async def _retry_loop(self, url: str, state: _Try) -> LinkResult:
         opts = self.opts
@@ -582,13 +594,23 @@ class _Checker:
             try:
                 outcome = await self._follow(url, state)
             except _PrivateAddress as exc:
-                return LinkResult(url, "private", reason=str(exc), attempts=state.attempts,
-                                  elapsed=state.elapsed())
+                return LinkResult(
+                    url,
+                    "private",
+                    reason=str(exc),
+                    attempts=state.attempts,
+                    elapsed=state.elapsed(),
+                )
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 reason, retriable = describe_error(exc, opts.timeout)
                 if not retriable or last:
-                    return LinkResult(url, "broken", reason=reason + _tries(state.attempts),
-                                      attempts=state.attempts, elapsed=state.elapsed())
+                    return LinkResult(
+                        url,
+                        "broken",
+                        reason=reason + _tries(state.attempts),
+                        attempts=state.attempts,
+                        elapsed=state.elapsed(),
+                    )
                 await self._sleep(self._backoff(attempt), state, url, reason)
                 continue
             verdict = self._judge(url, outcome, state)
@@ -604,10 +626,15 @@ class _Checker:
                 if asked is not None:
                     wait = min(asked, opts.max_retry_wait)
             await self._sleep(wait, state, url, reason, status)
-        return LinkResult(url, "broken", http_status=outcome.status,
-                          reason=_phrase(outcome.status) + _tries(state.attempts),
-                          final_url=outcome.final_url if outcome.redirected else None,
-                          attempts=state.attempts, elapsed=state.elapsed())
+        return LinkResult(
+            url,
+            "broken",
+            http_status=outcome.status,
+            reason=_phrase(outcome.status) + _tries(state.attempts),
+            final_url=outcome.final_url if outcome.redirected else None,
+            attempts=state.attempts,
+            elapsed=state.elapsed(),
+        )
 
     def _backoff(self, attempt: int) -> float:
         base = self.opts.backoff * (2**attempt)
@@ -618,11 +645,17 @@ class _Checker:
     ) -> None:
         """Wait before a retry, or give up now if the wait would outlast the deadline."""
         if wait >= state.remaining():
-            raise _GiveUp(LinkResult(
-                url, "broken", http_status=status,
-                reason=f"{reason}{_tries(state.attempts)}; retrying would pass the "
-                f"{_fmt_seconds(self.opts.deadline)} deadline",
-                attempts=state.attempts, elapsed=state.elapsed()))
+            raise _GiveUp(
+                LinkResult(
+                    url,
+                    "broken",
+                    http_status=status,
+                    reason=f"{reason}{_tries(state.attempts)}; retrying would pass the "
+                    f"{_fmt_seconds(self.opts.deadline)} deadline",
+                    attempts=state.attempts,
+                    elapsed=state.elapsed(),
+                )
+            )
         await asyncio.sleep(wait)
 
     def _is_unverifiable_host(self, url: str) -> bool:
@@ -642,8 +675,9 @@ class _Checker:
             return LinkResult(url, "broken", reason=out.problem, **common)
         if 200 <= status < 300 or status in self.opts.accept:
             if out.permanent:
-                return LinkResult(url, "redirected",
-                                  reason=f"moved permanently to {out.final_url}", **common)
+                return LinkResult(
+                    url, "redirected", reason=f"moved permanently to {out.final_url}", **common
+                )
             how = " after following temporary redirects" if out.redirected else ""
             via = " (GET; HEAD refused)" if out.methods[-1:] == ("GET",) else ""
             return LinkResult(url, "ok", reason=f"{_phrase(status)}{how}{via}", **common)
@@ -652,7 +686,8 @@ class _Checker:
         ):
             host = urlsplit(out.final_url).hostname
             return LinkResult(
-                url, "unverifiable",
+                url,
+                "unverifiable",
                 reason=f"{host} answered {_phrase(status)}; it blocks automated checks, "
                 "open the link in a browser to verify",
                 **common,
@@ -672,8 +707,9 @@ class _Checker:
         for hops in range(MAX_REDIRECTS + 1):
             hop = await self._probe(current, state)
             redirected = hops > 0
-            base = _Outcome(hop.status, current, redirected, permanent, hop.retry_after,
-                            hop.methods)
+            base = _Outcome(
+                hop.status, current, redirected, permanent, hop.retry_after, hop.methods
+            )
             if hop.status not in _REDIRECTS:
                 return base
             if not hop.location:
@@ -693,8 +729,15 @@ class _Checker:
                 break
             visits[target] = visits.get(target, 0) + 1
             current = target
-        return _Outcome(hop.status, current, True, permanent, None, hop.methods,
-                        problem=f"too many redirects (more than {MAX_REDIRECTS})")
+        return _Outcome(
+            hop.status,
+            current,
+            True,
+            permanent,
+            None,
+            hop.methods,
+            problem=f"too many redirects (more than {MAX_REDIRECTS})",
+        )
 
     async def _probe(self, url: str, state: _Try) -> _Hop:
         """One hop: HEAD, then GET when the server seems not to handle HEAD properly."""
@@ -731,8 +774,12 @@ class _Checker:
                     # No body to read, but finishing the exchange keeps the connection alive;
                     # an unfinished one is closed, costing a new connection per request.
                     await resp.aread()
-                return (resp.status_code, resp.headers.get("location"),
-                        resp.headers.get("retry-after"), method)
+                return (
+                    resp.status_code,
+                    resp.headers.get("location"),
+                    resp.headers.get("retry-after"),
+                    method,
+                )
 
     async def _guard(self, url: str) -> None:
         """Refuse hosts that are, or resolve to, private addresses (unless allowed)."""

@@ -1,4 +1,4 @@
-"""Files that are not good posts become diagnostics on that file; the run goes on, never a traceback."""
+"""A file that is not a good post becomes a diagnostic on it; the run goes on, no traceback."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def test_crlf_and_bom_positions(site) -> None:  # type: ignore[no-untyped-def]
 
 def _pathological(kind: str) -> str:
     body = {
-        "huge": ("A sentence of ordinary prose about the harvest and the rain. " * 12 + "\n\n") * 14_000,
+        "huge": ("A sentence of ordinary prose about the harvest and the rain. " * 12 + "\n\n")
+        * 14_000,
         "quotes": ">" * 20_000 + " deep\n",
         "lists": "- " * 20_000 + "item\n" + "1. " * 20_000 + "item\n",
         "indented-lists": "".join(" " * (2 * i) + "- item\n" for i in range(1_500)),
@@ -74,7 +75,9 @@ def _pathological(kind: str) -> str:
     return GOOD + body
 
 
-@pytest.mark.parametrize("kind", ["huge", "quotes", "lists", "indented-lists", "brackets", "asterisks", "parens"])
+@pytest.mark.parametrize(
+    "kind", ["huge", "quotes", "lists", "indented-lists", "brackets", "asterisks", "parens"]
+)
 def test_pathological_posts_finish(kind: str, site) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/bad.md": _pathological(kind), "content/good.md": GOOD})
     if kind == "huge":

@@ -19,12 +19,18 @@ BAD = '\ufeff+++\ntitle = 3\ndraft = "no"\n+++\nBody.\n'
 def test_all_formats_from_one_run_agree(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/a.md": BAD, "content/b post.md": BAD, "content/ok.md": GOOD})
     out = tmp_path / "out"
-    outputs = [f"--output-format={fmt}={out / ('r.' + fmt)}" for fmt in ("sarif", "junit", "markdown", "github")]
+    outputs = [
+        f"--output-format={fmt}={out / ('r.' + fmt)}"
+        for fmt in ("sarif", "junit", "markdown", "github")
+    ]
     result = run_cli("check", "--no-cache", "--format", "json", *outputs, cwd=root)
     assert result.returncode == 1
     diagnostics = json.loads(result.stdout)["diagnostics"]
     assert len(diagnostics) == 7
-    positions = sorted((d["path"], d["line"], d["column"], d["end_line"], d["end_column"], d["code"]) for d in diagnostics)
+    positions = sorted(
+        (d["path"], d["line"], d["column"], d["end_line"], d["end_column"], d["code"])
+        for d in diagnostics
+    )
 
     sarif = json.loads((out / "r.sarif").read_text())
     validator_for(SCHEMA)(SCHEMA).validate(sarif)
@@ -45,28 +51,39 @@ def test_all_formats_from_one_run_agree(site, tmp_path: Path) -> None:  # type: 
 
     github = (out / "r.github").read_text().splitlines()
     assert len(github) == 7
-    assert github[0].startswith("::warning file=content/a.md,line=1,col=1,endLine=1,endColumn=1,title=FM101 file-bom::")
+    assert github[0].startswith(
+        "::warning file=content/a.md,line=1,col=1,endLine=1,endColumn=1,title=FM101 file-bom::"
+    )
 
     suites = ET.parse(out / "r.junit").getroot()
     assert sum(int(s.get("failures", "0")) for s in suites.iter("testsuite")) == 7
-    assert {s.get("name") for s in suites.iter("testsuite")} == {"content/a.md", "content/b post.md"}
+    assert {s.get("name") for s in suites.iter("testsuite")} == {
+        "content/a.md",
+        "content/b post.md",
+    }
 
     markdown = (out / "r.markdown").read_text()
     assert "7 problems" in markdown and "<details>" in markdown
 
 
 def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_diff_and_staged_report_only_changed_lines(site) -> None:  # type: ignore[no-untyped-def]
-    root = site({"content/old.md": '+++\ntitle = 3\n+++\nOld.\n', "content/edit.md": GOOD})
+    root = site({"content/old.md": "+++\ntitle = 3\n+++\nOld.\n", "content/edit.md": GOOD})
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "start")
-    (root / "content" / "edit.md").write_text('+++\ntitle = "Fine"\ndraft = "no"\n+++\nA fine post.\n')
-    (root / "content" / "new.md").write_text('+++\ntitle = 5\n+++\nNew.\n')
+    (root / "content" / "edit.md").write_text(
+        '+++\ntitle = "Fine"\ndraft = "no"\n+++\nA fine post.\n'
+    )
+    (root / "content" / "new.md").write_text("+++\ntitle = 5\n+++\nNew.\n")
 
     def paths_lines(*args: str) -> list[tuple[str, int]]:
         result = run_cli("check", "--no-cache", "--format", "json", *args, cwd=root)
@@ -83,13 +100,17 @@ def test_diff_and_staged_report_only_changed_lines(site) -> None:  # type: ignor
 
 
 def test_baseline_hides_known_findings_even_when_lines_move(site) -> None:  # type: ignore[no-untyped-def]
-    root = site({"content/a.md": '+++\ntitle = 3\n+++\nBody.\n'})
+    root = site({"content/a.md": "+++\ntitle = 3\n+++\nBody.\n"})
     made = run_cli("baseline", "--no-cache", cwd=root)
     assert made.returncode == 0 and made.stdout == "Wrote 1 finding to .postlint-baseline.json.\n"
     clean = run_cli("check", "--no-cache", "--baseline", ".postlint-baseline.json", cwd=root)
     assert clean.returncode == 0
-    (root / "content" / "a.md").write_text('+++\ndate = 2024-01-01\n\ntitle = 3\ndraft = "no"\n+++\nBody.\n')
-    moved = run_cli("check", "--no-cache", "--baseline", ".postlint-baseline.json", "--format", "json", cwd=root)
+    (root / "content" / "a.md").write_text(
+        '+++\ndate = 2024-01-01\n\ntitle = 3\ndraft = "no"\n+++\nBody.\n'
+    )
+    moved = run_cli(
+        "check", "--no-cache", "--baseline", ".postlint-baseline.json", "--format", "json", cwd=root
+    )
     assert [(d["rule"], d["line"]) for d in json.loads(moved.stdout)["diagnostics"]] == [
         ("frontmatter-field-type", 5)
     ]

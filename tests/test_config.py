@@ -56,10 +56,22 @@ def test_values_and_family_options(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('selct = ["FM"]\n', ":1: unknown key `selct` (did you mean `select`?)."),
-        ('\n[frontmatter]\nrequird = ["title"]\n', ":3: unknown key `requird` in [frontmatter] (did you mean `required`?)."),
-        ("[frontmatter]\nallow-future = 'yes'\n", ":2: `frontmatter.allow-future` must be true or false (got 'yes')."),
-        ("[frontmatter]\nrequired = 'title'\n", ":2: `frontmatter.required` must be a list of strings (got 'title')."),
-        ("fail-on = 'fatal'\n", ":1: `fail-on` must be one of error, warning, info, never (got 'fatal')."),
+        (
+            '\n[frontmatter]\nrequird = ["title"]\n',
+            ":3: unknown key `requird` in [frontmatter] (did you mean `required`?).",
+        ),
+        (
+            "[frontmatter]\nallow-future = 'yes'\n",
+            ":2: `frontmatter.allow-future` must be true or false (got 'yes').",
+        ),
+        (
+            "[frontmatter]\nrequired = 'title'\n",
+            ":2: `frontmatter.required` must be a list of strings (got 'title').",
+        ),
+        (
+            "fail-on = 'fatal'\n",
+            ":1: `fail-on` must be one of error, warning, info, never (got 'fatal').",
+        ),
         ("frontmatter = 3\n", ":1: `frontmatter` must be a table ([frontmatter])."),
     ],
 )

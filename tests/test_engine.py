@@ -1,4 +1,4 @@
-"""The engine: suppressions, per-file ignores, the cache, and parallel runs that match serial ones."""
+"""The engine: suppressions, per-file ignores, the cache, parallel runs equal to serial ones."""
 
 from __future__ import annotations
 
@@ -15,8 +15,18 @@ BAD = '+++\ntitle = 3\ndraft = "no"\n+++\nBody.\n'
 def test_lint_text_fields_match_the_json_contract() -> None:
     (d, _) = lint_text(BAD, "post.md", Config(select=("FM005",)))
     data = diagnostic_data(d)
-    for name in ("path", "line", "column", "end_line", "end_column", "code", "rule", "severity",
-                 "message", "url"):
+    for name in (
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "rule",
+        "severity",
+        "message",
+        "url",
+    ):
         assert getattr(d, name) == data[name], name
     assert isinstance(d.path, str)
     assert (d.line, d.column, d.end_line, d.end_column) == (2, 1, 2, 6)
@@ -45,11 +55,7 @@ def test_inline_suppressions_cover_the_right_lines() -> None:
     config = Config(select=("FM005",))
     assert [d.rule for d in lint_text(text, "a.md", config)] == ["frontmatter-field-type"]
     suppressed = (
-        "+++\n"
-        "title = 3\n"
-        "[extra.postlint]\n"
-        'ignore = ["frontmatter-field-type"]\n'
-        "+++\nBody.\n"
+        '+++\ntitle = 3\n[extra.postlint]\nignore = ["frontmatter-field-type"]\n+++\nBody.\n'
     )
     assert lint_text(suppressed, "a.md", config) == []
 
@@ -162,5 +168,7 @@ def test_one_file_is_judged_against_the_whole_site(tmp_path: Path) -> None:
     families = (*api.catalogue().families, Family("census", "ZZ", "", (Census,)))
     linter = Linter(Config(select=("census",)), Catalogue(families), detect_site(root))
     result = linter.run([root / "content" / "post-002.md"], jobs=1)
-    assert [(Path(d.path).name, d.message) for d in result.diagnostics] == [("post-002.md", "5 posts")]
+    assert [(Path(d.path).name, d.message) for d in result.diagnostics] == [
+        ("post-002.md", "5 posts")
+    ]
     assert result.files == 1

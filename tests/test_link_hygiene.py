@@ -446,3 +446,40 @@ def test_own_site_http_link_is_self_absolute_not_insecure(tmp_path: Path) -> Non
         ("link-self-absolute", 7),
         ("link-insecure", 46),
     ]
+
+
+def test_self_absolute_fix_through_the_cli(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    config = 'base_url = "https://field-notes.dev"\n'
+    body = (
+        "Back to [the start](https://field-notes.dev/) and [the about page][about].\n\n"
+        "[about]: http://www.field-notes.dev/about/#me\n"
+    )
+    root = write_site(
+        tmp_path / "s",
+        {"content/post.md": '+++\ntitle = "P"\n+++\n' + body},
+        "",
+        site_config=config,
+    )
+    safe = run_cli(
+        "check", "content", "--no-cache", "--select", "link-self-absolute", "--fix", cwd=root
+    )
+    assert "link-self-absolute" in safe.stdout  # unsafe: not applied without --unsafe-fixes
+    assert (root / "content/post.md").read_text().endswith(body)
+    result = run_cli(
+        "check",
+        "content",
+        "--no-cache",
+        "--select",
+        "link-self-absolute",
+        "--fix",
+        "--unsafe-fixes",
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (root / "content/post.md").read_text() == (
+        '+++\ntitle = "P"\n+++\n'
+        "Back to [the start](/) and [the about page][about].\n\n"
+        "[about]: /about/#me\n"
+    )

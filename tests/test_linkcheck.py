@@ -14,13 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.httpservers import (
-    LoopbackServers,
-    Reply,
-    Request,
-    drip,
-    free_port,
-)
 
 from postlint import linkcheck
 from postlint.linkcheck import (
@@ -32,6 +25,13 @@ from postlint.linkcheck import (
     describe_error,
     is_private_address,
     parse_retry_after,
+)
+from tests.httpservers import (
+    LoopbackServers,
+    Reply,
+    Request,
+    drip,
+    free_port,
 )
 
 # Loopback servers are private addresses, so tests opt in; one test checks the default.
@@ -420,8 +420,18 @@ def test_redirect_to_private_address_is_not_followed(
 
 
 def test_is_private_address() -> None:
-    for a in ("127.0.0.1", "10.0.0.1", "192.168.1.1", "172.16.0.1", "169.254.169.254", "::1",
-              "fe80::1", "0.0.0.0", "::ffff:127.0.0.1", "fd00::1"):
+    for a in (
+        "127.0.0.1",
+        "10.0.0.1",
+        "192.168.1.1",
+        "172.16.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "fd00::1",
+    ):
         assert is_private_address(a), a
     for a in ("93.184.215.14", "2606:4700::1", "example.org"):
         assert not is_private_address(a), a

@@ -1,4 +1,4 @@
-"""A third-party check package, installed into a fresh virtual environment, works like a built-in."""
+"""A third-party check package, installed in a fresh virtual environment, acts as a built-in."""
 
 from __future__ import annotations
 
@@ -21,19 +21,37 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = env / "bin" / "python"
     build = tmp_path_factory.mktemp("build")
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", str(PLUGIN)],
-        check=True, capture_output=True, cwd=build,
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            str(PLUGIN),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=build,
     )
     return python
 
 
 def postlint(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(python), "-m", "postlint", *args], cwd=cwd, capture_output=True,
-                          text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(python), "-m", "postlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+    )
 
 
-def test_plugin_rule_is_listed_selectable_suppressible_and_reports(plugin_python: Path, tmp_path: Path) -> None:
+def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
+    plugin_python: Path, tmp_path: Path
+) -> None:
     listed = postlint(plugin_python, "rules", "--format", "json", cwd=tmp_path)
     entry = next(r for r in json.loads(listed.stdout)["rules"] if r["name"] == "placeholder-text")
     assert entry["code"] == "LOR001" and entry["family"] == "no-lorem"
@@ -42,16 +60,46 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(plugin_python
         '+++\ntitle = "Launch"\n+++\nThe launch is on TK.\n\n'
         "<!-- postlint-disable-next-line placeholder-text -->\nLorem ipsum, kept on purpose.\n"
     )
-    found = postlint(plugin_python, "check", "--no-cache", "--select", "LOR", "--format", "json", str(post), cwd=tmp_path)
+    found = postlint(
+        plugin_python,
+        "check",
+        "--no-cache",
+        "--select",
+        "LOR",
+        "--format",
+        "json",
+        str(post),
+        cwd=tmp_path,
+    )
     assert found.returncode == 1, found.stderr
     (d,) = json.loads(found.stdout)["diagnostics"]
     assert (d["rule"], d["line"], d["column"], d["end_column"]) == ("placeholder-text", 4, 18, 20)
     assert d["message"] == "“TK” is placeholder text: replace it."
-    ignored = postlint(plugin_python, "check", "--no-cache", "--ignore", "placeholder-text", "--select", "LOR", str(post), cwd=tmp_path)
+    ignored = postlint(
+        plugin_python,
+        "check",
+        "--no-cache",
+        "--ignore",
+        "placeholder-text",
+        "--select",
+        "LOR",
+        str(post),
+        cwd=tmp_path,
+    )
     assert ignored.returncode == 0
     (tmp_path / "postlint.toml").write_text('[no-lorem]\nwords = ["FIXME"]\n')
     post.write_text('+++\ntitle = "Launch"\n+++\nFIXME: the date.\n')
-    configured = postlint(plugin_python, "check", "--no-cache", "--select", "LOR", "--format", "json", str(post), cwd=tmp_path)
+    configured = postlint(
+        plugin_python,
+        "check",
+        "--no-cache",
+        "--select",
+        "LOR",
+        "--format",
+        "json",
+        str(post),
+        cwd=tmp_path,
+    )
     assert [d["message"] for d in json.loads(configured.stdout)["diagnostics"]] == [
         "“FIXME” is placeholder text: replace it."
     ]
@@ -59,6 +107,10 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(plugin_python
 
 
 def test_without_the_plugin_the_rule_is_unknown(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "postlint", "rule", "placeholder-text"],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "postlint", "rule", "placeholder-text"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert result.returncode == 2

@@ -38,7 +38,10 @@ def test_hooks_file_is_well_formed() -> None:
 def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=cwd, check=True, capture_output=True, text=True,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout.strip()
 
@@ -46,10 +49,13 @@ def git(cwd: Path, *args: str) -> str:
 @pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is not installed")
 def test_pre_commit_fails_on_a_bad_post_and_passes_once_fixed(tmp_path: Path) -> None:
     head = git(ROOT, "rev-parse", "HEAD")
-    repo = write_site(tmp_path / "repo", {
-        "content/good.md": '+++\ntitle = "Fine"\n+++\nA fine post.\n',
-        "content/bad.md": '+++\ntitle = 3\n+++\nA post with a numeric title.\n',
-    })
+    repo = write_site(
+        tmp_path / "repo",
+        {
+            "content/good.md": '+++\ntitle = "Fine"\n+++\nA fine post.\n',
+            "content/bad.md": "+++\ntitle = 3\n+++\nA post with a numeric title.\n",
+        },
+    )
     config = {"repos": [{"repo": str(ROOT), "rev": head, "hooks": [{"id": "postlint"}]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(repo, "init", "-q")
@@ -57,12 +63,20 @@ def test_pre_commit_fails_on_a_bad_post_and_passes_once_fixed(tmp_path: Path) ->
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
 
     def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["pre-commit", "run", "--all-files"], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            ["pre-commit", "run", "--all-files"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     failed = run()
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "content/bad.md:2:1: FM005 `title` should be a string, not the number 3." in failed.stdout
+    assert (
+        "content/bad.md:2:1: FM005 `title` should be a string, not the number 3." in failed.stdout
+    )
     (repo / "content" / "bad.md").write_text('+++\ntitle = "Three"\n+++\nA post with a title.\n')
     git(repo, "add", "-A")
     passed = run()
