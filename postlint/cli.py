@@ -146,6 +146,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where to keep the cache (default: .postlint-cache in the site)",
     )
+    parser.add_argument(
+        "--external",
+        action="store_true",
+        help="also check external links over the network (sets [links] external = true)",
+    )
 
 
 def add_baseline(
@@ -250,6 +255,9 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         raise CliError("--jobs must be at least 1")
     config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
+    if args.external:
+        tables = config.tables
+        overrides["tables"] = {**tables, "links": {**tables.get("links", {}), "external": True}}
     linter = api.make_linter(paths[0], config, **overrides)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")

@@ -59,5 +59,10 @@ def test_fixable_rules_offer_a_fix_on_their_bad_example(rule: type[Rule], tmp_pa
     bad, _ = rule.examples()
     root = write_site(tmp_path, bad.files)
     config = Config(select=(rule.code,))
+    if bad.config:  # the example's own options, as in test_examples
+        import tomli
+
+        config = parse_config(tomli.loads(bad.config), CATALOGUE.families)
+        config = config.with_overrides(select=(rule.code,))
     found = api.run_paths([root / "content"], config, jobs=1).diagnostics
     assert any(d.fix for d in found if d.rule == rule.name)

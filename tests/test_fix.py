@@ -188,5 +188,17 @@ def test_every_fixable_rule_has_a_fix_fixture() -> None:
     selectors = [p.stem.split("--")[0] for p in PAIRS]
     fixable = [r for r in CATALOGUE.rules if r.fixable]
     assert fixable
-    uncovered = [r.name for r in fixable if not any(matches(s, r) for s in selectors)]
+    uncovered = [
+        r.name
+        for r in fixable
+        if not any(matches(s, r) for s in selectors) and r.name not in NEEDS_A_SITE
+    ]
     assert uncovered == []
+
+
+# Fixes that a lone file cannot show: they need the site's base_url or an external check.
+# link-self-absolute's `check --fix --unsafe-fixes` run is tested byte for byte in
+# tests/test_link_hygiene.py. link-redirected reports from check_site, whose fixes `--fix` does
+# not apply yet (fix.post_lint runs per-post hooks only); its edit is asserted in the JSON
+# report by tests/test_links_external.py.
+NEEDS_A_SITE = frozenset({"link-self-absolute", "link-redirected"})
