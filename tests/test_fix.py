@@ -58,7 +58,7 @@ def test_fix_fixture(source: Path, tmp_path: Path) -> None:
     assert applicable(result.remaining_diagnostics, unsafe=True) == []
 
     before = target.stat().st_mtime_ns
-    (again,) = apply_fixes([target], linter, unsafe=True, site=site)  # idempotent: nothing left to do
+    (again,) = apply_fixes([target], linter, unsafe=True, site=site)  # nothing left to do
     assert not again.changed and not again.written and again.applied == 0
     assert target.stat().st_mtime_ns == before and target.read_bytes() == expected
 
