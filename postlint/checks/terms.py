@@ -1,0 +1,262 @@
+"""Terms: one spelling per term in a post, learned from the posts themselves."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from postlint.checks.text import url_spans
+from postlint.model import Edit, Finding, Fix, Post, Span
+from postlint.rule import Context, Family, Option, Rule, Site
+
+_TOKEN = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w-])")
+
+# Pairs where the hyphen changes the meaning: "re-sign" is not "resign".
+MEANING_PAIRS = frozenset(
+    (
+        "recover",
+        "resign",
+        "recreate",
+        "recreation",
+        "reform",
+        "repress",
+        "retreat",
+        "resent",
+        "reserve",
+        "coop",
+        "recount",
+        "release",
+        "reside",
+        "refuse",
+        "remark",
+        "represent",
+        "resort",
+        "resound",
+        "restrain",
+        "unionized",
+        "recollect",
+        "redress",
+        "reprint",
+        "repose",
+        "reseed",
+        "recede",
+        "relay",
+    )
+)
+
+
+def term_key(form: str) -> str:
+    """The key that ties spellings of one term together: lowercase, hyphens and spaces gone."""
+    return form.replace("-", "").replace(" ", "").lower()
+
+
+def term_class(form: str, heading: bool = False) -> str:
+    """Spellings that differ only by a capital first letter (sentence start) are one spelling;
+    in headings, which are often title-cased, every hyphenated part's first letter is folded."""
+    if heading:
+        return "-".join(part[:1].lower() + part[1:] for part in form.split("-"))
+    return form[:1].lower() + form[1:]
+
+
+def _marked(form: str) -> bool:
+    """A spelling worth comparing: an internal capital or a hyphen (not an all-caps word)."""
+    return "-" in form or any(c.isupper() for c in form[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    form: str
+    cls: str
+    span: Span
+
+
+def _uses(post: Post) -> dict[str, list[TermUse]]:
+    heading_spans = [(h.text_span.start, h.text_span.end) for h in post.headings]
+    found: dict[str, list[TermUse]] = {}
+    for run in post.runs:
+        text = run.text
+        base = run.span.start
+        heading = any(s <= base < e for s, e in heading_spans)
+        urls = url_spans(text)
+        for m in _TOKEN.finditer(text):
+            form = m.group()
+            if len(form) < 2 or (form.isupper() and len(form.replace("-", "")) > 1):
+                continue
+            if urls and any(s < m.end() and m.start() < e for s, e in urls):
+                continue
+            key = term_key(form)
+            found.setdefault(key, []).append(
+                TermUse(
+                    form, term_class(form, heading), post.span(base + m.start(), base + m.end())
+                )
+            )
+    return found
+
+
+def _interesting(uses: list[TermUse]) -> bool:
+    return any(_marked(u.cls) for u in uses)
+
+
+class TermInconsistent(Rule):
+    """
+    ## What it does
+    Flags a term written two ways in one post: different internal capitals (`Deepseek` and
+    `DeepSeek`) or with and without a hyphen (`e-mail` and `email`). The spellings are learned
+    from the text: no list is needed. Each occurrence of a spelling other than the suggested one
+    gives a finding, with both spellings and their counts.
+
+    Only terms that have an internal capital or a hyphen in at least one spelling are compared,
+    so ordinary words stay quiet. A capital first letter is not a different spelling ("Email"
+    at the start of a sentence is "email"); all-caps words are skipped; in headings, each part
+    of a hyphenated word may be capitalised ("Open-Source Models"). Compounds written with a
+    space ("open source" and "open-source") are left alone: the hyphen is often grammatical.
+    Pairs where the hyphen changes the meaning ("re-sign" and "resign") are never compared.
+
+    The suggested spelling is, in order: the one listed in `[terms] preferred`; else the one in
+    the post's title; else the one most used across the site (in the posts where the term has
+    a capital or hyphen); else the one most used in the post.
+
+    ## Why is this bad?
+    Readers notice a name spelled two ways, and search on the site finds only half the mentions.
+
+    ## Options
+    `preferred`: the spellings you want (`preferred = ["DeepSeek", "email"]`).
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes on DeepSeek"
+    +++
+    DeepSeek released a model. Deepseek says it is cheap.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes on DeepSeek"
+    +++
+    DeepSeek released a model. DeepSeek says it is cheap.
+    ```
+
+    ## Fix safety
+    The fix writes the suggested spelling (keeping a sentence-initial capital). It is unsafe:
+    sometimes the two spellings are two things (a product and a company).
+    """
+
+    code = "TRM001"
+    name = "term-inconsistent"
+    summary = "A term spelled two ways in one post"
+    severity = "warning"
+    fixable = True
+    site_wide = True
+
+    def collect(self, post: Post, ctx: Context) -> Any:
+        """Per term key: the spelling counts, and every use when the post mixes spellings."""
+        facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
+        for key, uses in _uses(post).items():
+            if not _interesting(uses):
+                continue
+            counts = Counter(u.cls for u in uses)
+            mixed = len(counts) > 1 and not (
+                key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
+            )
+            facts[key] = (dict(counts), tuple(uses) if mixed else ())
+        return facts or None
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        collected: Mapping[str, dict[str, tuple[dict[str, int], tuple[TermUse, ...]]]]
+        collected = site.collected(self.name)
+        preferred = {term_key(p): p for p in ctx.options["preferred"]}
+        site_counts: dict[str, Counter[str]] = {}
+        for facts in collected.values():
+            for key, (counts, _) in (facts or {}).items():
+                site_counts.setdefault(key, Counter()).update(counts)
+        for path in sorted(collected):
+            facts = collected[path] or {}
+            summary = site.posts.get(path)
+            title_forms = _title_forms(summary.title if summary else "")
+            for key, (counts, uses) in facts.items():
+                if not uses:
+                    continue
+                yield from (
+                    (path, finding)
+                    for finding in self._findings(
+                        key, counts, uses, preferred, title_forms, site_counts.get(key)
+                    )
+                )
+
+    def _findings(
+        self,
+        key: str,
+        counts: dict[str, int],
+        uses: tuple[TermUse, ...],
+        preferred: dict[str, str],
+        title_forms: dict[str, str],
+        site: Counter[str] | None,
+    ) -> Iterator[Finding]:
+        # the form shown for a class: its first use as written (the class folds a capital)
+        by_class: dict[str, Counter[str]] = {}
+        for use in uses:
+            by_class.setdefault(use.cls, Counter())[use.form] += 1
+        shown = {cls: forms.most_common(1)[0][0] for cls, forms in by_class.items()}
+        if key in preferred:
+            target, why = preferred[key], "your preferred spelling"
+        elif key in title_forms:
+            target, why = title_forms[key], "as in the title"
+        else:
+            ranked = (site or Counter(counts)).most_common()
+            if site and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                target, why = ranked[0][0], "the most used spelling on the site"
+            else:
+                best = max(counts.values())
+                first = next(u.cls for u in uses if counts[u.cls] == best)
+                target, why = first, "the most used spelling in this post"
+        target_cls = term_class(target)
+        listing = " and ".join(
+            f"`{shown[c]}` {n} time{'s' if n != 1 else ''}"
+            for c, n in sorted(counts.items(), key=lambda item: -item[1])
+        )
+        for use in uses:
+            if use.cls == target_cls or term_class(use.form) == target_cls:
+                continue
+            replacement = target
+            if use.form[:1].isupper() and target[:1].islower():
+                replacement = target[:1].upper() + target[1:]
+            yield self.finding(
+                use.span,
+                f"This post writes {listing}: write `{replacement}` ({why}).",
+                Fix((Edit(use.span, replacement),), safe=False),
+            )
+
+
+def _has_upper(form: str) -> bool:
+    return any(c.isupper() for c in form)
+
+
+def _title_forms(title: str) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for m in _TOKEN.finditer(title):
+        form = m.group()
+        if form.isupper() and len(form) > 1:
+            continue
+        forms.setdefault(term_key(form), term_class(form, heading=True) if "-" in form else form)
+    return forms
+
+
+FAMILY = Family(
+    name="terms",
+    prefix="TRM",
+    description="Terms: one spelling per term in a post.",
+    rules=(TermInconsistent,),
+    options=(
+        Option(
+            "preferred",
+            (),
+            'The spellings you want for terms written more than one way ("DeepSeek", "email").',
+            list,
+        ),
+    ),
+)

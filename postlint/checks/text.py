@@ -1,0 +1,753 @@
+"""Text: damage a reader sees in the prose itself, whatever the words mean.
+
+Mojibake, doubled words, stray or invisible whitespace, spacing around punctuation and mixed
+quote styles. Every check reads prose only (``post.runs``): never code, URLs, raw HTML,
+comments or front matter.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from postlint.model import Block, Finding, Fix, Post, TextRun
+from postlint.rule import Context, Family, Option, Rule
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?\"')\]]", re.I)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Bare URLs written as text in a run (offsets in the run), to keep prose checks off them."""
+    if "://" not in text and "www." not in text:
+        return []
+    return [m.span() for m in _URL.finditer(text)]
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+_INVISIBLE_NAMES = {
+    "\u00a0": "a non-breaking space",
+    "\u00ad": "a soft hyphen",
+    "\u200b": "a zero-width space",
+    "\u200c": "a zero-width non-joiner",
+    "\u200d": "a zero-width joiner",
+    "\u2060": "a word joiner",
+    "\ufeff": "a zero-width no-break space (byte order mark)",
+}
+
+
+def show(text: str) -> str:
+    """Text for a message: in backticks, with invisible characters named."""
+    if text in _INVISIBLE_NAMES:
+        return _INVISIBLE_NAMES[text]
+    if any(c in _INVISIBLE_NAMES for c in text):
+        text = "".join(f"<U+{ord(c):04X}>" if c in _INVISIBLE_NAMES else c for c in text)
+    return f"`{text}`"
+
+
+# ---------------------------------------------------------------------------------------------
+# Mojibake
+
+_CODEC_NAMES = {
+    "macroman": "Mac Roman",
+    "mac_roman": "Mac Roman",
+    "sloppy-windows-1252": "Windows-1252",
+    "windows-1252": "Windows-1252",
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1",
+    "iso-8859-1": "Latin-1",
+    "sloppy-windows-1251": "Windows-1251",
+    "sloppy-windows-1250": "Windows-1250",
+}
+_SUSPECT_CODECS = ("cp1252", "latin-1", "mac_roman")
+
+
+def _decoded(low: int, high: int) -> str:
+    """What the bytes low..high become under each suspect single-byte codec."""
+    chars: set[str] = set()
+    for codec in _SUSPECT_CODECS:
+        for byte in range(low, high + 1):
+            try:
+                chars.add(bytes([byte]).decode(codec))
+            except UnicodeDecodeError:
+                continue
+    return "".join(sorted(chars))
+
+
+@functools.cache
+def _suspect_pattern() -> re.Pattern[str]:
+    """A UTF-8 lead byte followed by continuation bytes, as a single-byte codec shows them.
+
+    Built from the codecs themselves, not a hand-made table. It only finds candidates: ftfy
+    decides whether a candidate really is damage, so legitimate text such as "“École" costs one
+    ftfy call and gives nothing.
+    """
+    cont = "[" + re.escape(_decoded(0x80, 0xBF)) + "]"
+    lead2 = "[" + re.escape(_decoded(0xC2, 0xDF)) + "]"
+    lead3 = "[" + re.escape(_decoded(0xE0, 0xEF)) + "]"
+    lead4 = "[" + re.escape(_decoded(0xF0, 0xF4)) + "]"
+    # a three-byte sequence may have lost its last byte (Windows-1252 has no 0x9D)
+    return re.compile(f"{lead2}{cont}|{lead3}{cont}{{1,2}}|{lead4}{cont}{{3}}")
+
+
+@functools.cache
+def _ftfy() -> tuple[Any, Any]:
+    import ftfy
+
+    # Only the decoding history: keep curly quotes, ligatures, widths, entities, line breaks.
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+    return ftfy.fix_encoding_and_explain, config
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """A damaged stretch of the file and the text the writer typed."""
+
+    start: int
+    end: int
+    damaged: str
+    repaired: str
+    codec: str  # the codec the UTF-8 bytes were wrongly read as ("" when unknown)
+
+
+def _codec_of(explanation: Any) -> str:
+    for step in explanation or ():
+        action, parameter = step[0], step[1]
+        if action == "encode":
+            return _CODEC_NAMES.get(str(parameter), str(parameter))
+    return ""
+
+
+def _mac_roman_emoji(text: str) -> Iterator[tuple[int, int, str]]:
+    """Emoji read as Mac Roman start with U+F8FF (the Apple logo, Mac Roman 0xF0), which ftfy
+    leaves alone when the run has no other damage to go by: decode those with the codec."""
+    for m in re.finditer("\uf8ff[^\\x00-\\x7f\\s]{3}", text):
+        try:
+            fixed = m.group().encode("mac_roman").decode("utf-8")
+        except UnicodeError:
+            continue
+        yield m.start(), m.end(), fixed
+
+
+def _repair_run(text: str) -> list[tuple[int, int, str, str]]:
+    fix, config = _ftfy()
+    fixed, explanation = fix(text, config)
+    codec = _codec_of(explanation)
+    found: list[tuple[int, int, str, str]] = []
+    if fixed != text:
+        # each stretch of replaced characters is one damaged run ("‚Äúword‚Äù" is two)
+        for tag, a, b, c, d in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
+            if tag != "equal":
+                found.append((a, b, fixed[c:d], codec))
+    else:
+        found = [(s, e, r, "Mac Roman") for s, e, r in _mac_roman_emoji(text)]
+    return found
+
+
+_REPAIR_CACHE: list[Any] = [None, ()]
+
+
+def repairs(post: Post) -> tuple[Repair, ...]:
+    """Every damaged stretch of the post's prose (computed once per post, shared by the rules)."""
+    if _REPAIR_CACHE[0] is post:
+        cached: tuple[Repair, ...] = _REPAIR_CACHE[1]
+        return cached
+    suspect = _suspect_pattern().search
+    out: list[Repair] = []
+    for run in post.runs:
+        if run.text.isascii() or not suspect(run.text):
+            continue
+        base = run.span.start
+        for start, end, repaired, codec in _repair_run(run.text):
+            out.append(Repair(base + start, base + end, run.text[start:end], repaired, codec))
+    result = tuple(out)
+    _REPAIR_CACHE[0], _REPAIR_CACHE[1] = post, result
+    return result
+
+
+class Mojibake(Rule):
+    """
+    ## What it does
+    Flags text damaged by a wrong decode: UTF-8 read as Windows-1252, Latin-1 or Mac Roman,
+    which turns `’` into `â€™` or `‚Äô`, `é` into `Ã©` and a non-breaking space into `¬†`.
+    Each damaged stretch gives one finding, with the text the writer typed.
+
+    ## Why is this bad?
+    Readers see the garbage on the published page; it usually comes from a copy through a tool
+    that guessed the wrong encoding, and it is easy to miss in an editor that shows it "fine".
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    Weâ€™re nearly done.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We’re nearly done.
+    ```
+
+    ## Fix safety
+    The fix is safe: it puts back exactly the characters the bytes stood for (curly quotes stay
+    curly, dashes stay dashes), as decided by [ftfy](https://ftfy.readthedocs.io/) with its
+    cosmetic fixes (uncurling quotes, ligatures, widths) turned off. A stretch that was damaged
+    beyond repair (ftfy can only write `�`) is reported without a fix.
+    """
+
+    code = "TXT001"
+    name = "mojibake"
+    summary = "Text damaged by a wrong decode (mojibake)"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for repair in repairs(post):
+            how = f" (UTF-8 read as {repair.codec})" if repair.codec else ""
+            if "\ufffd" in repair.repaired:
+                yield self.finding(
+                    post.span(repair.start, repair.end),
+                    f"`{repair.damaged}` is damaged text{how} that cannot be repaired: retype it.",
+                )
+                continue
+            yield self.finding(
+                post.span(repair.start, repair.end),
+                f"`{repair.damaged}` is damaged text{how}: it should read {show(repair.repaired)}.",
+                Fix((post.edit(repair.start, repair.end, repair.repaired),)),
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeated words
+
+# Doubles that are grammatical or idiomatic ("what it is is", "he had had", "so so").
+LEGIT_DOUBLES = frozenset(
+    (
+        "had",
+        "that",
+        "is",
+        "do",
+        "bye",
+        "so",
+        "no",
+        "ha",
+        "haha",
+        "yeah",
+        "really",
+        "very",
+        "now",
+        "there",
+        "well",
+        "tut",
+        "chop",
+        "knock",
+        "blah",
+        "bla",
+        "pom",
+        "tom",
+        "dum",
+        "hush",
+        "boo",
+        "bam",
+        "bang",
+        "boom",
+        "choo",
+        "ding",
+        "dong",
+        "go",
+        "hey",
+        "hip",
+        "la",
+        "ta",
+        "yo",
+        "hubba",
+        "mahi",
+        "bora",
+        "walla",
+        "baden",
+        "sing",
+        "can",
+    )
+)
+
+_DOUBLE = re.compile(r"\b([^\W\d_]+)(\s+)(\1)\b", re.I)
+_FIRST_WORD = re.compile(r"^\s*([^\W\d_]+)\b")
+_LAST_WORD = re.compile(r"\b([^\W\d_]+)\s*$")
+
+
+def _is_name(first: str, second: str) -> bool:
+    """Both capitalised: a name ("Yuen Yuen Ang", "Walla Walla") or all-caps shouting."""
+    return first[:1].isupper() and second[:1].isupper()
+
+
+class RepeatedWord(Rule):
+    """
+    ## What it does
+    Flags a word written twice in a row ("the the"), also across a line break.
+
+    ## Why is this bad?
+    The eye skips the second word when reading your own draft, but readers stumble on it.
+
+    ## Options
+    Grammatical doubles are not flagged: "had had", "that that", "is is" ("what it is is"),
+    "do do", and idioms such as "so so", "bye bye", "very very". Add your own with
+    `[text] allow-repeated = ["ha"]`. Two capitalised words ("Yuen Yuen Ang", "Walla Walla")
+    are taken for a name; "The the" is still flagged.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We read the the report twice.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We read the report twice.
+    ```
+
+    ## Fix safety
+    The fix removes the second word and the space before it: safe.
+    """
+
+    code = "TXT002"
+    name = "repeated-word"
+    summary = "A word written twice in a row"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        allowed = LEGIT_DOUBLES | {w.lower() for w in ctx.options["allow-repeated"]}
+        previous: TextRun | None = None
+        for run in post.runs:
+            urls = url_spans(run.text)
+            base = run.span.start
+            for m in _DOUBLE.finditer(run.text):
+                if (
+                    m.group(1).lower() in allowed
+                    or _is_name(m.group(1), m.group(3))
+                    or _inside(urls, m.start(), m.end())
+                ):
+                    continue
+                yield self._found(
+                    post, m.group(1), base + m.end(1), base + m.start(3), base + m.end(3)
+                )
+            # across a line break: the next run of the same paragraph, with only a newline between
+            if previous is not None and previous.block == run.block:
+                gap = post.text[previous.span.end : run.span.start]
+                last, first = _LAST_WORD.search(previous.text), _FIRST_WORD.match(run.text)
+                if (
+                    "\n" in gap
+                    and not gap.strip()
+                    and last
+                    and first
+                    and last.group(1).lower() == first.group(1).lower()
+                    and last.group(1).lower() not in allowed
+                    and not _is_name(last.group(1), first.group(1))
+                ):
+                    yield self._found(
+                        post,
+                        first.group(1),
+                        previous.span.start + last.end(1),
+                        base + first.start(1),
+                        base + first.end(1),
+                    )
+            previous = run
+
+    def _found(self, post: Post, word: str, first_end: int, start: int, end: int) -> Finding:
+        return self.finding(
+            post.span(start, end),
+            f"`{word}` is repeated: remove the second one.",
+            Fix((post.edit(first_end, end, ""),)),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Whitespace
+
+_TRAILING = re.compile(r"[ \t]+(?=\r?\n)")
+_INVISIBLE = re.compile("[\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_DOUBLE_SPACE = re.compile(r" {2,}")
+_SPACE = frozenset(" \t\r\n\u00a0")
+
+
+def _leaf_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
+    for block in blocks:
+        if block.kind in ("paragraph", "heading"):
+            yield block
+        elif block.children:
+            yield from _leaf_blocks(block.children)
+
+
+def _joins_script(text: str, i: int) -> bool:
+    """A zero-width (non-)joiner between two non-Latin characters does real work (emoji
+    sequences, Persian, Indic scripts)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not (before.isascii() or after.isascii())
+
+
+class Whitespace(Rule):
+    """
+    ## What it does
+    Flags whitespace a reader or an editor trips over in prose:
+
+    - trailing spaces or tabs at the end of a line of a paragraph or heading;
+    - non-breaking spaces (U+00A0), zero-width characters (U+200B–U+200D, U+2060, U+FEFF
+      inside the text) and soft hyphens (U+00AD);
+    - two or more spaces between words.
+
+    Exactly two trailing spaces inside a paragraph are a Markdown hard line break and are left
+    alone; one, three or more, tabs, and any trailing whitespace on the last line of a paragraph
+    or heading (where it breaks nothing) are flagged. Code blocks, code spans, URLs and raw HTML
+    are never read.
+
+    ## Why is this bad?
+    Invisible characters break search, copy and paste and word counts, and make identical-looking
+    words compare different; stray spaces cause noisy diffs and accidental line breaks.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We  read the report.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We read the report.
+    ```
+
+    ## Fix safety
+    Removing trailing whitespace (or trimming it to the two spaces of a hard break), zero-width
+    characters and byte order marks, and collapsing double spaces, are safe: the rendered page
+    does not change. A non-breaking space next to another space is removed (safe); one between
+    two words may be deliberate ("10 km") so turning it into a space is unsafe; removing a soft
+    hyphen changes where a browser may break the word, so it is unsafe too.
+    """
+
+    code = "TXT003"
+    name = "whitespace"
+    summary = "Trailing, invisible or doubled whitespace in prose"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        yield from self._trailing(post)
+        text = post.text
+        for run in post.runs:
+            base = run.span.start
+            if not run.text.isascii():
+                for m in _INVISIBLE.finditer(run.text):
+                    yield from self._invisible(post, run.text, m.start(), base)
+            if "  " in run.text:
+                urls = url_spans(run.text)
+                for m in _DOUBLE_SPACE.finditer(run.text):
+                    start, end = base + m.start(), base + m.end()
+                    if (
+                        start == 0
+                        or text[start - 1] in _SPACE
+                        or end >= len(text)
+                        or text[end] in _SPACE
+                        or _inside(urls, m.start(), m.end())
+                    ):
+                        continue
+                    yield self.finding(
+                        post.span(start, end),
+                        f"{end - start} spaces between words: use one.",
+                        Fix((post.edit(start, end, " "),)),
+                    )
+
+    def _trailing(self, post: Post) -> Iterator[Finding]:
+        text = post.text
+        for block in _leaf_blocks(post.blocks):
+            start, end = block.span.start, block.span.end
+            # interior lines: two spaces are a hard break
+            for m in _TRAILING.finditer(text, start, end):
+                ws = m.group()
+                if ws == "  " and block.kind == "paragraph":
+                    continue
+                keep = "  " if block.kind == "paragraph" and set(ws) == {" "} else ""
+                yield self._trailing_finding(post, m.start(), m.end(), keep)
+            # the last line: the block's span stops before its trailing whitespace
+            tail = re.compile(r"[ \t]+(?=\r?\n|\Z)").match(text, end)
+            if tail:
+                yield self._trailing_finding(post, tail.start(), tail.end(), "")
+
+    def _trailing_finding(self, post: Post, start: int, end: int, keep: str) -> Finding:
+        what = "Trailing whitespace"
+        action = "trim it to two spaces if you meant a line break" if keep else "remove it"
+        return self.finding(
+            post.span(start, end),
+            f"{what} at the end of the line: {action}.",
+            Fix((post.edit(start, end, keep),)),
+        )
+
+    def _invisible(self, post: Post, run: str, i: int, base: int) -> Iterator[Finding]:
+        char = run[i]
+        start, end = base + i, base + i + 1
+        name = _INVISIBLE_NAMES[char]
+        if char in "\u200c\u200d" and _joins_script(run, i):
+            return
+        if char == "\u00a0":
+            before = post.text[start - 1] if start > 0 else " "
+            after = post.text[end] if end < len(post.text) else " "
+            if before in _SPACE or after in _SPACE:
+                yield self.finding(
+                    post.span(start, end),
+                    "A non-breaking space next to another space: remove it.",
+                    Fix((post.edit(start, end, ""),)),
+                )
+            else:
+                yield self.finding(
+                    post.span(start, end),
+                    "A non-breaking space (U+00A0) between words: use an ordinary space unless "
+                    "the two words must stay on one line.",
+                    Fix((post.edit(start, end, " "),), safe=False),
+                )
+            return
+        safe = char != "\u00ad"
+        yield self.finding(
+            post.span(start, end),
+            f"An invisible character, {name} (U+{ord(char):04X}): remove it.",
+            Fix((post.edit(start, end, ""),), safe=safe),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Punctuation spacing
+
+_SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=\s|$|[\"'”’)\]*_])")
+_NO_SPACE_AFTER = re.compile(
+    r"(?<![\w.@/\\#-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w)"
+)
+
+
+class PunctuationSpacing(Rule):
+    """
+    ## What it does
+    Flags a space before `,` `.` `;` `:` `!` `?` ("said : yes") and a missing space after the
+    end of a sentence ("growth.The").
+
+    Numbers (`3.14`, `1,000`), abbreviations (`e.g.`, `U.S.`), file names (`report.csv`),
+    domains (`example.com`), bare URLs, ellipses (`wait ...`) and code are left alone: a missing
+    space is only reported between a lowercase word and a capitalised one. French spacing
+    ("Quoi ?") is out of scope.
+
+    ## Why is this bad?
+    A space before punctuation lets the mark wrap to the start of the next line on its own; a
+    missing space after a full stop glues two sentences into one word for readers, search and
+    screen readers.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    Prices rose , again.It was expected.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    Prices rose, again. It was expected.
+    ```
+
+    ## Fix safety
+    Removing the space before punctuation is safe. Inserting a space after a full stop is unsafe:
+    rarely, the glued words are a name (`Node.Js`) or an identifier written as prose.
+    """
+
+    code = "TXT004"
+    name = "punctuation-spacing"
+    summary = "A space before punctuation or none after a sentence end"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for run in post.runs:
+            text = run.text
+            base = run.span.start
+            urls = url_spans(text)
+            if " " in text or "\t" in text:
+                for m in _SPACE_BEFORE.finditer(text):
+                    if _inside(urls, m.start(), m.end()):
+                        continue
+                    start, end = base + m.start(1), base + m.end(1)
+                    mark = m.group(2)
+                    yield self.finding(
+                        post.span(start, m.end(2) + base),
+                        f"A space before `{mark}`: remove it.",
+                        Fix((post.edit(start, end, ""),)),
+                    )
+            for m in _NO_SPACE_AFTER.finditer(text):
+                if _inside(urls, m.start(), m.end()):
+                    continue
+                at = base + m.end(2)
+                yield self.finding(
+                    post.span(base + m.start(2), base + m.end(3)),
+                    f"No space after `{m.group(2)}` before `{m.group(3)}`: add one.",
+                    Fix((post.edit(at, at, " "),), safe=False),
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote style
+
+_QUOTE = re.compile("(?<![0-9])['\"]|[‘’“”]")
+_STRAIGHT = frozenset("'\"")
+
+
+def _renders_curly(ctx: Context) -> bool:
+    """True when the generator turns straight quotes into curly ones (then mixing is harmless)."""
+    config = ctx.site.config
+    if ctx.site.generator == "zola":
+        markdown = config.get("markdown")
+        return isinstance(markdown, dict) and markdown.get("smart_punctuation") is True
+    if ctx.site.generator == "hugo":
+        markup = config.get("markup")
+        goldmark = markup.get("goldmark") if isinstance(markup, dict) else None
+        ext = goldmark.get("extensions") if isinstance(goldmark, dict) else None
+        typographer = ext.get("typographer", True) if isinstance(ext, dict) else True
+        if isinstance(typographer, dict):
+            return typographer.get("disable") is not True
+        return typographer is not False
+    return False
+
+
+class QuoteStyle(Rule):
+    """
+    ## What it does
+    Flags a post that mixes straight quotes and apostrophes (`'` `"`) with curly ones
+    (`‘` `’` `“` `”`), naming how many of each it has and pointing at the first one of the
+    less used style. Quotes inside damaged text (mojibake) count as the characters they stand
+    for; a `'` or `"` right after a digit is a foot or inch mark and does not count.
+
+    Sites whose generator turns straight quotes into curly ones (Zola with
+    `markdown.smart_punctuation = true`, Hugo with Goldmark's typographer, its default) render
+    one style anyway, so nothing is reported there.
+
+    ## Why is this bad?
+    Mixed quotes look careless on the page, and they make searching the text harder.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    It’s late, but it's fine.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    It’s late, but it’s fine.
+    ```
+    """
+
+    code = "TXT005"
+    name = "quote-style"
+    summary = "Straight and curly quotes mixed in one post"
+    severity = "info"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        if _renders_curly(ctx):
+            return
+        damaged = repairs(post)
+        damaged_at = {r.start: r for r in damaged}
+        straight: list[tuple[int, int]] = []
+        curly: list[tuple[int, int]] = []
+        for run in post.runs:
+            if "'" not in run.text and '"' not in run.text and run.text.isascii():
+                continue
+            base = run.span.start
+            for m in _QUOTE.finditer(run.text):
+                (straight if m.group() in _STRAIGHT else curly).append(
+                    (base + m.start(), base + m.end())
+                )
+        for repair in damaged:
+            n = sum(repair.repaired.count(q) for q in "‘’“”") - sum(
+                repair.damaged.count(q) for q in "‘’“”"
+            )
+            curly.extend([(repair.start, repair.end)] * max(n, 0))
+        if not straight or not curly:
+            return
+        curly = [c for c in curly if c[0] in damaged_at or not _in_any(c[0], damaged)]
+        if not curly:
+            return
+        minority, kind = (straight, "straight") if len(straight) <= len(curly) else (curly, "curly")
+        start, end = min(minority)
+        yield self.finding(
+            post.span(start, end),
+            f"This post mixes {len(straight)} straight quotes or apostrophes (' \") with "
+            f"{len(curly)} curly ones (‘ ’ “ ”); this is the first {kind} one: use one style.",
+        )
+
+
+def _in_any(offset: int, damaged: Sequence[Repair]) -> bool:
+    return any(r.start <= offset < r.end for r in damaged)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def rules() -> Iterator[type[Rule]]:
+    yield from (Mojibake, RepeatedWord, Whitespace, PunctuationSpacing, QuoteStyle)
+
+
+FAMILY = Family(
+    name="text",
+    prefix="TXT",
+    description="Text: mojibake, repeated words, stray whitespace, punctuation spacing, quotes.",
+    rules=tuple(rules()),
+    options=(
+        Option(
+            "allow-repeated",
+            (),
+            "Words that may be written twice in a row, on top of the built-in grammatical "
+            "doubles (had had, that that, is is ...).",
+            list,
+        ),
+    ),
+)
