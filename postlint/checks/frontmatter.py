@@ -364,8 +364,7 @@ class FieldType(Rule):
                 if not isinstance(item, str):
                     yield self.finding(
                         fm.key_span(f"{key}[{index}]"),
-                        f"Every entry of `{key}` should be a string, "
-                        f"not {_describe(item)}.",
+                        f"Every entry of `{key}` should be a string, not {_describe(item)}.",
                     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from postlint.checks.text import url_spans
+from postlint.checks.text import prose
 from postlint.model import Edit, Finding, Fix, Post, Span
 from postlint.rule import Context, Family, Option, Rule, Site
 
@@ -61,11 +62,6 @@ def term_class(form: str, heading: bool = False) -> str:
     return form[:1].lower() + form[1:]
 
 
-def _marked(form: str) -> bool:
-    """A spelling worth comparing: an internal capital or a hyphen (not an all-caps word)."""
-    return "-" in form or any(c.isupper() for c in form[1:])
-
-
 @dataclass(frozen=True, slots=True)
 class TermUse:
     form: str
@@ -73,31 +69,57 @@ class TermUse:
     span: Span
 
 
-def _uses(post: Post) -> dict[str, list[TermUse]]:
-    heading_spans = [(h.text_span.start, h.text_span.end) for h in post.headings]
-    found: dict[str, list[TermUse]] = {}
-    for run in post.runs:
-        text = run.text
-        base = run.span.start
-        heading = any(s <= base < e for s, e in heading_spans)
-        urls = url_spans(text)
-        for m in _TOKEN.finditer(text):
-            form = m.group()
-            if len(form) < 2 or (form.isupper() and len(form.replace("-", "")) > 1):
-                continue
-            if urls and any(s < m.end() and m.start() < e for s, e in urls):
-                continue
-            key = term_key(form)
+# Pass 1 finds the marked spellings: hyphenated, or with a capital after the first letter.
+_MARKED = re.compile(
+    r"(?<![\w'’-])(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*)"
+    r"(?![\w-])"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """Pass 2: every unhyphenated spelling of the marked terms, in any case."""
+    words = "|".join(sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{words})(?![\w-])", re.I)
+
+
+def _shouting(form: str) -> bool:
+    """All capitals (AI, FII, an all-caps heading): not a spelling of a term."""
+    return form.isupper() and len(form) > 1
+
+
+def _uses(post: Post) -> dict[str, list[tuple[str, str, int, int]]]:
+    """Term key -> (form, class, start, end) of every spelling of the terms that have a marked
+    spelling in this post. Two regex passes over the joined prose, so ordinary words cost no
+    Python work."""
+    text = prose(post)
+    found: dict[str, list[tuple[str, str, int, int]]] = {}
+    headings = [(h.text_span.start, h.text_span.end) for h in post.headings]
+    for m in _MARKED.finditer(text.text):
+        form = m.group()
+        if _shouting(form) or text.in_url(*m.span()):
+            continue
+        key = term_key(form)
+        if "-" in form:
+            start = text.file(m.start())
+            heading = any(s <= start < e for s, e in headings)
             found.setdefault(key, []).append(
-                TermUse(
-                    form, term_class(form, heading), post.span(base + m.start(), base + m.end())
-                )
+                (form, term_class(form, heading), start, start + len(form))
             )
+        else:
+            found.setdefault(key, [])
+    if not found:
+        return found
+    plain = _plain_pattern(tuple(sorted(found)))
+    for m in plain.finditer(text.text):
+        form = m.group()
+        if _shouting(form) or text.in_url(*m.span()):
+            continue
+        start = text.file(m.start())
+        found[form.lower()].append((form, term_class(form), start, start + len(form)))
+    for uses in found.values():
+        uses.sort(key=lambda use: use[2])
     return found
-
-
-def _interesting(uses: list[TermUse]) -> bool:
-    return any(_marked(u.cls) for u in uses)
 
 
 class TermInconsistent(Rule):
@@ -157,13 +179,16 @@ class TermInconsistent(Rule):
         """Per term key: the spelling counts, and every use when the post mixes spellings."""
         facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
         for key, uses in _uses(post).items():
-            if not _interesting(uses):
-                continue
-            counts = Counter(u.cls for u in uses)
+            counts = Counter(cls for _, cls, _, _ in uses)
             mixed = len(counts) > 1 and not (
                 key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
             )
-            facts[key] = (dict(counts), tuple(uses) if mixed else ())
+            spelled = (
+                tuple(TermUse(form, cls, post.span(s, e)) for form, cls, s, e in uses)
+                if mixed
+                else ()
+            )
+            facts[key] = (dict(counts), spelled)
         return facts or None
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:

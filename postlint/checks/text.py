@@ -7,6 +7,7 @@ comments or front matter.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +21,9 @@ from postlint.rule import Context, Family, Option, Rule
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
 
-_URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?\"')\]]", re.I)
+_URL = re.compile(
+    r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>\x00]*[^\s<>\x00.,;:!?\"')\]]", re.I
+)
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
@@ -28,6 +31,63 @@ def url_spans(text: str) -> list[tuple[int, int]]:
     if "://" not in text and "www." not in text:
         return []
     return [m.span() for m in _URL.finditer(text)]
+
+
+class Prose:
+    """A post's prose as one string, so each check scans it with one regex call.
+
+    Runs of one paragraph separated only by whitespace (a soft or hard line break) are joined by
+    "\n"; any other gap (markup, code, a new block) becomes "\x00", which no prose pattern
+    matches across. ``file(i)`` maps an offset of ``text`` back to the file.
+    """
+
+    __slots__ = ("bases", "contiguous", "runs", "starts", "text", "urls")
+
+    def __init__(self, post: Post) -> None:
+        parts: list[str] = []
+        self.starts: list[int] = []
+        self.bases: list[int] = []
+        self.contiguous: list[bool] = []  # run i follows run i-1 across whitespace only
+        self.runs = post.runs
+        offset = 0
+        previous: TextRun | None = None
+        source = post.text
+        for run in post.runs:
+            if previous is not None:
+                gap = source[previous.span.end : run.span.start]
+                joined = previous.block == run.block and (not gap or gap.isspace())
+                separator = ("\n" if "\n" in gap else " ") if joined and gap else "\x00"
+                parts.append(separator)
+                offset += len(separator)
+                self.contiguous.append(joined)
+            else:
+                self.contiguous.append(False)
+            self.starts.append(offset)
+            self.bases.append(run.span.start)
+            parts.append(run.text)
+            offset += len(run.text)
+            previous = run
+        self.text = "".join(parts)
+        self.urls = url_spans(self.text)
+
+    def file(self, i: int) -> int:
+        """The file offset of offset ``i`` of the joined text (a run end maps to its run)."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.bases[k] + (i - self.starts[k])
+
+    def in_url(self, start: int, end: int) -> bool:
+        return bool(self.urls) and _inside(self.urls, start, end)
+
+
+_PROSE_CACHE: list[Any] = [None, None]
+
+
+def prose(post: Post) -> Prose:
+    """The post's joined prose, built once per post and shared by every text and terms check."""
+    if _PROSE_CACHE[0] is not post:
+        _PROSE_CACHE[0], _PROSE_CACHE[1] = post, Prose(post)
+    cached: Prose = _PROSE_CACHE[1]
+    return cached
 
 
 def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
@@ -177,11 +237,15 @@ def repairs(post: Post) -> tuple[Repair, ...]:
     if _REPAIR_CACHE[0] is post:
         cached: tuple[Repair, ...] = _REPAIR_CACHE[1]
         return cached
-    suspect = _suspect_pattern().search
     out: list[Repair] = []
-    for run in post.runs:
-        if run.text.isascii() or not suspect(run.text):
+    text = prose(post)
+    seen: set[int] = set()
+    for m in () if text.text.isascii() else _suspect_pattern().finditer(text.text):
+        k = bisect.bisect_right(text.starts, m.start()) - 1
+        if k in seen:
             continue
+        seen.add(k)
+        run = text.runs[k]
         base = run.span.start
         for start, end, repaired, codec in _repair_run(run.text):
             out.append(Repair(base + start, base + end, run.text[start:end], repaired, codec))
@@ -299,9 +363,7 @@ LEGIT_DOUBLES = frozenset(
     )
 )
 
-_DOUBLE = re.compile(r"\b([^\W\d_]+)(\s+)(\1)\b", re.I)
-_FIRST_WORD = re.compile(r"^\s*([^\W\d_]+)\b")
-_LAST_WORD = re.compile(r"\b([^\W\d_]+)\s*$")
+_DOUBLE = re.compile(r"\b([^\W\d_]+)([ \t\n]+)(\1)\b", re.I)
 
 
 def _is_name(first: str, second: str) -> bool:
@@ -351,41 +413,14 @@ class RepeatedWord(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         allowed = LEGIT_DOUBLES | {w.lower() for w in ctx.options["allow-repeated"]}
-        previous: TextRun | None = None
-        for run in post.runs:
-            urls = url_spans(run.text)
-            base = run.span.start
-            for m in _DOUBLE.finditer(run.text):
-                if (
-                    m.group(1).lower() in allowed
-                    or _is_name(m.group(1), m.group(3))
-                    or _inside(urls, m.start(), m.end())
-                ):
-                    continue
-                yield self._found(
-                    post, m.group(1), base + m.end(1), base + m.start(3), base + m.end(3)
-                )
-            # across a line break: the next run of the same paragraph, with only a newline between
-            if previous is not None and previous.block == run.block:
-                gap = post.text[previous.span.end : run.span.start]
-                last, first = _LAST_WORD.search(previous.text), _FIRST_WORD.match(run.text)
-                if (
-                    "\n" in gap
-                    and not gap.strip()
-                    and last
-                    and first
-                    and last.group(1).lower() == first.group(1).lower()
-                    and last.group(1).lower() not in allowed
-                    and not _is_name(last.group(1), first.group(1))
-                ):
-                    yield self._found(
-                        post,
-                        first.group(1),
-                        previous.span.start + last.end(1),
-                        base + first.start(1),
-                        base + first.end(1),
-                    )
-            previous = run
+        text = prose(post)
+        for m in _DOUBLE.finditer(text.text):
+            first, second = m.group(1), m.group(3)
+            if first.lower() in allowed or _is_name(first, second) or text.in_url(*m.span()):
+                continue
+            yield self._found(
+                post, second, text.file(m.end(1)), text.file(m.start(3)), text.file(m.end(3))
+            )
 
     def _found(self, post: Post, word: str, first_end: int, start: int, end: int) -> Finding:
         return self.finding(
@@ -398,7 +433,7 @@ class RepeatedWord(Rule):
 # ---------------------------------------------------------------------------------------------
 # Whitespace
 
-_TRAILING = re.compile(r"[ \t]+(?=\r?\n)")
+_TRAILING = re.compile(r"[ \t]+(?=\r?\n|\Z)")
 _INVISIBLE = re.compile("[\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _DOUBLE_SPACE = re.compile(r" {2,}")
 _SPACE = frozenset(" \t\r\n\u00a0")
@@ -471,45 +506,49 @@ class Whitespace(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         yield from self._trailing(post)
-        text = post.text
-        for run in post.runs:
-            base = run.span.start
-            if not run.text.isascii():
-                for m in _INVISIBLE.finditer(run.text):
-                    yield from self._invisible(post, run.text, m.start(), base)
-            if "  " in run.text:
-                urls = url_spans(run.text)
-                for m in _DOUBLE_SPACE.finditer(run.text):
-                    start, end = base + m.start(), base + m.end()
-                    if (
-                        start == 0
-                        or text[start - 1] in _SPACE
-                        or end >= len(text)
-                        or text[end] in _SPACE
-                        or _inside(urls, m.start(), m.end())
-                    ):
-                        continue
-                    yield self.finding(
-                        post.span(start, end),
-                        f"{end - start} spaces between words: use one.",
-                        Fix((post.edit(start, end, " "),)),
-                    )
+        source = post.text
+        text = prose(post)
+        if not text.text.isascii():
+            for m in _INVISIBLE.finditer(text.text):
+                yield from self._invisible(post, text.file(m.start()))
+        for m in _DOUBLE_SPACE.finditer(text.text):
+            start, end = text.file(m.start()), text.file(m.end())
+            if (
+                start == 0
+                or source[start - 1] in _SPACE
+                or end >= len(source)
+                or source[end] in _SPACE
+                or text.in_url(*m.span())
+            ):
+                continue
+            yield self.finding(
+                post.span(start, end),
+                f"{end - start} spaces between words: use one.",
+                Fix((post.edit(start, end, " "),)),
+            )
 
     def _trailing(self, post: Post) -> Iterator[Finding]:
         text = post.text
-        for block in _leaf_blocks(post.blocks):
-            start, end = block.span.start, block.span.end
-            # interior lines: two spaces are a hard break
-            for m in _TRAILING.finditer(text, start, end):
+        body = post.body
+        found = list(_TRAILING.finditer(text, body.start, body.end))
+        if not found:
+            return
+        leaves = [(b.span.start, b.span.end, b.kind) for b in _leaf_blocks(post.blocks)]
+        starts = [leaf[0] for leaf in leaves]
+        for m in found:
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k < 0:
+                continue
+            _, end, kind = leaves[k]
+            if m.start() < end:  # an interior line: two spaces are a hard break
                 ws = m.group()
-                if ws == "  " and block.kind == "paragraph":
-                    continue
-                keep = "  " if block.kind == "paragraph" and set(ws) == {" "} else ""
-                yield self._trailing_finding(post, m.start(), m.end(), keep)
-            # the last line: the block's span stops before its trailing whitespace
-            tail = re.compile(r"[ \t]+(?=\r?\n|\Z)").match(text, end)
-            if tail:
-                yield self._trailing_finding(post, tail.start(), tail.end(), "")
+                if kind != "paragraph":
+                    yield self._trailing_finding(post, m.start(), m.end(), "")
+                elif ws != "  ":
+                    keep = "  " if set(ws) == {" "} and len(ws) > 2 else ""
+                    yield self._trailing_finding(post, m.start(), m.end(), keep)
+            elif m.start() == end:  # the last line: the span stops before its whitespace
+                yield self._trailing_finding(post, m.start(), m.end(), "")
 
     def _trailing_finding(self, post: Post, start: int, end: int, keep: str) -> Finding:
         what = "Trailing whitespace"
@@ -520,11 +559,11 @@ class Whitespace(Rule):
             Fix((post.edit(start, end, keep),)),
         )
 
-    def _invisible(self, post: Post, run: str, i: int, base: int) -> Iterator[Finding]:
-        char = run[i]
-        start, end = base + i, base + i + 1
+    def _invisible(self, post: Post, start: int) -> Iterator[Finding]:
+        char = post.text[start]
+        end = start + 1
         name = _INVISIBLE_NAMES[char]
-        if char in "\u200c\u200d" and _joins_script(run, i):
+        if char in "\u200c\u200d" and _joins_script(post.text, start):
             return
         if char == "\u00a0":
             before = post.text[start - 1] if start > 0 else " "
@@ -554,7 +593,7 @@ class Whitespace(Rule):
 # ---------------------------------------------------------------------------------------------
 # Punctuation spacing
 
-_SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=\s|$|[\"'”’)\]*_])")
+_SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=[\s\x00]|$|[\"'”’)\]*_])")
 _NO_SPACE_AFTER = re.compile(
     r"(?<![\w.@/\\#-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w)"
 )
@@ -604,30 +643,25 @@ class PunctuationSpacing(Rule):
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        for run in post.runs:
-            text = run.text
-            base = run.span.start
-            urls = url_spans(text)
-            if " " in text or "\t" in text:
-                for m in _SPACE_BEFORE.finditer(text):
-                    if _inside(urls, m.start(), m.end()):
-                        continue
-                    start, end = base + m.start(1), base + m.end(1)
-                    mark = m.group(2)
-                    yield self.finding(
-                        post.span(start, m.end(2) + base),
-                        f"A space before `{mark}`: remove it.",
-                        Fix((post.edit(start, end, ""),)),
-                    )
-            for m in _NO_SPACE_AFTER.finditer(text):
-                if _inside(urls, m.start(), m.end()):
-                    continue
-                at = base + m.end(2)
-                yield self.finding(
-                    post.span(base + m.start(2), base + m.end(3)),
-                    f"No space after `{m.group(2)}` before `{m.group(3)}`: add one.",
-                    Fix((post.edit(at, at, " "),), safe=False),
-                )
+        text = prose(post)
+        for m in _SPACE_BEFORE.finditer(text.text):
+            if text.in_url(*m.span()):
+                continue
+            start, end = text.file(m.start(1)), text.file(m.end(1))
+            yield self.finding(
+                post.span(start, text.file(m.end(2))),
+                f"A space before `{m.group(2)}`: remove it.",
+                Fix((post.edit(start, end, ""),)),
+            )
+        for m in _NO_SPACE_AFTER.finditer(text.text):
+            if text.in_url(*m.span()):
+                continue
+            at = text.file(m.end(2))
+            yield self.finding(
+                post.span(text.file(m.start(2)), text.file(m.end(3))),
+                f"No space after `{m.group(2)}` before `{m.group(3)}`: add one.",
+                Fix((post.edit(at, at, " "),), safe=False),
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,14 +732,10 @@ class QuoteStyle(Rule):
         damaged_at = {r.start: r for r in damaged}
         straight: list[tuple[int, int]] = []
         curly: list[tuple[int, int]] = []
-        for run in post.runs:
-            if "'" not in run.text and '"' not in run.text and run.text.isascii():
-                continue
-            base = run.span.start
-            for m in _QUOTE.finditer(run.text):
-                (straight if m.group() in _STRAIGHT else curly).append(
-                    (base + m.start(), base + m.end())
-                )
+        text = prose(post)
+        for m in _QUOTE.finditer(text.text):
+            at = text.file(m.start())
+            (straight if m.group() in _STRAIGHT else curly).append((at, at + 1))
         for repair in damaged:
             n = sum(repair.repaired.count(q) for q in "‘’“”") - sum(
                 repair.damaged.count(q) for q in "‘’“”"
