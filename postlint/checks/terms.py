@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -88,38 +89,82 @@ def _shouting(form: str) -> bool:
     return form.isupper() and len(form) > 1
 
 
-def _uses(post: Post) -> dict[str, list[tuple[str, str, int, int]]]:
-    """Term key -> (form, class, start, end) of every spelling of the terms that have a marked
-    spelling in this post. Two regex passes over the joined prose, so ordinary words cost no
-    Python work."""
+Use = tuple[str, str, int, int]  # form, class, start, end (file offsets)
+
+
+def _boundary(t: str, i: int) -> tuple[int, int]:
+    """The whitespace-delimited word around offset ``i`` of the joined prose."""
+    lo = max(t.rfind(" ", 0, i), t.rfind("\n", 0, i), t.rfind("\x00", 0, i)) + 1
+    hi = min(len(t), i + 200)
+    for stop in (" ", "\n", "\x00"):
+        found = t.find(stop, i, hi)
+        if found >= 0:
+            hi = found
+    return lo, hi
+
+
+def _term_facts(post: Post) -> dict[str, tuple[Counter[str], list[Use]]]:
+    """Term key -> (spelling counts, every use with its position) for the terms that have a
+    marked spelling in this post. Uses are only located when the post may mix spellings; the
+    rest is found with C-speed string methods so ordinary prose costs almost nothing."""
     text = prose(post)
-    found: dict[str, list[tuple[str, str, int, int]]] = {}
+    t = text.text
     headings = [(h.text_span.start, h.text_span.end) for h in post.headings]
-    for m in _MARKED.finditer(text.text):
-        form = m.group()
-        if _shouting(form) or text.in_url(*m.span()):
-            continue
-        key = term_key(form)
-        if "-" in form:
-            start = text.file(m.start())
-            heading = any(s <= start < e for s, e in headings)
-            found.setdefault(key, []).append(
-                (form, term_class(form, heading), start, start + len(form))
-            )
+    hyphenated: dict[str, list[Use]] = {}
+    i = t.find("-")
+    while i >= 0:
+        if 0 < i < len(t) - 1 and t[i - 1].isalnum() and t[i + 1].isalnum():
+            lo, hi = _boundary(t, i)
+            for m in _MARKED.finditer(t, lo, hi):
+                form = m.group()
+                if "-" not in form or _shouting(form) or text.in_url(*m.span()):
+                    continue
+                start = text.file(m.start())
+                heading = any(s <= start < e for s, e in headings)
+                hyphenated.setdefault(term_key(form), []).append(
+                    (form, term_class(form, heading), start, start + len(form))
+                )
+            i = t.find("-", max(hi, i + 1))
         else:
-            found.setdefault(key, [])
-    if not found:
-        return found
-    plain = _plain_pattern(tuple(sorted(found)))
-    for m in plain.finditer(text.text):
-        form = m.group()
-        if _shouting(form) or text.in_url(*m.span()):
+            i = t.find("-", i + 1)
+    camel: dict[str, Counter[str]] = {}
+    shape = text.shape()
+    capitals = b"aA" in shape or b"AAa" in shape
+    for word in itertools.filterfalse(str.islower, t.split()) if capitals else ():
+        if word[1:].islower() or "://" in word or word.startswith("www."):
             continue
-        start = text.file(m.start())
-        found[form.lower()].append((form, term_class(form), start, start + len(form)))
-    for uses in found.values():
-        uses.sort(key=lambda use: use[2])
-    return found
+        for m in _MARKED.finditer(word):
+            form = m.group()
+            if "-" in form or _shouting(form):
+                continue
+            camel.setdefault(term_key(form), Counter())[term_class(form)] += 1
+    keys = hyphenated.keys() | camel.keys()
+    if not keys:
+        return {}
+    lowered = t.lower()
+    facts: dict[str, tuple[Counter[str], list[Use]]] = {}
+    scan: list[str] = []
+    for key in keys:
+        counts = Counter(camel.get(key, ()))
+        for use in hyphenated.get(key, ()):
+            counts[use[1]] += 1
+        plain = lowered.count(key)
+        if len(counts) > 1 or plain > sum(camel.get(key, Counter()).values()):
+            scan.append(key)
+        else:
+            facts[key] = (counts, [])
+    if scan:
+        located: dict[str, list[Use]] = {key: list(hyphenated.get(key, ())) for key in scan}
+        for m in _plain_pattern(tuple(sorted(scan))).finditer(t):
+            form = m.group()
+            if _shouting(form) or text.in_url(*m.span()):
+                continue
+            start = text.file(m.start())
+            located[form.lower()].append((form, term_class(form), start, start + len(form)))
+        for key, uses in located.items():
+            uses.sort(key=lambda use: use[2])
+            facts[key] = (Counter(use[1] for use in uses), uses)
+    return facts
 
 
 class TermInconsistent(Rule):
@@ -178,8 +223,7 @@ class TermInconsistent(Rule):
     def collect(self, post: Post, ctx: Context) -> Any:
         """Per term key: the spelling counts, and every use when the post mixes spellings."""
         facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
-        for key, uses in _uses(post).items():
-            counts = Counter(cls for _, cls, _, _ in uses)
+        for key, (counts, uses) in _term_facts(post).items():
             mixed = len(counts) > 1 and not (
                 key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
             )

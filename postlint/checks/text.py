@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from postlint.model import Block, Finding, Fix, Post, TextRun
+from postlint.model import Block, Finding, Fix, Post
 from postlint.rule import Context, Family, Option, Rule
 
 # ---------------------------------------------------------------------------------------------
@@ -33,6 +34,12 @@ def url_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _URL.finditer(text)]
 
 
+# letters become their case ("a" or "A"), sentence ends ".", the rest a space
+_SHAPE_BYTES = bytes(
+    97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 46 if c in b".!?" else 32 for c in range(256)
+)
+
+
 class Prose:
     """A post's prose as one string, so each check scans it with one regex call.
 
@@ -41,34 +48,51 @@ class Prose:
     matches across. ``file(i)`` maps an offset of ``text`` back to the file.
     """
 
-    __slots__ = ("bases", "contiguous", "runs", "starts", "text", "urls")
+    __slots__ = ("_lower", "_shape", "bases", "runs", "starts", "text", "urls")
 
     def __init__(self, post: Post) -> None:
         parts: list[str] = []
-        self.starts: list[int] = []
-        self.bases: list[int] = []
-        self.contiguous: list[bool] = []  # run i follows run i-1 across whitespace only
+        starts: list[int] = []
+        bases: list[int] = []
         self.runs = post.runs
         offset = 0
-        previous: TextRun | None = None
+        previous_end = -1
+        previous_block = -1
         source = post.text
+        append = parts.append
         for run in post.runs:
-            if previous is not None:
-                gap = source[previous.span.end : run.span.start]
-                joined = previous.block == run.block and (not gap or gap.isspace())
-                separator = ("\n" if "\n" in gap else " ") if joined and gap else "\x00"
-                parts.append(separator)
-                offset += len(separator)
-                self.contiguous.append(joined)
-            else:
-                self.contiguous.append(False)
-            self.starts.append(offset)
-            self.bases.append(run.span.start)
-            parts.append(run.text)
-            offset += len(run.text)
-            previous = run
+            span = run.span
+            start = span.start
+            if previous_end >= 0:
+                gap = source[previous_end:start]
+                if run.block == previous_block and gap.isspace():
+                    append("\n" if "\n" in gap else " ")
+                else:
+                    append("\x00")
+                offset += 1
+            starts.append(offset)
+            bases.append(start)
+            append(run.text)
+            offset += span.end - start
+            previous_end, previous_block = span.end, run.block
+        self.starts, self.bases = starts, bases
         self.text = "".join(parts)
         self.urls = url_spans(self.text)
+        self._lower: bytes | None = None
+        self._shape: bytes | None = None
+
+    def lower_bytes(self) -> bytes:
+        """The prose as lowercase UTF-8 bytes, for C-speed prefilters (bytes.translate, in)."""
+        if self._lower is None:
+            self._lower = self.text.encode("utf-8").lower()
+        return self._lower
+
+    def shape(self) -> bytes:
+        """The prose as bytes where ASCII letters become "a" or "A", sentence ends ".", and the
+        rest a space: ``b"a.Aa" in shape()`` finds "that.But" at C speed."""
+        if self._shape is None:
+            self._shape = self.text.encode("utf-8").translate(_SHAPE_BYTES)
+        return self._shape
 
     def file(self, i: int) -> int:
         """The file offset of offset ``i`` of the joined text (a run end maps to its run)."""
@@ -143,6 +167,12 @@ def _decoded(low: int, high: int) -> str:
     return "".join(sorted(chars))
 
 
+# Mac Roman shows the UTF-8 lead bytes of Cyrillic, Armenian and IPA as dashes, quotes and
+# guillemets: leaving them out of the leads keeps ordinary typography ("——", "’”") from
+# looking suspect, at the cost of missing Mac Roman damage of those scripts.
+_TYPOGRAPHY = frozenset("–—“”‘’…«»")
+
+
 @functools.cache
 def _suspect_pattern() -> re.Pattern[str]:
     """A UTF-8 lead byte followed by continuation bytes, as a single-byte codec shows them.
@@ -152,7 +182,7 @@ def _suspect_pattern() -> re.Pattern[str]:
     ftfy call and gives nothing.
     """
     cont = "[" + re.escape(_decoded(0x80, 0xBF)) + "]"
-    lead2 = "[" + re.escape(_decoded(0xC2, 0xDF)) + "]"
+    lead2 = "[" + re.escape("".join(c for c in _decoded(0xC2, 0xDF) if c not in _TYPOGRAPHY)) + "]"
     lead3 = "[" + re.escape(_decoded(0xE0, 0xEF)) + "]"
     lead4 = "[" + re.escape(_decoded(0xF0, 0xF4)) + "]"
     # a three-byte sequence may have lost its last byte (Windows-1252 has no 0x9D)
@@ -229,6 +259,19 @@ def _repair_run(text: str) -> list[tuple[int, int, str, str]]:
     return found
 
 
+_ASCII = bytes(range(128))
+
+
+def _suspects(text: Prose) -> Iterator[re.Match[str]]:
+    """Candidate damage. Clean posts cost two C calls: the non-ASCII characters alone (pairs
+    adjacent in the text stay adjacent) rarely hold a lead-continuation pair at all."""
+    if text.text.isascii():
+        return iter(())
+    others = text.text.encode("utf-8").translate(None, _ASCII).decode("utf-8")
+    pattern = _suspect_pattern()
+    return pattern.finditer(text.text) if pattern.search(others) else iter(())
+
+
 _REPAIR_CACHE: list[Any] = [None, ()]
 
 
@@ -240,7 +283,7 @@ def repairs(post: Post) -> tuple[Repair, ...]:
     out: list[Repair] = []
     text = prose(post)
     seen: set[int] = set()
-    for m in () if text.text.isascii() else _suspect_pattern().finditer(text.text):
+    for m in _suspects(text):
         k = bisect.bisect_right(text.starts, m.start()) - 1
         if k in seen:
             continue
@@ -363,6 +406,10 @@ LEGIT_DOUBLES = frozenset(
     )
 )
 
+# punctuation and digits become spaces: "the the." splits into two equal words
+_WORD_BYTES = bytes(
+    c if (97 <= c <= 122 or 65 <= c <= 90 or c >= 128 or c == 0) else 32 for c in range(256)
+)
 _DOUBLE = re.compile(r"\b([^\W\d_]+)([ \t\n]+)(\1)\b", re.I)
 
 
@@ -414,6 +461,9 @@ class RepeatedWord(Rule):
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         allowed = LEGIT_DOUBLES | {w.lower() for w in ctx.options["allow-repeated"]}
         text = prose(post)
+        words = text.lower_bytes().translate(_WORD_BYTES).split()
+        if not any(map(operator.eq, words, words[1:])):
+            return
         for m in _DOUBLE.finditer(text.text):
             first, second = m.group(1), m.group(3)
             if first.lower() in allowed or _is_name(first, second) or text.in_url(*m.span()):
@@ -508,10 +558,10 @@ class Whitespace(Rule):
         yield from self._trailing(post)
         source = post.text
         text = prose(post)
-        if not text.text.isascii():
+        if not text.text.isascii() and any(c in text.text for c in _INVISIBLE_NAMES):
             for m in _INVISIBLE.finditer(text.text):
                 yield from self._invisible(post, text.file(m.start()))
-        for m in _DOUBLE_SPACE.finditer(text.text):
+        for m in _DOUBLE_SPACE.finditer(text.text) if "  " in text.text else ():
             start, end = text.file(m.start()), text.file(m.end())
             if (
                 start == 0
@@ -530,6 +580,11 @@ class Whitespace(Rule):
     def _trailing(self, post: Post) -> Iterator[Finding]:
         text = post.text
         body = post.body
+        if not any(ws in text for ws in (" \n", "\t\n", " \r", "\t\r")) and text[-1:] not in (
+            " ",
+            "\t",
+        ):
+            return
         found = list(_TRAILING.finditer(text, body.start, body.end))
         if not found:
             return
@@ -644,7 +699,9 @@ class PunctuationSpacing(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         text = prose(post)
-        for m in _SPACE_BEFORE.finditer(text.text):
+        t = text.text
+        spaced = any(p in t for p in (" ,", " .", " ;", " :", " !", " ?", "\t"))
+        for m in _SPACE_BEFORE.finditer(t) if spaced else ():
             if text.in_url(*m.span()):
                 continue
             start, end = text.file(m.start(1)), text.file(m.end(1))
@@ -653,7 +710,8 @@ class PunctuationSpacing(Rule):
                 f"A space before `{m.group(2)}`: remove it.",
                 Fix((post.edit(start, end, ""),)),
             )
-        for m in _NO_SPACE_AFTER.finditer(text.text):
+        glued = b"a.Aa" in text.shape()
+        for m in _NO_SPACE_AFTER.finditer(t) if glued else ():
             if text.in_url(*m.span()):
                 continue
             at = text.file(m.end(2))
@@ -733,7 +791,14 @@ class QuoteStyle(Rule):
         straight: list[tuple[int, int]] = []
         curly: list[tuple[int, int]] = []
         text = prose(post)
-        for m in _QUOTE.finditer(text.text):
+        t = text.text
+        has_straight = "'" in t or '"' in t
+        has_curly = any(q in t for q in "‘’“”") or any(
+            q in r.repaired for r in damaged for q in "‘’“”"
+        )
+        if not (has_straight and has_curly):
+            return
+        for m in _QUOTE.finditer(t):
             at = text.file(m.start())
             (straight if m.group() in _STRAIGHT else curly).append((at, at + 1))
         for repair in damaged:
