@@ -270,19 +270,22 @@ class TermInconsistent(Rule):
         by_class: dict[str, Counter[str]] = {}
         for use in uses:
             by_class.setdefault(use.cls, Counter())[use.form] += 1
-        shown = {cls: forms.most_common(1)[0][0] for cls, forms in by_class.items()}
+        shown = {cls: _display(cls, forms) for cls, forms in by_class.items()}
         if key in preferred:
             target, why = preferred[key], "your preferred spelling"
         elif key in title_forms:
             target, why = title_forms[key], "as in the title"
         else:
-            ranked = (site or Counter(counts)).most_common()
-            if site and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-                target, why = ranked[0][0], "the most used spelling on the site"
+            ranked = [(c, n) for c, n in (site or Counter()).most_common() if c in counts]
+            elsewhere = site is not None and dict(site) != counts
+            if elsewhere and len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+                cls, why = ranked[0][0], "the most used spelling on the site"
             else:
                 best = max(counts.values())
-                first = next(u.cls for u in uses if counts[u.cls] == best)
-                target, why = first, "the most used spelling in this post"
+                cls = next(u.cls for u in uses if counts[u.cls] == best)
+                tied = list(counts.values()).count(best) > 1
+                why = "used first in this post" if tied else "the most used spelling in this post"
+            target = shown[cls]
         target_cls = term_class(target)
         listing = " and ".join(
             f"`{shown[c]}` {n} time{'s' if n != 1 else ''}"
@@ -299,6 +302,11 @@ class TermInconsistent(Rule):
                 f"This post writes {listing}: write `{replacement}` ({why}).",
                 Fix((Edit(use.span, replacement),), safe=False),
             )
+
+
+def _display(cls: str, forms: Counter[str]) -> str:
+    """How to show a spelling: as written mid-sentence when it ever is, else as most written."""
+    return cls if cls in forms else forms.most_common(1)[0][0]
 
 
 def _has_upper(form: str) -> bool:

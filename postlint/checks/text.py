@@ -702,8 +702,10 @@ class PunctuationSpacing(Rule):
         t = text.text
         spaced = any(p in t for p in (" ,", " .", " ;", " :", " !", " ?", "\t"))
         for m in _SPACE_BEFORE.finditer(t) if spaced else ():
-            if text.in_url(*m.span()):
-                continue
+            if text.in_url(*m.span()) or (
+                m.group(2) in ":;" and t[m.end(2) : m.end(2) + 1] in "()"
+            ):
+                continue  # a URL, or a smiley ":)"
             start, end = text.file(m.start(1)), text.file(m.end(1))
             yield self.finding(
                 post.span(start, text.file(m.end(2))),
@@ -815,8 +817,8 @@ class QuoteStyle(Rule):
         start, end = min(minority)
         yield self.finding(
             post.span(start, end),
-            f"This post mixes {len(straight)} straight quotes or apostrophes (' \") with "
-            f"{len(curly)} curly ones (‘ ’ “ ”); this is the first {kind} one: use one style.",
+            f"This post mixes straight quotes and apostrophes ({len(straight)}, ' \") with curly "
+            f"ones ({len(curly)}, ‘ ’ “ ”): this is the first {kind} one; use one style.",
         )
 
 
