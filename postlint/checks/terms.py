@@ -68,6 +68,24 @@ class TermUse:
     form: str
     cls: str
     span: Span
+    initial: bool = False  # starts a sentence, a heading or a list item
+
+
+def _starts_sentence(source: str, start: int) -> bool:
+    """Whether a word opens a sentence, a heading, a list item or a paragraph (so its capital
+    first letter is grammar, not spelling)."""
+    window = source[max(0, start - 80) : start]
+    newline = window.rfind("\n")
+    prefix = window[newline + 1 :]
+    if prefix.strip(' \t*_[("“‘>#+-0123456789.)') == "":  # the first word of its line
+        if prefix.strip(' \t"“‘([*_'):
+            return True  # after a heading, list or quote marker
+        if newline < 0:
+            return start < 80
+        previous = window[:newline].rstrip(" \t\r*_")
+        return not previous or previous[-1] in "\n.!?:"
+    before = prefix.rstrip(' \t*_[("“‘')
+    return before[-1:] in (".", "!", "?", ":")
 
 
 # Pass 1 finds the marked spellings: hyphenated, or with a capital after the first letter.
@@ -228,7 +246,10 @@ class TermInconsistent(Rule):
                 key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
             )
             spelled = (
-                tuple(TermUse(form, cls, post.span(s, e)) for form, cls, s, e in uses)
+                tuple(
+                    TermUse(form, cls, post.span(s, e), _starts_sentence(post.text, s))
+                    for form, cls, s, e in uses
+                )
                 if mixed
                 else ()
             )
@@ -295,7 +316,7 @@ class TermInconsistent(Rule):
             if use.cls == target_cls or term_class(use.form) == target_cls:
                 continue
             replacement = target
-            if use.form[:1].isupper() and target[:1].islower():
+            if use.initial and use.form[:1].isupper() and target[:1].islower():
                 replacement = target[:1].upper() + target[1:]
             yield self.finding(
                 use.span,

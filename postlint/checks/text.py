@@ -410,7 +410,7 @@ LEGIT_DOUBLES = frozenset(
 _WORD_BYTES = bytes(
     c if (97 <= c <= 122 or 65 <= c <= 90 or c >= 128 or c == 0) else 32 for c in range(256)
 )
-_DOUBLE = re.compile(r"\b([^\W\d_]+)([ \t\n]+)(\1)\b", re.I)
+_DOUBLE = re.compile(r"(?<![\w-])([^\W\d_]+)([ \t\n]+)(\1)(?![\w-])", re.I)
 
 
 def _is_name(first: str, second: str) -> bool:
@@ -569,6 +569,7 @@ class Whitespace(Rule):
                 or end >= len(source)
                 or source[end] in _SPACE
                 or text.in_url(*m.span())
+                or "|" in post.line_text(post.lines.position(start)[0])  # table padding
             ):
                 continue
             yield self.finding(
@@ -650,7 +651,7 @@ class Whitespace(Rule):
 
 _SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=[\s\x00]|$|[\"'”’)\]*_])")
 _NO_SPACE_AFTER = re.compile(
-    r"(?<![\w.@/\\#-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w)"
+    r"(?<![\w.@/\\#{-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w|\})"
 )
 
 
