@@ -89,9 +89,10 @@ def _starts_sentence(source: str, start: int) -> bool:
 
 
 # Pass 1 finds the marked spellings: hyphenated, or with a capital after the first letter.
+# Pieces of paths, domains and handles (github/codeql, github.com, @GitHub) are not terms.
 _MARKED = re.compile(
-    r"(?<![\w'’-])(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*)"
-    r"(?![\w-])"
+    r"(?<![\w'’/@.-])(?:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*)"
+    r"(?![\w/@-]|\.\w)"
 )
 
 
@@ -99,7 +100,7 @@ _MARKED = re.compile(
 def _plain_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
     """Pass 2: every unhyphenated spelling of the marked terms, in any case."""
     words = "|".join(sorted(keys, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?:{words})(?![\w-])", re.I)
+    return re.compile(rf"(?<![\w'’/@.-])(?:{words})(?![\w/@-]|\.\w)", re.I)
 
 
 def _shouting(form: str) -> bool:

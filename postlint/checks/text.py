@@ -513,7 +513,8 @@ class Whitespace(Rule):
     - trailing spaces or tabs at the end of a line of a paragraph or heading;
     - non-breaking spaces (U+00A0), zero-width characters (U+200B–U+200D, U+2060, U+FEFF
       inside the text) and soft hyphens (U+00AD);
-    - two or more spaces between words.
+    - two or more spaces between words. Exactly two after a sentence end (".  Next") are a
+      typing convention HTML collapses and are left alone, as is the padding of table rows.
 
     Exactly two trailing spaces inside a paragraph are a Markdown hard line break and are left
     alone; one, three or more, tabs, and any trailing whitespace on the last line of a paragraph
@@ -570,6 +571,7 @@ class Whitespace(Rule):
                 or source[end] in _SPACE
                 or text.in_url(*m.span())
                 or "|" in post.line_text(post.lines.position(start)[0])  # table padding
+                or (end - start == 2 and source[start - 1] in ".!?:")  # two after a sentence
             ):
                 continue
             yield self.finding(
@@ -651,7 +653,7 @@ class Whitespace(Rule):
 
 _SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=[\s\x00]|$|[\"'”’)\]*_])")
 _NO_SPACE_AFTER = re.compile(
-    r"(?<![\w.@/\\#{-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w|\})"
+    r"(?<![\w.@/\\#{(-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w|[}(])"
 )
 
 
@@ -662,9 +664,10 @@ class PunctuationSpacing(Rule):
     end of a sentence ("growth.The").
 
     Numbers (`3.14`, `1,000`), abbreviations (`e.g.`, `U.S.`), file names (`report.csv`),
-    domains (`example.com`), bare URLs, ellipses (`wait ...`) and code are left alone: a missing
-    space is only reported between a lowercase word and a capitalised one. French spacing
-    ("Quoi ?") is out of scope.
+    domains (`example.com`), bare URLs, ellipses (`wait ...`), smileys (`:)`) and code are left
+    alone: a missing space is only reported between a word and a capitalised one, and not in
+    what looks like an API name (`{net.Server}`, `(node.File)`, `net.Stream(fd)`); write those
+    in backticks. French spacing ("Quoi ?") is out of scope.
 
     ## Why is this bad?
     A space before punctuation lets the mark wrap to the start of the next line on its own; a
