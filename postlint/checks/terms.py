@@ -56,9 +56,11 @@ def term_key(form: str) -> str:
 
 
 def term_class(form: str, heading: bool = False) -> str:
-    """Spellings that differ only by a capital first letter (sentence start) are one spelling;
-    in headings, which are often title-cased, every hyphenated part's first letter is folded."""
-    if heading:
+    """Spellings that differ only by a capital first letter (sentence start) are one spelling,
+    and so are those that differ by the capital of a hyphenated part: "Password-Based" is title
+    case (a heading, a name, link text), not another spelling. ``heading`` is kept for callers
+    and changes nothing."""
+    if "-" in form:
         return "-".join(part[:1].lower() + part[1:] for part in form.split("-"))
     return form[:1].lower() + form[1:]
 
@@ -196,9 +198,10 @@ class TermInconsistent(Rule):
 
     Only terms that have an internal capital or a hyphen in at least one spelling are compared,
     so ordinary words stay quiet. A capital first letter is not a different spelling ("Email"
-    at the start of a sentence is "email"); all-caps words are skipped; in headings, each part
-    of a hyphenated word may be capitalised ("Open-Source Models"). Compounds written with a
-    space ("open source" and "open-source") are left alone: the hyphen is often grammatical.
+    at the start of a sentence is "email"); all-caps words are skipped; each part of a
+    hyphenated word may be capitalised, as title case does ("Open-Source Models"). Compounds
+    written with a space ("open source" and "open-source") are left alone: the hyphen is often
+    grammatical.
     Pairs where the hyphen changes the meaning ("re-sign" and "resign") are never compared.
 
     The suggested spelling is, in order: the one listed in `[terms] preferred`; else the one in
@@ -289,10 +292,11 @@ class TermInconsistent(Rule):
         site: Counter[str] | None,
     ) -> Iterator[Finding]:
         # the form shown for a class: its first use as written (the class folds a capital)
-        by_class: dict[str, Counter[str]] = {}
+        by_class: dict[str, list[TermUse]] = {}
         for use in uses:
-            by_class.setdefault(use.cls, Counter())[use.form] += 1
-        shown = {cls: _display(cls, forms) for cls, forms in by_class.items()}
+            by_class.setdefault(use.cls, []).append(use)
+        shown = {cls: _display(cls, spelled) for cls, spelled in by_class.items()}
+        written = {cls: _written(cls, spelled) for cls, spelled in by_class.items()}
         if key in preferred:
             target, why = preferred[key], "your preferred spelling"
         elif key in title_forms:
@@ -310,7 +314,7 @@ class TermInconsistent(Rule):
             target = shown[cls]
         target_cls = term_class(target)
         listing = " and ".join(
-            f"`{shown[c]}` {n} time{'s' if n != 1 else ''}"
+            f"`{written[c]}` {n} time{'s' if n != 1 else ''}"
             for c, n in sorted(counts.items(), key=lambda item: -item[1])
         )
         for use in uses:
@@ -326,9 +330,25 @@ class TermInconsistent(Rule):
             )
 
 
-def _display(cls: str, forms: Counter[str]) -> str:
-    """How to show a spelling: as written mid-sentence when it ever is, else as most written."""
-    return cls if cls in forms else forms.most_common(1)[0][0]
+def _written(cls: str, uses: list[TermUse]) -> str:
+    """A spelling as the post writes it: the most used mid-sentence, the plain one on a tie."""
+    middle = Counter(use.form for use in uses if not use.initial)
+    counts = middle or Counter(use.form for use in uses)
+    return max(counts, key=lambda form: (counts[form], form == cls))
+
+
+def _display(cls: str, uses: list[TermUse]) -> str:
+    """How to show a spelling: as written mid-sentence; a word only ever seen capitalised at a
+    sentence start is shown in lowercase unless it has inner capitals (a name: DeepSeek)."""
+    forms = Counter(use.form for use in uses)
+    if cls in forms:
+        return cls
+    middle = Counter(use.form for use in uses if not use.initial)
+    if middle:
+        return middle.most_common(1)[0][0]
+    if not any(c.isupper() for c in cls):
+        return cls
+    return forms.most_common(1)[0][0]
 
 
 def _has_upper(form: str) -> bool:
