@@ -252,3 +252,15 @@ def test_example_post_findings_per_rule() -> None:
         "No space after `.` before `So`: add one.",
         "No space after `.` before `The`: add one.",
     ]
+
+
+def test_mac_roman_emoji_is_found_next_to_other_damage(tmp_path: Path) -> None:
+    found = lint_post(tmp_path, "It‚Äôs done \uf8ffüôÇ and caf√© too.\n", "mojibake")
+    assert [(d.column, d.end_column, d.fix[0].replacement if d.fix else None) for d in found] == [
+        (3, 6, "’"),
+        (13, 17, "🙂"),
+        (25, 27, "é"),
+    ]
+    assert found[1].message == (
+        "`<U+F8FF>üôÇ` is damaged text (UTF-8 read as Mac Roman): it should read `🙂`."
+    )

@@ -133,8 +133,10 @@ def show(text: str) -> str:
     """Text for a message: in backticks, with invisible characters named."""
     if text in _INVISIBLE_NAMES:
         return _INVISIBLE_NAMES[text]
-    if any(c in _INVISIBLE_NAMES for c in text):
-        text = "".join(f"<U+{ord(c):04X}>" if c in _INVISIBLE_NAMES else c for c in text)
+    if any(c in _INVISIBLE_NAMES or c == "\uf8ff" for c in text):
+        text = "".join(
+            f"<U+{ord(c):04X}>" if c in _INVISIBLE_NAMES or c == "\uf8ff" else c for c in text
+        )
     return f"`{text}`"
 
 
@@ -254,8 +256,10 @@ def _repair_run(text: str) -> list[tuple[int, int, str, str]]:
         for tag, a, b, c, d in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
             if tag != "equal":
                 found.append((a, b, fixed[c:d], codec))
-    else:
-        found = [(s, e, r, "Mac Roman") for s, e, r in _mac_roman_emoji(text)]
+    for s, e, r in _mac_roman_emoji(text):
+        if not any(a < e and s < b for a, b, _, _ in found):
+            found.append((s, e, r, "Mac Roman"))
+    found.sort()
     return found
 
 
@@ -343,12 +347,14 @@ class Mojibake(Rule):
             if "\ufffd" in repair.repaired:
                 yield self.finding(
                     post.span(repair.start, repair.end),
-                    f"`{repair.damaged}` is damaged text{how} that cannot be repaired: retype it.",
+                    f"{show(repair.damaged)} is damaged text{how} that cannot be repaired: "
+                    "retype it.",
                 )
                 continue
             yield self.finding(
                 post.span(repair.start, repair.end),
-                f"`{repair.damaged}` is damaged text{how}: it should read {show(repair.repaired)}.",
+                f"{show(repair.damaged)} is damaged text{how}: it should read "
+                f"{show(repair.repaired)}.",
                 Fix((post.edit(repair.start, repair.end, repair.repaired),)),
             )
 
