@@ -264,3 +264,23 @@ def test_mac_roman_emoji_is_found_next_to_other_damage(tmp_path: Path) -> None:
     assert found[1].message == (
         "`<U+F8FF>üôÇ` is damaged text (UTF-8 read as Mac Roman): it should read `🙂`."
     )
+
+
+def test_latin1_damage_with_control_characters_is_spelled_out(tmp_path: Path) -> None:
+    body = "It\u00e2\u0080\u0099s done, a gap\u00c2\u00a0here.\n"
+    found = lint_post(tmp_path, body, "mojibake,whitespace")
+    assert [(d.rule, d.column, d.end_column, d.message) for d in found] == [
+        (
+            "mojibake",
+            3,
+            6,
+            "`â<U+0080><U+0099>` is damaged text (UTF-8 read as Latin-1): it should read `’`.",
+        ),
+        (
+            "mojibake",
+            21,
+            23,
+            "`Â<U+00A0>` is damaged text (UTF-8 read as Latin-1): it should read a non-breaking "
+            "space.",
+        ),
+    ]

@@ -129,14 +129,17 @@ _INVISIBLE_NAMES = {
 }
 
 
+def _unseen(c: str) -> bool:
+    """Characters a message must spell out: invisible, control or private use (U+F8FF)."""
+    return c in _INVISIBLE_NAMES or c < " " or "\x7f" <= c <= "\x9f" or c == "\uf8ff"
+
+
 def show(text: str) -> str:
     """Text for a message: in backticks, with invisible characters named."""
     if text in _INVISIBLE_NAMES:
         return _INVISIBLE_NAMES[text]
-    if any(c in _INVISIBLE_NAMES or c == "\uf8ff" for c in text):
-        text = "".join(
-            f"<U+{ord(c):04X}>" if c in _INVISIBLE_NAMES or c == "\uf8ff" else c for c in text
-        )
+    if any(_unseen(c) for c in text):
+        text = "".join(f"<U+{ord(c):04X}>" if _unseen(c) else c for c in text)
     return f"`{text}`"
 
 
@@ -254,8 +257,11 @@ def _repair_run(text: str) -> list[tuple[int, int, str, str]]:
     if fixed != text:
         # each stretch of replaced characters is one damaged run ("‚Äúword‚Äù" is two)
         for tag, a, b, c, d in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
-            if tag != "equal":
-                found.append((a, b, fixed[c:d], codec))
+            if tag == "equal":
+                continue
+            if c == d and b < len(text):  # "Â" dropped before "\xa0": report "Â\xa0" -> "\xa0"
+                b, d = b + 1, d + 1
+            found.append((a, b, fixed[c:d], codec))
     for s, e, r in _mac_roman_emoji(text):
         if not any(a < e and s < b for a, b, _, _ in found):
             found.append((s, e, r, "Mac Roman"))
@@ -566,8 +572,11 @@ class Whitespace(Rule):
         source = post.text
         text = prose(post)
         if not text.text.isascii() and any(c in text.text for c in _INVISIBLE_NAMES):
+            damaged = repairs(post)  # "Â\xa0" is mojibake's to report, not ours
             for m in _INVISIBLE.finditer(text.text):
-                yield from self._invisible(post, text.file(m.start()))
+                at = text.file(m.start())
+                if not any(r.start <= at < r.end for r in damaged):
+                    yield from self._invisible(post, at)
         for m in _DOUBLE_SPACE.finditer(text.text) if "  " in text.text else ():
             start, end = text.file(m.start()), text.file(m.end())
             if (
