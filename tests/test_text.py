@@ -278,8 +278,8 @@ def test_latin1_damage_with_control_characters_is_spelled_out(tmp_path: Path) ->
         ),
         (
             "mojibake",
+            19,
             21,
-            23,
             "`Â<U+00A0>` is damaged text (UTF-8 read as Latin-1): it should read a non-breaking "
             "space.",
         ),
