@@ -55,11 +55,10 @@ def term_key(form: str) -> str:
     return form.replace("-", "").replace(" ", "").lower()
 
 
-def term_class(form: str, heading: bool = False) -> str:
+def term_class(form: str) -> str:
     """Spellings that differ only by a capital first letter (sentence start) are one spelling,
     and so are those that differ by the capital of a hyphenated part: "Password-Based" is title
-    case (a heading, a name, link text), not another spelling. ``heading`` is kept for callers
-    and changes nothing."""
+    case (a heading, a name, link text), not another spelling."""
     if "-" in form:
         return "-".join(part[:1].lower() + part[1:] for part in form.split("-"))
     return form[:1].lower() + form[1:]
@@ -130,7 +129,6 @@ def _term_facts(post: Post) -> dict[str, tuple[Counter[str], list[Use]]]:
     rest is found with C-speed string methods so ordinary prose costs almost nothing."""
     text = prose(post)
     t = text.text
-    headings = [(h.text_span.start, h.text_span.end) for h in post.headings]
     hyphenated: dict[str, list[Use]] = {}
     i = t.find("-")
     while i >= 0:
@@ -141,9 +139,8 @@ def _term_facts(post: Post) -> dict[str, tuple[Counter[str], list[Use]]]:
                 if "-" not in form or _shouting(form) or text.in_url(*m.span()):
                     continue
                 start = text.file(m.start())
-                heading = any(s <= start < e for s, e in headings)
                 hyphenated.setdefault(term_key(form), []).append(
-                    (form, term_class(form, heading), start, start + len(form))
+                    (form, term_class(form), start, start + len(form))
                 )
             i = t.find("-", max(hi, i + 1))
         else:
@@ -361,7 +358,7 @@ def _title_forms(title: str) -> dict[str, str]:
         form = m.group()
         if form.isupper() and len(form) > 1:
             continue
-        forms.setdefault(term_key(form), term_class(form, heading=True) if "-" in form else form)
+        forms.setdefault(term_key(form), term_class(form) if "-" in form else form)
     return forms
 
 

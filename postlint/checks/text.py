@@ -433,7 +433,8 @@ def _is_name(first: str, second: str) -> bool:
 class RepeatedWord(Rule):
     """
     ## What it does
-    Flags a word written twice in a row ("the the"), also across a line break.
+    Flags a word written twice in a row ("the the"), also across a line break. A double split
+    by markup or code (`the *the*`) is not reported: removing it would break the markup.
 
     ## Why is this bad?
     The eye skips the second word when reading your own draft, but readers stumble on it.
