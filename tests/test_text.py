@@ -284,3 +284,20 @@ def test_latin1_damage_with_control_characters_is_spelled_out(tmp_path: Path) ->
             "space.",
         ),
     ]
+
+
+def test_title_case_title_suggests_the_lowercase_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(
+        '+++\ntitle = "Why Email Matters"\n+++\nSend an e-mail. An email is enough.\n',
+        encoding="utf-8",
+    )
+    found = lint(path, "term-inconsistent")
+    assert [(d.column, d.end_column, d.message) for d in found] == [
+        (
+            9,
+            15,
+            "This post writes `e-mail` 1 time and `email` 1 time: write `email` (as in the title).",
+        ),
+    ]
+    assert found[0].fix and found[0].fix[0].replacement == "email"

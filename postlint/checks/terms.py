@@ -358,7 +358,9 @@ def _title_forms(title: str) -> dict[str, str]:
         form = m.group()
         if form.isupper() and len(form) > 1:
             continue
-        forms.setdefault(term_key(form), term_class(form) if "-" in form else form)
+        # titles are often title-cased: "Why Email Matters" says "email", "DeepSeek" stays
+        marked = any(c.isupper() for c in form.replace("-", "")[1:])
+        forms.setdefault(term_key(form), form if marked and "-" not in form else term_class(form))
     return forms
 
 
