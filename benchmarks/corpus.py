@@ -15,26 +15,109 @@ import random
 from pathlib import Path
 
 AUTHORS = ["Pranav", "Krishna", "Kashish", "Bhuvan", "Anurag", "Tharun", "Meera", "Joel"]
-TAGS = ["Markets", "China", "AI", "Energy", "Banking", "Tariffs", "Stock market", "Electric vehicles",
-        "Inflation", "Startups", "Regulation", "Semiconductors", "Climate", "Housing", "Trade"]
-TAG_VARIANTS = {"Tariffs": "Tarriffs", "Stock market": "Stock Market", "Electric vehicles": "Electric Vehicles"}
-SUBJECTS = ["the central bank", "our team", "the market", "every investor", "the new policy",
-            "the government", "a small company", "the industry", "this report", "the data",
-            "many analysts", "the old model", "the supply chain", "the board", "consumers"]
-VERBS = ["changed", "explained", "questioned", "supported", "reduced", "measured", "described",
-         "improved", "challenged", "followed", "predicted", "ignored", "revealed", "shaped", "tested"]
-OBJECTS = ["the price of power", "how people save money", "the cost of borrowing", "the export numbers",
-           "the long history of trade", "what happens next", "the value of patience",
-           "a simple rule of thumb", "the risks nobody mentions", "the way factories work",
-           "the demand for new cars", "the limits of forecasting", "the mood in the room",
-           "the shape of the recovery", "the quality of public data"]
-CONNECTORS = ["However,", "In fact,", "Meanwhile,", "For example,", "Still,", "Even so,", "As a result,",
-              "Put simply,", "To be fair,", "Over time,"]
-ENDINGS = ["and that matters more than it seems", "which surprised almost everyone",
-           "even if the numbers look calm", "at least for now", "in ways that are hard to undo",
-           "according to the latest figures", "for better or worse", "without much fanfare"]
-HEADINGS = ["What changed this week", "Why it matters", "A closer look at the numbers",
-            "The view from the ground", "Questions worth asking", "What we still do not know"]
+TAGS = [
+    "Markets",
+    "China",
+    "AI",
+    "Energy",
+    "Banking",
+    "Tariffs",
+    "Stock market",
+    "Electric vehicles",
+    "Inflation",
+    "Startups",
+    "Regulation",
+    "Semiconductors",
+    "Climate",
+    "Housing",
+    "Trade",
+]
+TAG_VARIANTS = {
+    "Tariffs": "Tarriffs",
+    "Stock market": "Stock Market",
+    "Electric vehicles": "Electric Vehicles",
+}
+SUBJECTS = [
+    "the central bank",
+    "our team",
+    "the market",
+    "every investor",
+    "the new policy",
+    "the government",
+    "a small company",
+    "the industry",
+    "this report",
+    "the data",
+    "many analysts",
+    "the old model",
+    "the supply chain",
+    "the board",
+    "consumers",
+]
+VERBS = [
+    "changed",
+    "explained",
+    "questioned",
+    "supported",
+    "reduced",
+    "measured",
+    "described",
+    "improved",
+    "challenged",
+    "followed",
+    "predicted",
+    "ignored",
+    "revealed",
+    "shaped",
+    "tested",
+]
+OBJECTS = [
+    "the price of power",
+    "how people save money",
+    "the cost of borrowing",
+    "the export numbers",
+    "the long history of trade",
+    "what happens next",
+    "the value of patience",
+    "a simple rule of thumb",
+    "the risks nobody mentions",
+    "the way factories work",
+    "the demand for new cars",
+    "the limits of forecasting",
+    "the mood in the room",
+    "the shape of the recovery",
+    "the quality of public data",
+]
+CONNECTORS = [
+    "However,",
+    "In fact,",
+    "Meanwhile,",
+    "For example,",
+    "Still,",
+    "Even so,",
+    "As a result,",
+    "Put simply,",
+    "To be fair,",
+    "Over time,",
+]
+ENDINGS = [
+    "and that matters more than it seems",
+    "which surprised almost everyone",
+    "even if the numbers look calm",
+    "at least for now",
+    "in ways that are hard to undo",
+    "according to the latest figures",
+    "for better or worse",
+    "without much fanfare",
+]
+HEADINGS = [
+    "What changed this week",
+    "Why it matters",
+    "A closer look at the numbers",
+    "The view from the ground",
+    "Questions worth asking",
+    "What we still do not know",
+]
 DOMAINS = ["example.com", "news.example.org", "research.example.net", "data.example.com"]
 
 
@@ -43,10 +126,8 @@ def sentence(rng: random.Random) -> str:
     text = " ".join(parts)
     if rng.random() < 0.5:
         text += ", " + rng.choice(ENDINGS)
-    if rng.random() < 0.3:
-        text = rng.choice(CONNECTORS) + " " + text
-    else:
-        text = text[0].upper() + text[1:]
+    connector = rng.random() < 0.3
+    text = f"{rng.choice(CONNECTORS)} {text}" if connector else text[0].upper() + text[1:]
     return text + rng.choice([".", ".", ".", "?", "!"]) if rng.random() < 0.1 else text + "."
 
 
@@ -60,7 +141,8 @@ def paragraph(rng: random.Random, n: int | None = None, defects: bool = True) ->
         words[i] = f"*{words[i]}*" if rng.random() < 0.5 else f"**{words[i]}**"
         text = " ".join(words)
     elif roll < 0.3:
-        text += f" Read the [full analysis](https://{rng.choice(DOMAINS)}/{rng.randint(1, 400)}/report)."
+        url = f"https://{rng.choice(DOMAINS)}/{rng.randint(1, 400)}/report"
+        text += f" Read the [full analysis]({url})."
     elif roll < 0.35:
         text += " You can see `report.csv` for the raw numbers."
     if defects and rng.random() < 0.02:
@@ -84,7 +166,13 @@ def section(rng: random.Random, author: str, index: int, images: list[str], defe
     if rng.random() < 0.3:
         out += ["> " + sentence(rng), "> " + sentence(rng), ""]
     if rng.random() < 0.2:
-        out += ["```python", "total = sum(prices) / len(prices)", "print(f\"{total:.2f}\")", "```", ""]
+        out += [
+            "```python",
+            "total = sum(prices) / len(prices)",
+            'print(f"{total:.2f}")',
+            "```",
+            "",
+        ]
     if rng.random() < 0.35:
         image = rng.choice(images)
         missing = defects and rng.random() < 0.03

@@ -9,13 +9,37 @@ from pathlib import Path
 from postlint.config import Config, find_config, load_config
 from postlint.engine import Linter, RunResult, collect_files
 from postlint.model import Diagnostic
-from postlint.registry import Catalogue, load_families
+from postlint.packs import load_pack_files, read_pack_list, shipped_families
+from postlint.registry import Catalogue, RegistryError, check_unique, load_families
 from postlint.site import detect_site
 
 
-def catalogue() -> Catalogue:
-    """Every installed rule (built-in and plugins)."""
-    return Catalogue(tuple(load_families()))
+def catalogue(config: Config | None = None) -> Catalogue:
+    """Every installed rule (built-ins, plugins, the rule packs shipped with postlint), plus the
+    packs that ``config`` names (``packs = [...]``, relative to its folder). A configured pack
+    with the name of a shipped one replaces it."""
+    own = load_pack_files(config.packs, config.root, config.path) if config else []
+    names = [family.name for family in own]
+    for name in names:
+        if names.count(name) > 1:
+            raise RegistryError(f"two rule packs in the configuration are both called `{name}`")
+    # a site's pack called like a shipped one (a tweaked copy of typography.toml) replaces it
+    shipped = [family for family in shipped_families() if family.name not in names]
+    families = [*load_families(), *shipped, *own]
+    check_unique(families)
+    return Catalogue(tuple(families))
+
+
+def load(
+    start: Path, config: Config | str | os.PathLike[str] | None = None
+) -> tuple[Config, Catalogue]:
+    """The configuration and the rules it can name, in two steps: the configuration's ``packs``
+    are families, so they are read first; then the whole file is validated against every family."""
+    if isinstance(config, Config):
+        return config, catalogue(config)
+    path = Path(config) if config is not None else find_config(start)
+    known = catalogue(Config(path=path, packs=read_pack_list(path)))
+    return load_config(path, known.families), known
 
 
 def resolve_config(
@@ -31,9 +55,8 @@ def resolve_config(
 def make_linter(
     start: Path, config: Config | str | os.PathLike[str] | None = None, **overrides: object
 ) -> Linter:
-    known = catalogue()
-    resolved = resolve_config(start, config, known).with_overrides(**overrides)
-    return Linter(resolved, known, detect_site(start))
+    resolved, known = load(start, config)
+    return Linter(resolved.with_overrides(**overrides), known, detect_site(start))
 
 
 def lint_text(

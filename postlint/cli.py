@@ -15,12 +15,12 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from postlint import __version__
+from postlint import __version__, baseline, fix, gitdiff
 from postlint.config import ConfigError, severity_at_least
-from postlint.engine import UsageError
+from postlint.engine import Linter, RunResult, UsageError
+from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
-from postlint.report import json as json_report
-from postlint.report import text as text_report
+from postlint.report import FORMATS, render
 from postlint.rule import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -38,7 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return int(args.handler(args))
-    except (CliError, ConfigError, UsageError, RegistryError) as exc:
+    except (
+        CliError,
+        ConfigError,
+        UsageError,
+        RegistryError,
+        gitdiff.GitError,
+        baseline.BaselineError,
+    ) as exc:
         print(f"postlint: error: {exc}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
@@ -83,26 +90,84 @@ def add_check(
         help="check posts (the default content folder when no path is given)",
         description="Check posts and print what is wrong, with exact positions.",
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
-    add_selection_options(check)
+    add_run_options(check)
     check.add_argument(
         "--format", default="text", choices=FORMATS, help="report format (default: text)"
     )
-    check.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     check.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write the report to FILE, not stdout"
+    )
+    check.add_argument(
+        "--output-format",
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        help="also write a report in FORMAT to FILE (repeatable), e.g. sarif=postlint.sarif",
+    )
+    check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.add_argument(
+        "--diff",
+        nargs="?",
+        const="",
+        metavar="REF",
+        help="only report findings on lines changed since the git ref REF (and in files added "
+        "since); without REF, with --fix: print the fixes as a unified diff and write nothing",
+    )
+    check.add_argument(
+        "--fix", action="store_true", help="apply safe fixes, then report what is left"
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix, also apply fixes that change words the writer chose",
+    )
+    check.add_argument(
+        "--staged", action="store_true", help="only report findings on lines staged in git"
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="hide the findings recorded in FILE"
+    )
+    check.set_defaults(handler=run_check)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command that lints takes."""
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    add_selection_options(parser)
+    parser.add_argument(
         "--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)"
     )
-    check.add_argument(
+    parser.add_argument(
         "--no-cache", action="store_true", help="ignore and do not write the result cache"
     )
-    check.add_argument(
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         metavar="DIR",
         help="where to keep the cache (default: .postlint-cache in the site)",
     )
-    check.add_argument("--no-color", action="store_true", help="never colour the text report")
-    check.set_defaults(handler=run_check)
+
+
+def add_baseline(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    parser = commands.add_parser(
+        "baseline",
+        parents=[common],
+        help="record the current findings so `check --baseline` hides them",
+        description="Record today's findings in a baseline file, so that `postlint check "
+        "--baseline FILE` reports only new ones. Entries survive lines moving.",
+    )
+    add_run_options(parser)
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=Path(".postlint-baseline.json"),
+        metavar="FILE",
+        help="where to write it (default: .postlint-baseline.json)",
+    )
+    parser.set_defaults(handler=run_baseline)
 
 
 def add_selection_options(parser: argparse.ArgumentParser) -> None:
@@ -172,49 +237,113 @@ def default_paths() -> list[Path]:
     return [Path(".")]
 
 
-def run_check(args: argparse.Namespace) -> int:
+def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
+    """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
+    from postlint.engine import collect_files
 
-    catalogue = api.catalogue()
     paths = args.paths or default_paths()
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise CliError(f"{path}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
+    config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
-    linter = api.make_linter(paths[0], args.config, **overrides)
-    from postlint.engine import collect_files
-
+    linter = api.make_linter(paths[0], config, **overrides)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
     for note in result.notes:
         print(f"postlint: note: {note}", file=sys.stderr)
+    return linter, result
+
+
+def run_check(args: argparse.Namespace) -> int:
+    diff_ref = _diff_ref(args)
+    extra = [_output_format(value) for value in args.output_format]
+    linter, result = lint(args)
+    show_diff = args.diff == ""
+    if args.fix or args.unsafe_fixes or show_diff:
+        applied = _fix(linter, result, unsafe=args.unsafe_fixes, show_diff=show_diff)
+        if show_diff:
+            return EXIT_FINDINGS if applied else EXIT_OK
+        if applied:
+            linter, result = lint(args)
+        done = f"Applied {applied} fix{'es' if applied != 1 else ''}."
+        print(done, file=sys.stdout if args.format == "text" and not args.output else sys.stderr)
+    diagnostics = result.diagnostics
+    if diff_ref is not None or args.staged:
+        changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
+        diagnostics = [d for d in diagnostics if changed.touches(d)]
+    if args.baseline:
+        diagnostics = baseline.hide(diagnostics, baseline.load(args.baseline))
     colour = args.output is None and not args.no_color and _colour_terminal()
-    report = render(args.format, result.diagnostics, result.files, linter.catalogue, colour)
+    rules = linter.catalogue.rules
+    root = Path.cwd()
+    report = render(args.format, diagnostics, rules, result.files, root, colour)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
+    for fmt, path in extra:
+        _write(path, render(fmt, diagnostics, rules, result.files, root))
+    return _exit_code(linter, result, diagnostics)
+
+
+def _fix(linter: Linter, result: RunResult, unsafe: bool, show_diff: bool) -> int:
+    """Apply the fixes of the files that have any (or print them as a diff); returns the count."""
+    wanted = fix.applicable(result.diagnostics, unsafe)
+    paths = sorted({d.path for d in wanted})
+    results = fix.apply_fixes([Path(p) for p in paths], linter, unsafe=unsafe, write=not show_diff)
+    for outcome in results:
+        for warning in outcome.dropped_warnings:
+            print(f"postlint: warning: {warning}", file=sys.stderr)
+        if show_diff and outcome.changed:
+            sys.stdout.write(fix.unified_diff(outcome.path, outcome.original, outcome.fixed))
+    return sum(outcome.applied for outcome in results)
+
+
+def _exit_code(linter: Linter, result: RunResult, diagnostics: Sequence[Diagnostic]) -> int:
     for error in result.errors:
         print(f"postlint: {error}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
     fail_on = linter.config.fail_on
-    failed = any(severity_at_least(d.severity, fail_on) for d in result.diagnostics)
+    failed = any(severity_at_least(d.severity, fail_on) for d in diagnostics)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-FORMATS = ("text", "json")
+def _diff_ref(args: argparse.Namespace) -> str | None:
+    """``--diff REF`` limits findings to changed lines; a bare ``--diff`` shows fixes as a diff.
+
+    A value that is an existing path and no commit was meant as a path: ``--diff content/``.
+    """
+    value = args.diff
+    if value is None or value == "":
+        return None
+    if Path(value).exists() and not gitdiff.is_revision(value, Path.cwd()):
+        args.paths.append(Path(value))
+        args.diff = ""
+        return None
+    return str(value)
 
 
-def render(
-    fmt: str, diagnostics: Sequence[object], files: int, catalogue: Catalogue, colour: bool = False
-) -> str:
-    if fmt == "json":
-        return json_report.render(diagnostics, files)  # type: ignore[arg-type]
-    return text_report.render(diagnostics, files, colour)  # type: ignore[arg-type]
+def run_baseline(args: argparse.Namespace) -> int:
+    _, result = lint(args)
+    count = baseline.write(args.output, result.diagnostics)
+    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {args.output}.")
+    return EXIT_OK
+
+
+def _output_format(value: str) -> tuple[str, Path]:
+    fmt, sep, file = value.partition("=")
+    if not sep or fmt not in FORMATS or not file:
+        raise CliError(
+            f"--output-format takes FORMAT=FILE with FORMAT one of {', '.join(FORMATS)} "
+            f"(got {value!r})"
+        )
+    return fmt, Path(file)
 
 
 def _write(path: Path, content: str) -> None:
@@ -270,7 +399,7 @@ def _jsonable(value: object) -> object:
 def run_rules(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     if args.format == "json":
         sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -300,7 +429,7 @@ def run_rules(args: argparse.Namespace) -> int:
 def run_rule(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.catalogue()
+    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
     rule = catalogue.find(args.rule)
     if rule is None:
         import difflib
@@ -332,4 +461,5 @@ COMMANDS: list[
 ] = [
     add_check,
     add_rules,
+    add_baseline,
 ]

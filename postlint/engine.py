@@ -141,22 +141,26 @@ class Linter:
     def run(
         self, files: Sequence[Path], jobs: int | None = None, cache_dir: Path | None = None
     ) -> RunResult:
+        """Lint ``files``. When a selected rule judges the whole site, the site's other posts
+        are read too (from the cache when unchanged), but only ``files`` are reported on."""
         notes: list[str] = []
         cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
         results: dict[str, FileResult] = {}
         pending: list[tuple[str, Path, bytes, str]] = []
-        for source in files:
+        reported = {display_path(source) for source in files}
+        hits = 0
+        for source in [*files, *self._rest_of_site(reported)]:
             path = display_path(source)
-            data = self._read(source, path, notes, results)
+            data = self._read(source, path, notes if path in reported else [], results)
             if data is None:
                 continue
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             hit = cache.get(path, digest) if cache else None
             if hit is not None:
                 results[path] = hit
+                hits += 1
             else:
                 pending.append((path, source, data, digest))
-        cached = len(results)
         for path, result in self._lint_many(pending, jobs):
             results[path] = result
         if cache:
@@ -168,9 +172,19 @@ class Linter:
         diagnostics = [d for result in results.values() for d in result.diagnostics]
         errors = [e for result in results.values() for e in result.errors]
         diagnostics.extend(self.site_phase(site, errors))
-        diagnostics = self.filter(diagnostics, results)
+        diagnostics = [d for d in self.filter(diagnostics, results) if d.path in reported]
         diagnostics.sort(key=Diagnostic.sort_key)
-        return RunResult(diagnostics, len(results), notes, errors, cached, site)
+        checked = sum(1 for path in results if path in reported)
+        return RunResult(diagnostics, checked, notes, errors, hits, site)
+
+    def _rest_of_site(self, reported: set[str]) -> list[Path]:
+        """The site's other posts, when a selected rule needs the whole site to judge."""
+        if self.site.generator == "plain" or not self.site.content_dir.is_dir():
+            return []
+        if not any(type(rule).has_hook("check_site") for rule in self.instances):
+            return []
+        others = markdown_files(self.site.content_dir, self.config.exclude)
+        return [path for path in others if display_path(path) not in reported]
 
     def _read(
         self, source: Path, path: str, notes: list[str], results: dict[str, FileResult]
@@ -267,7 +281,7 @@ class Linter:
             __version__,
             self.config.fingerprint(),
             repr(self.site),
-            *(r.code for r in self.rules),
+            *(r.code + r.digest for r in self.rules),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 

@@ -124,7 +124,7 @@ def _parse_yaml(
     starts = LineIndex(inner).starts
     try:
         node = yaml.compose(normalized, Loader=_Loader)
-        data = yaml.load(normalized, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(normalized, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line, mark.column) if mark else (0, 0)

@@ -16,15 +16,24 @@ positions around it:
 
 Nesting is capped by mistune's own ``max_nested_level`` (20 block or inline levels); deeper
 markers are parsed as plain paragraph text, which also keeps every walker here shallow.
+
+Known limits: a leaf whose inline tokens cannot be matched to its source (never seen in the
+tests, including random input) keeps its block span but gets no inlines or runs, rather than
+wrong positions; shortcut references (``[label]`` alone) are not reported as undefined, since
+prose uses brackets too; shortcodes are only found in paragraphs and headings, not inside raw
+HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and backticks removed.
+``parse_body`` pauses the cyclic garbage collector while it runs (see there).
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Match
+from re import Match
+from typing import Any
 
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
@@ -139,9 +148,10 @@ def _align_child(parent: _State, child: _State, src: str) -> None:
         if psrc[first:pe].strip():
             break
         first = pe + 1
-    first_start = min(first + (len(psrc[first:]) - len(psrc[first:].lstrip(" \t"))), plen)
     nl = psrc.find("\n", first)
-    last_end = first + len(psrc[first : plen if nl < 0 else nl].rstrip())
+    first_line = psrc[first : plen if nl < 0 else nl]
+    first_start = min(first + len(first_line) - len(first_line.lstrip(" \t")), plen)
+    last_end = first + len(first_line.rstrip())
 
     starts: list[int] = []
     bases: list[int] = []
@@ -241,7 +251,9 @@ class _Parser(BlockParser):
         res = super().parse_fenced_code(m, state)
         if res and len(state.tokens) > before:
             marker = m.group("fenced_2")
-            closing = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M)
+            closing = re.compile(
+                r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + ",}[ \t]*$", re.M
+            )
             body_start = min(m.end() + 1, res)
             state.tokens[-1]["_closed"] = closing.search(state.src, body_start, res) is not None
         return res
@@ -321,6 +333,77 @@ _SHORTCODE_ARG = re.compile(r"""([A-Za-z_]\w*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHORTCODE_SRC = ("src", "path", "image")
 
 
+def _span_factory() -> Callable[[int, int, int, int, int, int], Span]:
+    """Build Spans through their slot descriptors.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once per field, which
+    doubles the cost of the few hundred thousand spans a long post needs. Writing the slots
+    directly gives equal objects; without slots we fall back to the constructor.
+    """
+    try:
+        s0, s1, s2, s3, s4, s5 = (
+            getattr(Span, name).__set__
+            for name in ("start", "end", "line", "column", "end_line", "end_column")
+        )
+    except AttributeError:  # pragma: no cover - the model lost its slots
+        return Span
+    new = Span.__new__
+
+    def make(a: int, b: int, c: int, d: int, e: int, f: int) -> Span:
+        span = new(Span)
+        s0(span, a)
+        s1(span, b)
+        s2(span, c)
+        s3(span, d)
+        s4(span, e)
+        s5(span, f)
+        return span
+
+    return make
+
+
+def _inline_factory() -> Callable[[str, Span, str, tuple[Inline, ...]], Inline]:
+    """Build Inlines through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2, s3 = (getattr(Inline, n).__set__ for n in ("kind", "span", "text", "children"))
+    except AttributeError:  # pragma: no cover
+        return Inline
+    new = Inline.__new__
+
+    def make(kind: str, span: Span, text: str, children: tuple[Inline, ...]) -> Inline:
+        node = new(Inline)
+        s0(node, kind)
+        s1(node, span)
+        s2(node, text)
+        s3(node, children)
+        return node
+
+    return make
+
+
+def _run_factory() -> Callable[[str, Span, int], TextRun]:
+    """Build TextRuns through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2 = (getattr(TextRun, n).__set__ for n in ("text", "span", "block"))
+    except AttributeError:  # pragma: no cover
+        return TextRun
+    new = TextRun.__new__
+
+    def make(text: str, span: Span, block: int) -> TextRun:
+        run = new(TextRun)
+        s0(run, text)
+        s1(run, span)
+        s2(run, block)
+        return run
+
+    return make
+
+
+_RUN = _run_factory()
+_SPAN = _span_factory()
+_INLINE = _inline_factory()
+
+
 class _Misaligned(Exception):
     """The inline walk could not find a token's syntax where expected."""
 
@@ -336,7 +419,16 @@ def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str =
     is paragraphs (including tight list item text) and headings, from 0 in document order, nested
     containers included; runs of one paragraph share the number.
     """
-    return _Builder(text, body_start, lines, anchor_style).build()
+    # The parse allocates hundreds of thousands of small acyclic objects (tokens, spans, runs);
+    # letting the cyclic collector rescan them all as they pile up costs more than the parse
+    # on long posts. The one reference cycle we create is broken in build().
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Builder(text, body_start, lines, anchor_style).build()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Builder:
@@ -361,6 +453,9 @@ class _Builder:
             body = "\n".join(parts)
         self.base = base
         self.body_len = len(text) - base
+        self.line_starts = lines.starts
+        self.cached_line, self.cached_start, self.cached_next = 1, 0, 0
+        self.bom = lines.bom
         if not body.endswith("\n"):
             body += "\n"
         self.src = body
@@ -381,16 +476,56 @@ class _Builder:
         """File offset of an offset in the normalised body."""
         crs = self.crs
         n = root + bisect_left(crs, root) if crs else root
-        return self.base + min(max(n, 0), self.body_len)
+        if n < 0:
+            n = 0
+        elif n > self.body_len:
+            n = self.body_len
+        return self.base + n
 
     def span(self, state: _State, start: int, end: int) -> Span:
         s = self.orig(state.to_root(start))
         e = self.orig(state.to_root(end)) if end > start else s
-        return self.lines.span(s, max(s, e))
+        return self.file_span(s, max(s, e))
 
     def root_span(self, start: int, end: int) -> Span:
         s = self.orig(start)
-        return self.lines.span(s, max(s, self.orig(end)))
+        return self.file_span(s, max(s, self.orig(end)))
+
+    def file_span(self, s: int, e: int) -> Span:
+        """``LineIndex.span`` with a same-line shortcut: spans are made by the ten thousand."""
+        starts = self.line_starts
+        if self.cached_start <= s < self.cached_next:
+            line = self.cached_line  # spans come in document order: mostly the same line
+        else:
+            line = bisect_right(starts, s)
+            self.cached_line = line
+            self.cached_start = starts[line - 1]
+            self.cached_next = starts[line] if line < len(starts) else self.cached_start
+        ls = starts[line - 1]
+        col = s - ls + 1
+        if line == 1 and self.bom and s > 0:
+            col -= 1
+        if line < len(starts) and e < starts[line]:
+            ecol = e - ls + 1
+            if line == 1 and self.bom and e > 0:
+                ecol -= 1
+            return _SPAN(s, e, line, col, line, ecol)
+        end_line, end_col = self.lines.position(e)
+        return _SPAN(s, e, line, col, end_line, end_col)
+
+    def mapper(self, state: _State, base: int) -> Callable[[int], int] | int:
+        """A leaf's offset map: a constant shift when no container or CR stands in the way."""
+        if state.starts is None and not self.crs:
+            return self.base + base
+        to_root = state.to_root
+        orig = self.orig
+        return lambda x: orig(to_root(base + x))
+
+    def _state_span(self, state: _State, origin: int) -> Callable[[int, int], Span]:
+        def span(a: int, b: int) -> Span:
+            return self.span(state, origin + a, origin + b)
+
+        return span
 
     # -- build --------------------------------------------------------------------------------
 
@@ -403,15 +538,20 @@ class _Builder:
         self.env = state.env
         # definitions first: links resolve against them wherever they stand
         self._collect_definitions(state.tokens, state)
-        blocks = self._blocks(state.tokens, state)
+        try:
+            blocks = self._blocks(state.tokens, state)
+        finally:
+            # child states point at their parents and env points at them: break the cycle so
+            # reference counting frees the parse without the (disabled) cyclic collector
+            state.env["_states"].clear()
         headings = self._finish_headings()
         return Body(
             blocks=blocks,
             headings=headings,
-            links=tuple(self.links),
+            links=tuple(sorted(self.links, key=_start)),
             definitions=tuple(self.definitions),
             undefined_references=tuple(self.undefined),
-            images=tuple(self.images),
+            images=tuple(sorted(self.images, key=_start)),
             runs=tuple(self.runs),
             suppressions=tuple(self.suppressions),
         )
@@ -455,13 +595,15 @@ class _Builder:
 
     def _block(self, tok: Token, state: _State) -> Block | None:
         t = tok["type"]
-        if t == "blank_line" or "_s" not in tok and t != "list_item":
+        if t == "blank_line" or ("_s" not in tok and t != "list_item"):
             return None
         src = state.src
         if t in ("paragraph", "block_text"):
             s, e = _strip(src, tok["_s"], tok["_e"])
             inlines = self._leaf_inlines(state, s, src[s:e])
-            block = Block("paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf})
+            block = Block(
+                "paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf}
+            )
             if t == "block_text":
                 block.attrs["tight"] = True
             self.leaf += 1
@@ -487,8 +629,10 @@ class _Builder:
         if t == "block_html":
             s, e = _strip(src, tok["_s"], tok["_e"])
             raw = src[s:e]
-            kind = "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
-            self._html(state, s, raw, lambda a, b: self.span(state, s + a, s + b))
+            kind = (
+                "html_comment" if raw.startswith("<!--") and raw.endswith("-->") else "html_block"
+            )
+            self._html(raw, self._state_span(state, s))
             return Block(kind, self.span(state, s, e), attrs={"raw": tok.get("raw", raw)})
         if t == "ref_def":
             s = tok["_s"]
@@ -501,7 +645,9 @@ class _Builder:
         if t == "block_quote":
             child = self._child_state(tok, state)
             s, e = _strip(src, tok["_s"], tok["_e"])
-            return Block("block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child))
+            return Block(
+                "block_quote", self.span(state, s, e), children=self._blocks(tok["children"], child)
+            )
         if t == "list":
             return self._list(tok, state)
         return None
@@ -530,7 +676,12 @@ class _Builder:
             "list",
             self.span(state, s, e),
             children=tuple(items),
-            attrs={"ordered": ordered, "start": start, "tight": bool(tok.get("tight")), "bullet": tok.get("bullet")},
+            attrs={
+                "ordered": ordered,
+                "start": start,
+                "tight": bool(tok.get("tight")),
+                "bullet": tok.get("bullet"),
+            },
         )
 
     # -- headings -----------------------------------------------------------------------------
@@ -590,9 +741,7 @@ class _Builder:
             final = h.explicit_id or anchor
             if block is not None:
                 block.attrs["anchor"] = final  # attrs is a plain dict: filled once, before return
-            out.append(
-                Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id)
-            )
+            out.append(Heading(h.level, h.text, final, h.span, h.text_span, h.style, h.explicit_id))
         return tuple(out)
 
     # -- inlines ------------------------------------------------------------------------------
@@ -609,8 +758,11 @@ class _Builder:
         walker.finish(self.leaf)
         return tuple(inlines)
 
-    def _html(self, state: _State, base: int, raw: str, span: Callable[[int, int], Span]) -> None:
-        """Links, images and suppressions inside raw HTML (offsets relative to ``raw``)."""
+    def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
+        """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).
+
+        ``rest`` is the Markdown after an inline tag, where an ``<a>``'s text and ``</a>`` are.
+        """
         if "<!--" in raw:
             for m in _SUPPRESSION.finditer(raw):
                 rules = tuple(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
@@ -625,8 +777,14 @@ class _Builder:
                     if am.group(1).lower() == "href":
                         g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
                         close = _A_CLOSE.search(raw, m.end())
-                        inner = raw[m.end() : close.start()] if close else ""
-                        end = close.end() if close else m.end()
+                        if close:
+                            inner, end = raw[m.end() : close.start()], close.end()
+                        elif rest and (after := _A_CLOSE.search(rest)):
+                            inner = raw[m.end() :] + rest[: after.start()]
+                            inner = inner.replace("*", "").replace("`", "")
+                            end = len(raw) + after.end()
+                        else:
+                            inner, end = "", m.end()
                         self.links.append(
                             Link(
                                 url=am.group(g),
@@ -657,6 +815,10 @@ class _Builder:
                             title=attrs["title"][0] if "title" in attrs else None,
                         )
                     )
+
+
+def _start(node: Link | Image) -> int:
+    return node.span.start
 
 
 def _strip(src: str, s: int, e: int) -> tuple[int, int]:
@@ -697,29 +859,51 @@ class _InlineWalker:
         self.base = base
         self.src = src
         self.pieces: list[tuple[int, int]] = []  # literal prose, offsets in src
-        self.text_spans: list[tuple[int, int]] = []
         self.html: list[tuple[int, str]] = []
         self.links: list[Link] = []
         self.images: list[Image] = []
+        self.map = builder.mapper(state, base)
+        self.file_span = builder.file_span
+        self.text_span_cache: dict[tuple[int, int], Span] = {}  # text tokens, in order
+        self.text_spans: list[tuple[int, int]] | None = None
 
     def span(self, a: int, b: int) -> Span:
-        return self.b.span(self.state, self.base + a, self.base + b)
+        m = self.map
+        if isinstance(m, int):
+            return self.file_span(a + m, b + m)
+        s = m(a)
+        return self.file_span(s, max(s, m(b)) if b > a else s)
+
+    def _offset_span(self, origin: int) -> Callable[[int, int], Span]:
+        def span(a: int, b: int) -> Span:
+            return self.span(origin + a, origin + b)
+
+        return span
 
     def walk(self, tokens: list[Token], pos: int) -> tuple[list[Inline], int]:
         out: list[Inline] = []
+        append = out.append
         s = self.src
+        pieces = self.pieces
+        cache = self.text_span_cache
+        shift = self.map
+        file_span = self.file_span
         for tok in tokens:
             t = tok["type"]
             start = pos
             if t == "text":
                 raw = tok["raw"]
-                if s.startswith(raw, pos):
+                if "\\" not in raw and s.startswith(raw, pos):
                     pos += len(raw)
-                    self.pieces.append((start, pos))
+                    pieces.append((start, pos))
                 else:
                     pos = self._escaped(raw, pos)
-                self.text_spans.append((start, pos))
-                out.append(Inline("text", self.span(start, pos), raw))
+                if isinstance(shift, int):
+                    sp = file_span(start + shift, pos + shift)
+                else:
+                    sp = self.span(start, pos)
+                cache[(start, pos)] = sp
+                append(_INLINE("text", sp, raw, ()))
             elif t in ("emphasis", "strong"):
                 n = 1 if t == "emphasis" else 2
                 if s[pos : pos + n].strip("*_"):
@@ -728,7 +912,7 @@ class _InlineWalker:
                 if s[pos : pos + n].strip("*_") or pos + n > len(s):
                     raise _Misaligned(t)
                 pos += n
-                out.append(Inline(t, self.span(start, pos), children=tuple(kids)))
+                append(_INLINE(t, self.span(start, pos), "", tuple(kids)))
             elif t == "codespan":
                 m = _BACKTICKS.match(s, pos)
                 if not m:
@@ -736,23 +920,23 @@ class _InlineWalker:
                 n = m.end() - pos
                 end = _code_end(s, m.end(), n)
                 pos = end + n
-                out.append(Inline("codespan", self.span(start, pos), tok.get("raw", "")))
+                append(_INLINE("codespan", self.span(start, pos), tok.get("raw", ""), ()))
             elif t == "softbreak" or t == "linebreak":
                 m = (_SOFTBREAK if t == "softbreak" else _LINEBREAK).match(s, pos)
                 if not m:
                     raise _Misaligned(t)
                 pos = m.end()
-                out.append(Inline(t, self.span(start, pos)))
+                append(_INLINE(t, self.span(start, pos), "", ()))
             elif t == "inline_html":
                 raw = tok["raw"]
                 if not s.startswith(raw, pos):
                     raise _Misaligned(t)
                 pos += len(raw)
                 self.html.append((start, raw))
-                out.append(Inline("html", self.span(start, pos), raw))
+                append(_INLINE("html", self.span(start, pos), raw, ()))
             elif t in ("link", "image"):
                 node, pos = self._link(tok, pos)
-                out.append(node)
+                append(node)
             else:
                 raise _Misaligned(t)
         return out, pos
@@ -835,7 +1019,15 @@ class _InlineWalker:
             url, url_span = str(attrs.get("url", "")), None
         if image:
             self.images.append(
-                Image(url, text, span, url_span or span, "markdown", self.span(inner_start, inner_end), title)
+                Image(
+                    url,
+                    text,
+                    span,
+                    url_span or span,
+                    "markdown",
+                    self.span(inner_start, inner_end),
+                    title,
+                )
             )
         else:
             kind: Any = "reference" if label is not None else "inline"
@@ -848,24 +1040,43 @@ class _InlineWalker:
         s = self.src
         text = b.text
         runs = b.runs
-        for a, z in self.pieces:
-            for pa, pz in _split_piece(s, a, z):
-                sp = self.span(pa, pz)
-                piece = s[pa:pz]
-                if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
-                    runs.append(TextRun(piece, sp, leaf))
+        cuts = self._shortcodes() if "{{" in s else []
+        if "://" in s or "www." in s:
+            urls = [u for u in _bare_urls(s) if self._in_text(u[0])]
+            if urls:
+                cuts = sorted(cuts + urls)
+        pieces = _cut(self.pieces, cuts) if cuts else self.pieces
+        cache = self.text_span_cache
+        if isinstance(self.map, int):
+            # the leaf is a verbatim slice of the file: no need to check pieces against it
+            for a, z in pieces:
+                piece = s[a:z]
+                sp = cache.get((a, z))
+                if sp is not None and "&" not in piece and "\n" not in piece:
+                    runs.append(_RUN(piece, sp, leaf))
+                    continue
+                for pa, pz in _split_piece(s, a, z):
+                    runs.append(_RUN(s[pa:pz], self.span(pa, pz), leaf))
+        else:
+            for a, z in pieces:
+                for pa, pz in _split_piece(s, a, z):
+                    sp = cache.get((pa, pz)) or self.span(pa, pz)
+                    piece = s[pa:pz]
+                    if sp.end - sp.start == len(piece) and text[sp.start : sp.end] == piece:
+                        runs.append(_RUN(piece, sp, leaf))
         # links and images in document order with html ones interleaved
         b.links.extend(self.links)
         b.images.extend(self.images)
         for start, raw in self.html:
-            b._html(self.state, self.base + start, raw, lambda x, y, o=start: self.span(o + x, o + y))
+            rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
+            b._html(raw, self._offset_span(start), rest)
         if "][" in s:
             self._undefined()
-        if "{{" in s:
-            self._shortcodes()
 
     def _in_text(self, pos: int) -> bool:
         spans = self.text_spans
+        if spans is None:
+            spans = self.text_spans = list(self.text_span_cache)  # walked in source order
         i = bisect_right(spans, (pos, 1 << 60)) - 1
         return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
@@ -882,11 +1093,14 @@ class _InlineWalker:
             if all(self._in_text(p) for p in (m.start(), close, close + 1, m.end() - 1)):
                 self.b.undefined.append(UndefinedReference(label, self.span(m.start(), m.end())))
 
-    def _shortcodes(self) -> None:
+    def _shortcodes(self) -> list[tuple[int, int]]:
+        """Image shortcodes with a literal path; returns every shortcode's range (not prose)."""
+        cuts: list[tuple[int, int]] = []
         for pattern in (_ZOLA_SHORTCODE, _HUGO_SHORTCODE):
             for m in pattern.finditer(self.src):
                 if not self._in_text(m.start()):
                     continue
+                cuts.append((m.start(), m.end()))
                 args: dict[str, tuple[str, int, int]] = {}
                 for am in _SHORTCODE_ARG.finditer(self.src, m.start(2), m.end(2)):
                     g = 2 if am.group(2) is not None else 3
@@ -907,6 +1121,44 @@ class _InlineWalker:
                         title=args["title"][0] if "title" in args else None,
                     )
                 )
+        cuts.sort()
+        return cuts
+
+
+_BARE_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]{1,31}://|\bwww\.)[^\s<>]+")
+
+
+def _bare_urls(s: str) -> list[tuple[int, int]]:
+    """URLs written as plain text (no autolink syntax): not prose, so not in runs.
+
+    Trailing punctuation and an unbalanced closing parenthesis stay with the sentence.
+    """
+    out = []
+    for m in _BARE_URL.finditer(s):
+        end = m.end()
+        while end > m.start():
+            c = s[end - 1]
+            unbalanced = c == ")" and s.count("(", m.start(), end) < s.count(")", m.start(), end)
+            if c not in ".,:;!?'\"*_~" and not unbalanced:
+                break
+            end -= 1
+        out.append((m.start(), end))
+    return out
+
+
+def _cut(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Remove the ``cuts`` ranges from the ``pieces`` ranges."""
+    out: list[tuple[int, int]] = []
+    for a, z in pieces:
+        for ca, cz in cuts:
+            if cz <= a or ca >= z:
+                continue
+            if ca > a:
+                out.append((a, ca))
+            a = max(a, cz)
+        if z > a:
+            out.append((a, z))
+    return out
 
 
 def _split_piece(s: str, a: int, z: int) -> list[tuple[int, int]]:
@@ -939,7 +1191,7 @@ _CODE_END_CACHE: dict[int, re.Pattern[str]] = {}
 def _code_end(s: str, pos: int, n: int) -> int:
     pattern = _CODE_END_CACHE.get(n)
     if pattern is None:
-        pattern = re.compile(r"(?<!`)`{%d}(?!`)" % n)
+        pattern = re.compile(r"(?<!`)`{" + str(n) + r"}(?!`)")
         _CODE_END_CACHE[n] = pattern
     m = pattern.search(s, pos)
     if not m:

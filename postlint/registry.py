@@ -87,8 +87,9 @@ class Catalogue:
 
 
 def matches(selector: str, rule: type[Rule]) -> bool:
-    """A selector is ``ALL``, a rule name, a code, or a code prefix (``FM``, ``FM00``)."""
+    """A selector is ``ALL``, a rule name, a code, a code prefix (``FM``, ``FM00``) or one of the
+    rule's aliases (a rule pack's name selects the pack's rules)."""
     selector = selector.strip()
-    if selector.upper() == "ALL" or selector == rule.name:
+    if selector.upper() == "ALL" or selector == rule.name or selector in rule.aliases:
         return True
     return bool(selector) and rule.code.startswith(selector.upper()) and selector[0].isalpha()

@@ -118,6 +118,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     default: ClassVar[bool] = True  # selected unless the configuration says otherwise
     site_wide: ClassVar[bool] = False  # reports from check_site; the engine always runs it
+    aliases: ClassVar[tuple[str, ...]] = ()  # more selectors that pick the rule (a pack's name)
+    digest: ClassVar[str] = ""  # changes when the rule's definition does (for the result cache)
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         """Findings about one post."""

@@ -21,7 +21,7 @@ def write_site(
     config: str = "",
     site_config: str | None = ZOLA_CONFIG,
 ) -> Path:
-    """Write a site: ``files`` maps paths (from the root) to contents; None makes a dangling link."""
+    """Write a site: ``files`` maps paths (from the root) to contents, None to a dangling link."""
     root.mkdir(parents=True, exist_ok=True)
     if site_config is not None:
         (root / "config.toml").write_text(site_config, encoding="utf-8")
@@ -45,8 +45,9 @@ def postlint_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "postlint"]
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``postlint`` command as a user would, capturing its output."""
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(

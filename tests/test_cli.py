@@ -9,7 +9,7 @@ from postlint import __version__
 from tests.conftest import run_cli
 
 GOOD = '+++\ntitle = "Hello"\n+++\nHello there.\n'
-BAD = '+++\ntitle = 3\n+++\nHello there.\n'
+BAD = "+++\ntitle = 3\n+++\nHello there.\n"
 
 
 def test_version() -> None:
@@ -45,21 +45,43 @@ def test_json_contract(site) -> None:  # type: ignore[no-untyped-def]
     assert document["version"] == 1
     assert document["summary"]["total"] == 2
     bom, title = document["diagnostics"]
-    assert set(title) >= {"path", "line", "column", "end_line", "end_column", "code", "rule",
-                          "severity", "message", "fix", "url"}
-    assert (title["path"], title["line"], title["column"], title["end_line"], title["end_column"]) == (
-        "content/hello.md", 2, 1, 2, 6)
+    assert set(title) >= {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "rule",
+        "severity",
+        "message",
+        "fix",
+        "url",
+    }
+    assert (
+        title["path"],
+        title["line"],
+        title["column"],
+        title["end_line"],
+        title["end_column"],
+    ) == ("content/hello.md", 2, 1, 2, 6)
     assert title["fix"] is None and title["severity"] == "error"
     assert bom["rule"] == "file-bom"
-    assert bom["fix"] == [{"line": 1, "column": 1, "end_line": 1, "end_column": 1, "replacement": ""}]
+    assert bom["fix"] == [
+        {"line": 1, "column": 1, "end_line": 1, "end_column": 1, "replacement": ""}
+    ]
 
 
 def test_fail_on_and_select(site) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/hello.md": "\ufeff" + GOOD})
     assert run_cli("check", "--no-cache", cwd=root).returncode == 0  # a warning only
     assert run_cli("check", "--no-cache", "--fail-on", "warning", cwd=root).returncode == 1
-    assert run_cli("check", "--no-cache", "--ignore", "file-bom", "--fail-on", "warning",
-                   cwd=root).returncode == 0
+    assert (
+        run_cli(
+            "check", "--no-cache", "--ignore", "file-bom", "--fail-on", "warning", cwd=root
+        ).returncode
+        == 0
+    )
     result = run_cli("check", "--no-cache", "--select", "FM1", "--format", "json", cwd=root)
     assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["FM101"]
 
@@ -79,7 +101,9 @@ def test_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_bad_config_names_file_line_and_nearest_key(site) -> None:  # type: ignore[no-untyped-def]
-    root = site({"content/hello.md": GOOD}, config='select = ["FM"]\n\n[frontmatter]\nrequird = ["title"]\n')
+    root = site(
+        {"content/hello.md": GOOD}, config='select = ["FM"]\n\n[frontmatter]\nrequird = ["title"]\n'
+    )
     result = run_cli("check", cwd=root)
     assert result.returncode == 2
     assert result.stderr == (
@@ -92,7 +116,9 @@ def test_broken_config_toml(site) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/hello.md": GOOD}, config='select = ["FM"\n')
     result = run_cli("check", cwd=root)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"postlint: error: {root / 'postlint.toml'}: the configuration is not valid TOML")
+    assert result.stderr.startswith(
+        f"postlint: error: {root / 'postlint.toml'}: the configuration is not valid TOML"
+    )
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -134,3 +160,24 @@ def test_default_path_is_the_content_folder(site) -> None:  # type: ignore[no-un
     result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
     paths = {d["path"] for d in json.loads(result.stdout)["diagnostics"]}
     assert paths == {"content/hello.md"}
+
+
+def test_fix_diff_and_idempotence(site) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    bom = '\ufeff+++\r\ntitle = "Hello"\r\n+++\r\nHello there.\r\n'
+    root = site({"content/bom.md": bom, "content/clean.md": GOOD})
+    target, clean = root / "content" / "bom.md", root / "content" / "clean.md"
+    os.utime(clean, (1_000_000_000, 1_000_000_000))
+    shown = run_cli("check", "--no-cache", "--diff", cwd=root)
+    assert shown.returncode == 1
+    assert shown.stdout.startswith("--- a/content/bom.md\n+++ b/content/bom.md\n")
+    assert target.read_bytes() == bom.encode()  # --diff writes nothing
+    fixed = run_cli("check", "--no-cache", "--fix", cwd=root)
+    assert fixed.returncode == 0, fixed.stdout
+    assert fixed.stdout.startswith("Applied 1 fix.\n")
+    assert target.read_bytes() == bom[1:].encode()  # BOM gone, CRLF kept
+    assert clean.stat().st_mtime == 1_000_000_000  # nothing to fix: not touched
+    again = run_cli("check", "--no-cache", "--fix", cwd=root)
+    assert again.stdout.startswith("Applied 0 fixes.\n")
+    assert target.read_bytes() == bom[1:].encode()

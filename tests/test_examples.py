@@ -25,7 +25,7 @@ def test_codes_and_names_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
 def test_metadata_is_complete(rule: type[Rule]) -> None:
     family = CATALOGUE.family_of(rule)
-    assert rule.code.startswith(family.prefix) and rule.code[len(family.prefix):].isdigit()
+    assert rule.code.startswith(family.prefix) and rule.code[len(family.prefix) :].isdigit()
     assert rule.name == rule.name.lower() and " " not in rule.name and "_" not in rule.name
     assert rule.severity in ("error", "warning", "info")
     assert rule.summary and not rule.summary.endswith(".")

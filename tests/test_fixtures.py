@@ -47,7 +47,8 @@ def test_post_fixture(post: Path) -> None:
     if UPDATE:
         expected_file.write_text("\n".join([*comments, *actual]) + "\n", encoding="utf-8")
     expected = [
-        line for line in expected_file.read_text(encoding="utf-8").splitlines()
+        line
+        for line in expected_file.read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
     assert actual == expected
@@ -63,7 +64,8 @@ def test_site_fixture(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if UPDATE:
         expected_file.write_text("\n".join([*comments, *actual]) + "\n", encoding="utf-8")
     expected = [
-        line for line in expected_file.read_text(encoding="utf-8").splitlines()
+        line
+        for line in expected_file.read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
     assert actual == expected

@@ -229,7 +229,10 @@ class TermInconsistent(Rule):
 
     ## Fix safety
     The fix writes the suggested spelling (keeping a sentence-initial capital). It is unsafe:
-    sometimes the two spellings are two things (a product and a company).
+    sometimes the two spellings are two things (a product and a company). Terms decided by
+    `preferred` or the title are judged per post, so `--fix --unsafe-fixes` applies them; terms
+    decided by the site majority are found in the site phase, and `--fix` (which re-lints one
+    post at a time) does not apply those yet.
     """
 
     code = "TRM001"
@@ -239,45 +242,39 @@ class TermInconsistent(Rule):
     fixable = True
     site_wide = True
 
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        """Terms decided by the post alone (a preferred spelling, the title): reported here, so
+        ``--fix`` (which re-lints one post at a time) applies them."""
+        preferred = {term_key(p): p for p in ctx.options["preferred"]}
+        title_forms = _title_forms(post.title)
+        for key, (counts, uses) in _post_facts(post).items():
+            if uses and (key in preferred or key in title_forms):
+                yield from self._findings(key, counts, uses, preferred, title_forms, None)
+
     def collect(self, post: Post, ctx: Context) -> Any:
-        """Per term key: the spelling counts, and every use when the post mixes spellings."""
-        facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
-        for key, (counts, uses) in _term_facts(post).items():
-            mixed = len(counts) > 1 and not (
-                key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
-            )
-            spelled = (
-                tuple(
-                    TermUse(form, cls, post.span(s, e), _starts_sentence(post.text, s))
-                    for form, cls, s, e in uses
-                )
-                if mixed
-                else ()
-            )
-            facts[key] = (dict(counts), spelled)
+        """Per term key: the spelling counts, and every use when the post mixes spellings and
+        neither a preferred spelling nor the title decides."""
+        preferred = {term_key(p) for p in ctx.options["preferred"]}
+        title_forms = _title_forms(post.title)
+        facts = {
+            key: (counts, () if key in preferred or key in title_forms else uses)
+            for key, (counts, uses) in _post_facts(post).items()
+        }
         return facts or None
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        """The rest, decided by the spelling most used across the site."""
         collected: Mapping[str, dict[str, tuple[dict[str, int], tuple[TermUse, ...]]]]
         collected = site.collected(self.name)
-        preferred = {term_key(p): p for p in ctx.options["preferred"]}
         site_counts: dict[str, Counter[str]] = {}
         for facts in collected.values():
             for key, (counts, _) in (facts or {}).items():
                 site_counts.setdefault(key, Counter()).update(counts)
         for path in sorted(collected):
-            facts = collected[path] or {}
-            summary = site.posts.get(path)
-            title_forms = _title_forms(summary.title if summary else "")
-            for key, (counts, uses) in facts.items():
-                if not uses:
-                    continue
-                yield from (
-                    (path, finding)
-                    for finding in self._findings(
-                        key, counts, uses, preferred, title_forms, site_counts.get(key)
-                    )
-                )
+            for key, (counts, uses) in (collected[path] or {}).items():
+                if uses:
+                    for finding in self._findings(key, counts, uses, {}, {}, site_counts.get(key)):
+                        yield path, finding
 
     def _findings(
         self,
@@ -346,6 +343,33 @@ def _display(cls: str, uses: list[TermUse]) -> str:
     if not any(c.isupper() for c in cls):
         return cls
     return forms.most_common(1)[0][0]
+
+
+_FACTS_CACHE: list[Any] = [None, {}]
+
+
+def _post_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ...]]]:
+    """Per term key: spelling counts, and the uses when the post mixes spellings (once per
+    post: ``check`` and ``collect`` share it)."""
+    if _FACTS_CACHE[0] is post:
+        cached: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = _FACTS_CACHE[1]
+        return cached
+    facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
+    for key, (counts, uses) in _term_facts(post).items():
+        mixed = len(counts) > 1 and not (
+            key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
+        )
+        spelled = (
+            tuple(
+                TermUse(form, cls, post.span(s, e), _starts_sentence(post.text, s))
+                for form, cls, s, e in uses
+            )
+            if mixed
+            else ()
+        )
+        facts[key] = (dict(counts), spelled)
+    _FACTS_CACHE[0], _FACTS_CACHE[1] = post, facts
+    return facts
 
 
 def _has_upper(form: str) -> bool:

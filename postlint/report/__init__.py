@@ -1,6 +1,40 @@
-"""Report formats for CI: each module renders diagnostics as one string.
+"""Report formats, one module each, all rendered from the same diagnostics.
 
-Every module exposes ``render(diagnostics, rules, root=None) -> str``, a pure function of its
-arguments: ``sarif`` (SARIF 2.1.0 for code scanning), ``github`` (Actions workflow commands),
-``junit`` (JUnit XML) and ``markdown`` (a pull-request comment or job summary).
+``text`` is for people, ``json`` the contract for programs, ``sarif`` for code scanning,
+``github`` for pull-request annotations, ``junit`` for CI dashboards and ``markdown`` for a
+pull-request comment or job summary.
 """
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from postlint.model import Diagnostic
+from postlint.rule import Rule
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+
+
+def render(
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    rules: Sequence[type[Rule]],
+    files: int,
+    root: Path | None = None,
+    colour: bool = False,
+) -> str:
+    """The report in format ``fmt`` (one of FORMATS)."""
+    from postlint.report import github, json, junit, markdown, sarif, text
+
+    if fmt == "text":
+        return text.render(diagnostics, files, colour)
+    if fmt == "json":
+        return json.render(diagnostics, files)
+    if fmt == "sarif":
+        return sarif.render(diagnostics, rules, root)
+    if fmt == "github":
+        return github.render(diagnostics, rules, root)
+    if fmt == "junit":
+        return junit.render(diagnostics, rules, root)
+    return markdown.render(diagnostics, rules, root)

@@ -1,0 +1,805 @@
+"""Asynchronous checker for the external links of a site.
+
+Writers want to know which links are dead, not to wait for a crawler, and not to be told that
+a working page is "broken" because a social network refuses robots. So the checker:
+
+* asks each distinct URL once (fragments are not sent), ``HEAD`` first and a streamed ``GET``
+  (closed before the body is read) when a server mishandles ``HEAD``;
+* bounds concurrency globally and per host, so one slow site cannot starve the others and no
+  site sees more than ``per_host_concurrency`` requests from us at a time;
+* follows redirects itself to tell permanent moves (worth fixing in the post) from temporary
+  ones, and to catch loops;
+* retries what may be transient (5xx, timeouts, dropped connections) with exponential backoff
+  and jitter, honouring ``Retry-After`` on 429 and 503 up to a cap;
+* never requests private, loopback or link-local addresses unless asked, so a post cannot make
+  a CI runner probe its own network;
+* remembers good results on disk for a day so that a second run is nearly free.
+
+Entry points: :func:`check_urls` / :func:`acheck_urls` return ``{url: LinkResult}``;
+:func:`check_urls_with_stats` / :func:`acheck_urls_with_stats` return a :class:`LinkCheckReport`
+that also carries per-host statistics (URL count, requests, total and slowest time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import email.utils
+import errno
+import ipaddress
+import json
+import os
+import random
+import re
+import socket
+import ssl
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+
+__all__ = [
+    "DEFAULT_UNVERIFIABLE_HOSTS",
+    "DEFAULT_USER_AGENT",
+    "HostStats",
+    "LinkCheckCacheWarning",
+    "LinkCheckOptions",
+    "LinkCheckReport",
+    "LinkResult",
+    "LinkStatus",
+    "acheck_urls",
+    "acheck_urls_with_stats",
+    "check_urls",
+    "check_urls_with_stats",
+]
+
+LinkStatus = Literal["ok", "redirected", "broken", "unverifiable", "excluded", "private"]
+Progress = Callable[[int, int, int], None]
+
+# Many sites serve robots a 403 or a captcha; a browser-like agent avoids most false alarms.
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36 postlint-linkcheck/0.1"
+)
+# Sites that answer automated requests with 403/429/999 or a login wall whatever the URL.
+DEFAULT_UNVERIFIABLE_HOSTS = (
+    "x.com",
+    "twitter.com",
+    "linkedin.com",
+    "instagram.com",
+    "facebook.com",
+    "threads.net",
+    "medium.com",
+    "tiktok.com",
+    "quora.com",
+)
+# What such sites answer robots with: treated as "could not check", never as "broken".
+UNVERIFIABLE_STATUSES = frozenset({400, 401, 403, 405, 406, 429, 451, 503, 999})
+MAX_REDIRECTS = 10
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_HONOURS_RETRY_AFTER = frozenset({429, 503})
+# HEAD answers worth a second opinion from GET; 429/503 mean "slow down", not "broken HEAD".
+_NO_GET_FALLBACK = frozenset({429, 503})
+_HEAD_UNSUPPORTED = frozenset({405, 501})
+_GOOD: frozenset[str] = frozenset({"ok", "redirected", "unverifiable"})
+_CACHE_FILE = "linkcheck.json"
+_CACHE_VERSION = 1
+
+
+class LinkCheckCacheWarning(UserWarning):
+    """The cache file could not be read or written; the run goes on without it."""
+
+
+@dataclass(frozen=True)
+class LinkCheckOptions:
+    """How to check links. Defaults suit a real site checked from a laptop or CI."""
+
+    concurrency: int = 64
+    per_host_concurrency: int = 8
+    timeout: float = 10.0  # seconds, for connecting and for each read
+    deadline: float = 30.0  # seconds, for one URL including retries and redirects
+    retries: int = 2  # extra tries after the first one
+    max_retry_wait: float = 30.0  # cap for Retry-After and for backoff
+    backoff: float = 0.5  # first backoff in seconds, doubled each retry, with jitter
+    accept: tuple[int, ...] = ()  # statuses accepted besides 2xx (e.g. 403)
+    headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # by host or host:port
+    user_agent: str = DEFAULT_USER_AGENT
+    exclude: tuple[str, ...] = ()  # regular expressions searched in the URL
+    check_private_addresses: bool = False
+    unverifiable_hosts: tuple[str, ...] = DEFAULT_UNVERIFIABLE_HOSTS  # subdomains included
+    cache_dir: Path | None = None
+    cache_ttl: float = 86400.0  # seconds a good result is trusted
+    verify_tls: bool = True
+    trust_env: bool = True  # honour HTTP(S)_PROXY / NO_PROXY like other tools
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The verdict on one URL, with a reason a writer can act on."""
+
+    url: str
+    status: LinkStatus
+    http_status: int | None = None
+    final_url: str | None = None  # where redirects ended, when there were any
+    reason: str = ""
+    attempts: int = 0  # tries of the URL (a try may be HEAD then GET, plus redirects)
+    elapsed: float = 0.0  # seconds from the first request to the verdict, waits included
+    from_cache: bool = False
+
+
+@dataclass
+class HostStats:
+    """Where the time went, per host (``host`` or ``host:port``).
+
+    ``urls``, ``total_time`` and ``slowest_*`` count the URLs as written in the posts;
+    ``requests`` counts every request sent to the host, redirect hops and retries included.
+    """
+
+    urls: int = 0
+    requests: int = 0
+    total_time: float = 0.0
+    slowest_url: str | None = None
+    slowest_time: float = 0.0
+
+
+@dataclass
+class LinkCheckReport:
+    """Results keyed by the URLs as given, per-host statistics and the wall time of the run."""
+
+    results: dict[str, LinkResult]
+    hosts: dict[str, HostStats]
+    elapsed: float
+    requests: int
+
+
+def check_urls(
+    urls: Iterable[str], options: LinkCheckOptions | None = None, progress: Progress | None = None
+) -> dict[str, LinkResult]:
+    """Check ``urls`` and return ``{url: result}``; not callable from a running event loop."""
+    return check_urls_with_stats(urls, options, progress).results
+
+
+def check_urls_with_stats(
+    urls: Iterable[str], options: LinkCheckOptions | None = None, progress: Progress | None = None
+) -> LinkCheckReport:
+    """Like :func:`check_urls`, with per-host statistics for ``--verbose`` output."""
+    return asyncio.run(acheck_urls_with_stats(urls, options, progress))
+
+
+async def acheck_urls(
+    urls: Iterable[str], options: LinkCheckOptions | None = None, progress: Progress | None = None
+) -> dict[str, LinkResult]:
+    """Async form of :func:`check_urls`."""
+    return (await acheck_urls_with_stats(urls, options, progress)).results
+
+
+async def acheck_urls_with_stats(
+    urls: Iterable[str], options: LinkCheckOptions | None = None, progress: Progress | None = None
+) -> LinkCheckReport:
+    """Check every distinct URL once; ``progress(checked, total, failures)`` after each."""
+    checker = _Checker(options or LinkCheckOptions(), progress)
+    return await checker.run(list(urls))
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+class _PrivateAddress(Exception):
+    """A hop of the URL points at an address we were told not to touch."""
+
+
+class _GiveUp(Exception):
+    """A verdict reached inside the retry loop, carried out of the deadline scope."""
+
+    def __init__(self, result: LinkResult) -> None:
+        super().__init__(result.reason)
+        self.result = result
+
+
+@dataclass
+class _Hop:
+    status: int
+    location: str | None
+    retry_after: str | None
+    methods: tuple[str, ...]
+
+
+@dataclass
+class _Outcome:
+    status: int
+    final_url: str
+    redirected: bool
+    permanent: bool
+    retry_after: str | None
+    methods: tuple[str, ...]
+    problem: str | None = None  # redirect loop, too many redirects, bad Location
+
+
+@dataclass
+class _Try:
+    """Per-URL state shared by the hops and retries of one check."""
+
+    scope: asyncio.Timeout
+    deadline: float
+    started: float | None = None
+    attempts: int = 0
+
+    def begin(self) -> None:
+        """Start the per-URL deadline at the first request, not while queued behind others."""
+        if self.started is None:
+            loop = asyncio.get_running_loop()
+            self.started = loop.time()
+            self.scope.reschedule(self.started + self.deadline)
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else asyncio.get_running_loop().time() - self.started
+
+    def remaining(self) -> float:
+        when = self.scope.when()
+        return float("inf") if when is None else when - asyncio.get_running_loop().time()
+
+
+def _request_key(url: str) -> str:
+    """What is requested and cached for a URL: stripped of blanks and of its fragment."""
+    url = url.strip()
+    try:
+        return urldefrag(url)[0]
+    except ValueError:
+        return url.split("#", 1)[0]
+
+
+def host_key(url: str) -> str:
+    """The unit of per-host limits and statistics: host, plus the port when one is written."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def _phrase(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _fmt_seconds(seconds: float) -> str:
+    return f"{seconds:g} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
+def _tries(n: int) -> str:
+    return "" if n <= 1 else f" ({n} tries)"
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
+    """A writer-readable reason for a transport failure, and whether retrying may help."""
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {_fmt_seconds(timeout)}", True
+    if isinstance(exc, TimeoutError):  # our own bound on a DNS lookup
+        return f"DNS lookup timed out after {_fmt_seconds(timeout)}", True
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"invalid URL ({exc})", False
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for err in chain:
+        if isinstance(err, ssl.SSLCertVerificationError):
+            return f"TLS error: {err.verify_message or 'certificate verification failed'}", False
+        if isinstance(err, ssl.SSLError):
+            detail = (err.reason or str(err)).replace("_", " ").lower()
+            return f"TLS error: {detail}", False
+        if isinstance(err, socket.gaierror):
+            return "DNS lookup failed", False
+        if isinstance(err, ConnectionRefusedError):
+            return "connection refused", True
+        if isinstance(err, ConnectionResetError):
+            return "connection reset by the server", True
+        if isinstance(err, OSError) and err.errno == errno.ECONNREFUSED:
+            return "connection refused", True
+    text = " ".join(str(e) for e in chain).lower()
+    if "refused" in text:
+        return "connection refused", True
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return "DNS lookup failed", False
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server closed the connection without a valid answer", True
+    return f"connection error: {exc or type(exc).__name__}", True
+
+
+def is_private_address(address: str) -> bool:
+    """True for loopback, private, link-local, unspecified and reserved addresses."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_unspecified
+        or ip.is_reserved
+        or ip.is_multicast
+    )
+
+
+async def resolve(host: str) -> list[str]:
+    """Addresses of ``host``; a module-level seam so tests can avoid real DNS."""
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+class _Cache:
+    """Good results on disk, keyed by the requested URL (without fragment)."""
+
+    def __init__(self, directory: Path | None, ttl: float) -> None:
+        self.path = None if directory is None else directory / _CACHE_FILE
+        self.ttl = ttl
+        self.entries: dict[str, dict[str, Any]] = {}
+        if self.path is not None:
+            self._load(self.path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            warnings.warn(
+                f"link cache {path} unreadable, ignored: {exc}", LinkCheckCacheWarning, stacklevel=4
+            )
+            return
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
+                raise ValueError("unknown format")
+            entries = data["entries"]
+            if not isinstance(entries, dict):
+                raise ValueError("entries is not an object")
+            for key, entry in entries.items():
+                if not isinstance(entry, dict) or not isinstance(
+                    entry.get("checked_at"), float | int
+                ):
+                    raise ValueError(f"bad entry for {key!r}")
+                if entry.get("status") not in _GOOD:
+                    raise ValueError(f"bad status for {key!r}")
+        except (ValueError, KeyError, TypeError) as exc:
+            warnings.warn(
+                f"link cache {path} is damaged and was discarded: {exc}",
+                LinkCheckCacheWarning,
+                stacklevel=4,
+            )
+            return
+        self.entries = entries
+
+    def get(self, key: str, now: float) -> LinkResult | None:
+        entry = self.entries.get(key)
+        if entry is None or now - float(entry["checked_at"]) >= self.ttl:
+            return None
+        try:
+            return LinkResult(
+                url=key,
+                status=entry["status"],
+                http_status=entry.get("http_status"),
+                final_url=entry.get("final_url"),
+                reason=str(entry.get("reason", "")),
+                attempts=0,
+                elapsed=0.0,
+                from_cache=True,
+            )
+        except (TypeError, KeyError):
+            return None
+
+    def update(self, results: Mapping[str, LinkResult], now: float) -> None:
+        for key, res in results.items():
+            if res.from_cache:
+                continue
+            if res.status in _GOOD:
+                self.entries[key] = {
+                    "status": res.status,
+                    "http_status": res.http_status,
+                    "final_url": res.final_url,
+                    "reason": res.reason,
+                    "checked_at": now,
+                }
+            else:
+                self.entries.pop(key, None)
+        self.entries = {
+            k: v for k, v in self.entries.items() if now - float(v["checked_at"]) < self.ttl
+        }
+
+    def save(self) -> None:
+        """Write atomically so a crash or a parallel run never leaves half a file."""
+        if self.path is None:
+            return
+        data = {"version": _CACHE_VERSION, "entries": self.entries}
+        tmp_name: str | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=".linkcheck-", suffix=".tmp", dir=self.path.parent
+            )
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=0, sort_keys=True)
+            os.replace(tmp_name, self.path)
+            tmp_name = None
+        except OSError as exc:
+            warnings.warn(
+                f"link cache {self.path} not saved: {exc}", LinkCheckCacheWarning, stacklevel=4
+            )
+        finally:
+            if tmp_name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
+
+
+class _Checker:
+    """One run: shared client, semaphores, DNS memo and statistics."""
+
+    def __init__(self, options: LinkCheckOptions, progress: Progress | None) -> None:
+        if options.concurrency < 1 or options.per_host_concurrency < 1:
+            raise ValueError("concurrency and per_host_concurrency must be at least 1")
+        self.opts = options
+        self.progress = progress
+        self.excludes = [re.compile(p) for p in options.exclude]
+        self.unverifiable = tuple(h.lower().rstrip(".") for h in options.unverifiable_hosts)
+        self.headers = {k.lower(): dict(v) for k, v in options.headers.items()}
+        self.global_sem = asyncio.Semaphore(options.concurrency)
+        self.host_sems: dict[str, asyncio.Semaphore] = {}
+        self.head_unsupported: set[str] = set()
+        self.dns: dict[str, asyncio.Task[bool]] = {}
+        self.stats: dict[str, HostStats] = {}
+        self.requests = 0
+        self.checked = 0
+        self.failures = 0
+        self.total = 0
+
+    async def run(self, urls: list[str]) -> LinkCheckReport:
+        started = time.perf_counter()
+        keys: dict[str, str] = {url: _request_key(url) for url in urls}
+        unique = list(dict.fromkeys(keys.values()))
+        self.total = len(unique)
+        cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl)
+        now = time.time()
+        by_key: dict[str, LinkResult] = {}
+        todo: list[str] = []
+        for key in unique:
+            early = self._early_verdict(key) or cache.get(key, now)
+            if early is not None:
+                by_key[key] = early
+                self._done(early)
+            else:
+                todo.append(key)
+        if todo:
+            limits = httpx.Limits(
+                max_connections=self.opts.concurrency,
+                max_keepalive_connections=self.opts.concurrency,
+            )
+            async with httpx.AsyncClient(
+                timeout=httpx.Timeout(self.opts.timeout),
+                limits=limits,
+                follow_redirects=False,
+                verify=self.opts.verify_tls,
+                trust_env=self.opts.trust_env,
+                headers={
+                    "User-Agent": self.opts.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                    "Accept-Language": "en;q=0.9,*;q=0.5",
+                },
+            ) as client:
+                self.client = client
+                results = await asyncio.gather(*(self._check(key) for key in todo))
+            by_key.update(zip(todo, results, strict=True))
+            for task in self.dns.values():
+                task.cancel()
+        cache.update(by_key, time.time())
+        if cache.path is not None and todo:
+            cache.save()
+        out = {url: dataclasses.replace(by_key[key], url=url) for url, key in keys.items()}
+        return LinkCheckReport(out, self.stats, time.perf_counter() - started, self.requests)
+
+    def _early_verdict(self, url: str) -> LinkResult | None:
+        """Verdicts that need no network: excluded, not http(s), private IP literals."""
+        if any(p.search(url) for p in self.excludes):
+            return LinkResult(url, "excluded", reason="matches an exclude pattern")
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            return LinkResult(url, "broken", reason=f"invalid URL ({exc})")
+        if parts.scheme.lower() not in ("http", "https"):
+            return LinkResult(url, "excluded", reason="not an http(s) link")
+        if not parts.hostname:
+            return LinkResult(url, "broken", reason="invalid URL (no host)")
+        if any(c.isspace() for c in parts.hostname):
+            return LinkResult(url, "broken", reason="invalid URL (space in the host name)")
+        if not self.opts.check_private_addresses and is_private_address(parts.hostname):
+            return LinkResult(url, "private", reason="private or local address, not checked")
+        return None
+
+    def _done(self, result: LinkResult) -> None:
+        self.checked += 1
+        if result.status == "broken":
+            self.failures += 1
+        if self.progress is not None:
+            self.progress(self.checked, self.total, self.failures)
+
+    async def _check(self, url: str) -> LinkResult:
+        result = await self._check_one(url)
+        st = self.stats.setdefault(host_key(url), HostStats())
+        st.urls += 1
+        st.total_time += result.elapsed
+        if result.elapsed >= st.slowest_time:
+            st.slowest_time, st.slowest_url = result.elapsed, url
+        self._done(result)
+        return result
+
+    async def _check_one(self, url: str) -> LinkResult:
+        scope = asyncio.timeout(None)
+        state = _Try(scope, self.opts.deadline)
+        try:
+            async with scope:
+                return await self._retry_loop(url, state)
+        except _GiveUp as stop:
+            return stop.result
+        except TimeoutError:
+            reason = f"gave up after {_fmt_seconds(self.opts.deadline)}"
+            return LinkResult(
+                url,
+                "broken",
+                reason=reason + _tries(state.attempts),
+                attempts=state.attempts,
+                elapsed=state.elapsed(),
+            )
+
+    async def _retry_loop(self, url: str, state: _Try) -> LinkResult:
+        opts = self.opts
+        for attempt in range(opts.retries + 1):
+            state.attempts = attempt + 1
+            last = attempt == opts.retries
+            try:
+                outcome = await self._follow(url, state)
+            except _PrivateAddress as exc:
+                return LinkResult(
+                    url,
+                    "private",
+                    reason=str(exc),
+                    attempts=state.attempts,
+                    elapsed=state.elapsed(),
+                )
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+                reason, retriable = describe_error(exc, opts.timeout)
+                if not retriable or last:
+                    return LinkResult(
+                        url,
+                        "broken",
+                        reason=reason + _tries(state.attempts),
+                        attempts=state.attempts,
+                        elapsed=state.elapsed(),
+                    )
+                await self._sleep(self._backoff(attempt), state, url, reason)
+                continue
+            verdict = self._judge(url, outcome, state)
+            if verdict is not None:
+                return verdict
+            status = outcome.status
+            reason = _phrase(status)
+            if last:
+                break
+            wait = self._backoff(attempt)
+            if status in _HONOURS_RETRY_AFTER:
+                asked = parse_retry_after(outcome.retry_after)
+                if asked is not None:
+                    wait = min(asked, opts.max_retry_wait)
+            await self._sleep(wait, state, url, reason, status)
+        return LinkResult(
+            url,
+            "broken",
+            http_status=outcome.status,
+            reason=_phrase(outcome.status) + _tries(state.attempts),
+            final_url=outcome.final_url if outcome.redirected else None,
+            attempts=state.attempts,
+            elapsed=state.elapsed(),
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.opts.backoff * (2**attempt)
+        return float(min(self.opts.max_retry_wait, base * (0.5 + random.random() / 2)))
+
+    async def _sleep(
+        self, wait: float, state: _Try, url: str, reason: str, status: int | None = None
+    ) -> None:
+        """Wait before a retry, or give up now if the wait would outlast the deadline."""
+        if wait >= state.remaining():
+            raise _GiveUp(
+                LinkResult(
+                    url,
+                    "broken",
+                    http_status=status,
+                    reason=f"{reason}{_tries(state.attempts)}; retrying would pass the "
+                    f"{_fmt_seconds(self.opts.deadline)} deadline",
+                    attempts=state.attempts,
+                    elapsed=state.elapsed(),
+                )
+            )
+        await asyncio.sleep(wait)
+
+    def _is_unverifiable_host(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        return any(host == h or host.endswith("." + h) for h in self.unverifiable)
+
+    def _judge(self, url: str, out: _Outcome, state: _Try) -> LinkResult | None:
+        """A verdict for an answer, or None when the answer is worth retrying."""
+        common: dict[str, Any] = {
+            "http_status": out.status,
+            "final_url": out.final_url if out.redirected else None,
+            "attempts": state.attempts,
+            "elapsed": state.elapsed(),
+        }
+        status = out.status
+        if out.problem is not None:
+            return LinkResult(url, "broken", reason=out.problem, **common)
+        if 200 <= status < 300 or status in self.opts.accept:
+            if out.permanent:
+                return LinkResult(
+                    url, "redirected", reason=f"moved permanently to {out.final_url}", **common
+                )
+            how = " after following temporary redirects" if out.redirected else ""
+            via = " (GET; HEAD refused)" if out.methods[-1:] == ("GET",) else ""
+            return LinkResult(url, "ok", reason=f"{_phrase(status)}{how}{via}", **common)
+        if status in UNVERIFIABLE_STATUSES and any(
+            self._is_unverifiable_host(u) for u in (url, out.final_url)
+        ):
+            host = urlsplit(out.final_url).hostname
+            return LinkResult(
+                url,
+                "unverifiable",
+                reason=f"{host} answered {_phrase(status)}; it blocks automated checks, "
+                "open the link in a browser to verify",
+                **common,
+            )
+        if status == 429 or (status >= 500 and status not in (501, 505)) or status == 408:
+            return None
+        methods = " and ".join(dict.fromkeys(out.methods))
+        return LinkResult(url, "broken", reason=f"{_phrase(status)} after {methods}", **common)
+
+    async def _follow(self, url: str, state: _Try) -> _Outcome:
+        """Follow up to MAX_REDIRECTS redirects by hand, noting whether any was permanent."""
+        current = url
+        # Sites that set a cookie then redirect to the same URL visit it twice legitimately
+        # (the cookie jar makes the second visit differ); a third visit is a loop.
+        visits = {url: 1}
+        permanent = False
+        for hops in range(MAX_REDIRECTS + 1):
+            hop = await self._probe(current, state)
+            redirected = hops > 0
+            base = _Outcome(
+                hop.status, current, redirected, permanent, hop.retry_after, hop.methods
+            )
+            if hop.status not in _REDIRECTS:
+                return base
+            if not hop.location:
+                base.problem = f"{_phrase(hop.status)} without a Location header"
+                return base
+            target = urldefrag(urljoin(current, hop.location.strip()))[0]
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                base.problem = f"redirects to a non-web address ({target})"
+                return base
+            if hop.status in _PERMANENT:
+                permanent = True
+            if visits.get(target, 0) >= 2:
+                base.problem = "redirect loop"
+                base.final_url, base.redirected, base.permanent = target, True, permanent
+                return base
+            if hops == MAX_REDIRECTS:
+                break
+            visits[target] = visits.get(target, 0) + 1
+            current = target
+        return _Outcome(
+            hop.status,
+            current,
+            True,
+            permanent,
+            None,
+            hop.methods,
+            problem=f"too many redirects (more than {MAX_REDIRECTS})",
+        )
+
+    async def _probe(self, url: str, state: _Try) -> _Hop:
+        """One hop: HEAD, then GET when the server seems not to handle HEAD properly."""
+        await self._guard(url)
+        key = host_key(url)
+        status, location, retry_after, method = await self._send("HEAD", url, key, state)
+        if method == "GET" or status < 400 or status in _NO_GET_FALLBACK:
+            return _Hop(status, location, retry_after, (method,))
+        if status in _HEAD_UNSUPPORTED:
+            self.head_unsupported.add(key)
+        status, location, retry_after, method = await self._send("GET", url, key, state)
+        return _Hop(status, location, retry_after, ("HEAD", method))
+
+    async def _send(
+        self, method: str, url: str, key: str, state: _Try
+    ) -> tuple[int, str | None, str | None, str]:
+        """One request under both limits; the body is never read (closing drops it).
+
+        A HEAD becomes a GET when, while it queued, the host turned out to refuse HEAD.
+        """
+        sem = self.host_sems.get(key)
+        if sem is None:
+            sem = self.host_sems[key] = asyncio.Semaphore(self.opts.per_host_concurrency)
+        # Host first: a task waiting for a busy host must not hold a global slot.
+        async with sem, self.global_sem:
+            state.begin()
+            self.requests += 1
+            self.stats.setdefault(key, HostStats()).requests += 1
+            if method == "HEAD" and key in self.head_unsupported:
+                method = "GET"
+            extra = self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
+            async with self.client.stream(method, url, headers=extra) as resp:
+                if method == "HEAD":
+                    # No body to read, but finishing the exchange keeps the connection alive;
+                    # an unfinished one is closed, costing a new connection per request.
+                    await resp.aread()
+                return (
+                    resp.status_code,
+                    resp.headers.get("location"),
+                    resp.headers.get("retry-after"),
+                    method,
+                )
+
+    async def _guard(self, url: str) -> None:
+        """Refuse hosts that are, or resolve to, private addresses (unless allowed)."""
+        if self.opts.check_private_addresses:
+            return
+        host = (urlsplit(url).hostname or "").lower()
+        if is_private_address(host):
+            raise _PrivateAddress(f"{host} is a private or local address, not checked")
+        try:
+            ipaddress.ip_address(host.split("%", 1)[0])
+            return  # a public IP literal
+        except ValueError:
+            pass
+        task = self.dns.get(host)
+        if task is None:
+            task = self.dns[host] = asyncio.ensure_future(self._resolves_private(host))
+        if await asyncio.shield(task):
+            raise _PrivateAddress(f"{host} resolves to a private or local address, not checked")
+
+    async def _resolves_private(self, host: str) -> bool:
+        async with asyncio.timeout(self.opts.timeout):
+            addresses = await resolve(host)
+        return any(is_private_address(a) for a in addresses)

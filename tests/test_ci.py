@@ -1,0 +1,119 @@
+"""CI use end to end: every format from one run agrees, pull-request mode, and baselines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from jsonschema.validators import validator_for
+
+from tests.conftest import run_cli
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
+GOOD = '+++\ntitle = "Fine"\n+++\nA fine post.\n'
+BAD = '\ufeff+++\ntitle = 3\ndraft = "no"\n+++\nBody.\n'
+
+
+def test_all_formats_from_one_run_agree(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/a.md": BAD, "content/b post.md": BAD, "content/ok.md": GOOD})
+    out = tmp_path / "out"
+    outputs = [
+        f"--output-format={fmt}={out / ('r.' + fmt)}"
+        for fmt in ("sarif", "junit", "markdown", "github")
+    ]
+    result = run_cli("check", "--no-cache", "--format", "json", *outputs, cwd=root)
+    assert result.returncode == 1
+    diagnostics = json.loads(result.stdout)["diagnostics"]
+    assert len(diagnostics) == 7
+    positions = sorted(
+        (d["path"], d["line"], d["column"], d["end_line"], d["end_column"], d["code"])
+        for d in diagnostics
+    )
+
+    sarif = json.loads((out / "r.sarif").read_text())
+    validator_for(SCHEMA)(SCHEMA).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    sarif_positions = sorted(
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].replace("%20", " "),
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            r["locations"][0]["physicalLocation"]["region"]["endLine"],
+            r["locations"][0]["physicalLocation"]["region"]["endColumn"],
+            r["ruleId"],
+        )
+        for r in results
+    )
+    assert sarif_positions == positions
+    assert any("fixes" in r for r in results)
+
+    github = (out / "r.github").read_text().splitlines()
+    assert len(github) == 7
+    assert github[0].startswith(
+        "::warning file=content/a.md,line=1,col=1,endLine=1,endColumn=1,title=FM101 file-bom::"
+    )
+
+    suites = ET.parse(out / "r.junit").getroot()
+    assert sum(int(s.get("failures", "0")) for s in suites.iter("testsuite")) == 7
+    assert {s.get("name") for s in suites.iter("testsuite")} == {
+        "content/a.md",
+        "content/b post.md",
+    }
+
+    markdown = (out / "r.markdown").read_text()
+    assert "7 problems" in markdown and "<details>" in markdown
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_diff_and_staged_report_only_changed_lines(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/old.md": "+++\ntitle = 3\n+++\nOld.\n", "content/edit.md": GOOD})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    (root / "content" / "edit.md").write_text(
+        '+++\ntitle = "Fine"\ndraft = "no"\n+++\nA fine post.\n'
+    )
+    (root / "content" / "new.md").write_text("+++\ntitle = 5\n+++\nNew.\n")
+
+    def paths_lines(*args: str) -> list[tuple[str, int]]:
+        result = run_cli("check", "--no-cache", "--format", "json", *args, cwd=root)
+        return [(d["path"], d["line"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+    assert paths_lines() == [("content/edit.md", 3), ("content/new.md", 2), ("content/old.md", 2)]
+    assert paths_lines("--diff", "HEAD") == [("content/edit.md", 3), ("content/new.md", 2)]
+    assert paths_lines("--staged") == []
+    git(root, "add", "content/new.md")
+    assert paths_lines("--staged") == [("content/new.md", 2)]
+    bad_ref = run_cli("check", "--diff", "no-such-branch", cwd=root)
+    assert bad_ref.returncode == 2
+    assert bad_ref.stderr == "postlint: error: --diff: `no-such-branch` is not a commit git knows\n"
+
+
+def test_baseline_hides_known_findings_even_when_lines_move(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/a.md": "+++\ntitle = 3\n+++\nBody.\n"})
+    made = run_cli("baseline", "--no-cache", cwd=root)
+    assert made.returncode == 0 and made.stdout == "Wrote 1 finding to .postlint-baseline.json.\n"
+    clean = run_cli("check", "--no-cache", "--baseline", ".postlint-baseline.json", cwd=root)
+    assert clean.returncode == 0
+    (root / "content" / "a.md").write_text(
+        '+++\ndate = 2024-01-01\n\ntitle = 3\ndraft = "no"\n+++\nBody.\n'
+    )
+    moved = run_cli(
+        "check", "--no-cache", "--baseline", ".postlint-baseline.json", "--format", "json", cwd=root
+    )
+    assert [(d["rule"], d["line"]) for d in json.loads(moved.stdout)["diagnostics"]] == [
+        ("frontmatter-field-type", 5)
+    ]
+    missing = run_cli("check", "--baseline", "nope.json", cwd=root)
+    assert missing.returncode == 2
+    assert "no such baseline file" in missing.stderr

@@ -1,0 +1,191 @@
+"""``--fix``: fixtures in ``fixtures/fix`` are fixed byte for byte, idempotently and atomically.
+
+Each ``fixtures/fix/NAME.md`` pairs with ``NAME.fixed.md``. ``NAME`` is a rule name, code or pack
+name, optionally followed by ``--variant`` (``wordy-phrase--crlf``): only that selection runs, with
+unsafe fixes allowed. ``fixtures/fix/postlint.toml`` names extra packs. Adding a pair needs no code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from postlint import api
+from postlint.config import Config
+from postlint.engine import Linter
+from postlint.fix import (
+    applicable,
+    apply_edits,
+    apply_fixes,
+    fix_text,
+    unified_diff,
+    write_atomic,
+)
+from postlint.model import Diagnostic, Edit, LineIndex
+from postlint.registry import matches
+from postlint.site import detect_site
+from tests.conftest import write_site
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "fix"
+PAIRS = sorted(p for p in FIX.glob("*.md") if not p.name.endswith(".fixed.md"))
+CONFIG, CATALOGUE = api.load(FIX, FIX / "postlint.toml")
+
+
+def linter_for(name: str, folder: Path) -> Linter:
+    selector = name.split("--")[0]
+    assert CATALOGUE.unknown_selectors([selector]) == [], f"{name}: no rule or pack {selector}"
+    return Linter(CONFIG.with_overrides(select=(selector,)), CATALOGUE, detect_site(folder))
+
+
+@pytest.mark.parametrize("source", PAIRS, ids=lambda p: p.stem)
+def test_fix_fixture(source: Path, tmp_path: Path) -> None:
+    expected = source.with_name(source.stem + ".fixed.md").read_bytes()
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    os.chmod(target, 0o640)
+    linter = linter_for(source.stem, tmp_path)
+
+    (result,) = apply_fixes([target], linter, unsafe=True)
+    assert target.read_bytes() == expected
+    assert result.written and result.applied >= 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]  # no temporary file left
+    assert applicable(result.remaining_diagnostics, unsafe=True) == []
+
+    before = target.stat().st_mtime_ns
+    (again,) = apply_fixes([target], linter, unsafe=True)  # idempotent: nothing left to do
+    assert not again.changed and not again.written and again.applied == 0
+    assert target.stat().st_mtime_ns == before and target.read_bytes() == expected
+
+
+def test_every_fixture_has_its_fixed_twin() -> None:
+    assert PAIRS
+    for source in PAIRS:
+        assert source.with_name(source.stem + ".fixed.md").exists(), source.name
+
+
+def test_every_rule_with_fixes_declares_fixable(tmp_path: Path) -> None:
+    for rule in CATALOGUE.rules:
+        bad, _ = rule.examples()
+        root = write_site(tmp_path / rule.name, bad.files)
+        found = api.run_paths([root / "content"], Config(select=(rule.code,)), jobs=1).diagnostics
+        if any(d.fix for d in found if d.rule == rule.name):
+            assert rule.fixable, f"{rule.name} offers fixes but does not declare fixable = True"
+
+
+# -- the pure functions ------------------------------------------------------------------------
+
+
+def edit(text: str, start: int, end: int, replacement: str) -> Edit:
+    return Edit(LineIndex(text).span(start, end), replacement)
+
+
+def test_apply_edits_keeps_the_first_of_overlapping_edits() -> None:
+    text = "abcdef"
+    edits = [
+        edit(text, 3, 5, "X"),
+        edit(text, 0, 2, "Y"),
+        edit(text, 1, 4, "Z"),
+        edit(text, 6, 6, "!"),
+    ]
+    assert apply_edits(text, edits) == ("YcXf!", 3)
+    assert apply_edits(text, [edit(text, 2, 2, "1"), edit(text, 2, 2, "2")]) == ("ab1cdef", 1)
+    assert apply_edits("a\r\nb", [edit("a\r\nb", 1, 1, "\nc")], newline="\r\n") == (
+        "a\r\nc\r\nb",
+        1,
+    )
+
+
+def test_unsafe_fixes_wait_for_permission(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"content/post.md": '+++\ntitle = "T"\n+++\n\nWe utilize it...\n'})
+    linter = Linter(Config(select=("plain-words", "typography")), CATALOGUE, detect_site(root))
+    (result,) = apply_fixes([root / "content/post.md"], linter, unsafe=False)
+    assert result.fixed.endswith("We utilize it…\n") and result.applied == 1
+    assert [d.code for d in result.remaining_diagnostics] == ["PLW002"]
+    (result,) = apply_fixes([root / "content/post.md"], linter, unsafe=True)
+    assert result.fixed.endswith("We use it…\n")
+
+
+def diagnostic(text: str, start: int, end: int, replacement: str, code: str = "T001") -> Diagnostic:
+    span = LineIndex(text).span(start, end)
+    return Diagnostic(
+        path="p.md",
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        code=code,
+        rule="t",
+        severity="warning",
+        message="m",
+        fix=(Edit(span, replacement),),
+        fix_safe=True,
+        start=start,
+        end=end,
+    )
+
+
+def test_a_fix_that_breaks_the_front_matter_is_dropped_with_a_warning() -> None:
+    text = '+++\ntitle = "T"\n+++\n\nBody -- text.\n'
+
+    def lint(current: str) -> list[Diagnostic]:
+        found = []
+        if current.startswith("+++\ntitle"):
+            found.append(diagnostic(current, 12, 13, "", "BAD001"))  # drops the closing quote
+        if " -- " in current:
+            i = current.index(" -- ")
+            found.append(diagnostic(current, i, i + 4, "—", "TYP001"))
+        return found
+
+    fixed, applied, remaining, warnings = fix_text(text, lint)
+    assert fixed == '+++\ntitle = "T"\n+++\n\nBody—text.\n' and applied == 1
+    assert warnings == [
+        "p.md:2:9: not applying the fix for BAD001 (t): the front matter would no longer parse."
+    ]
+    assert [d.code for d in remaining] == ["BAD001"]
+
+
+def test_fixing_stops_after_max_rounds_and_on_a_cycle() -> None:
+    def flip(current: str) -> list[Diagnostic]:
+        return [diagnostic(current, 0, 1, "b" if current[0] == "a" else "a")]
+
+    fixed, applied, _, _ = fix_text("a", flip, max_rounds=10)
+    assert (fixed, applied) == ("b", 1)  # "b" would go back to "a": a cycle stops it
+
+    def grow(current: str) -> list[Diagnostic]:
+        return [diagnostic(current, 0, 0, "x")]
+
+    assert fix_text("", grow, max_rounds=3)[:2] == ("xxx", 3)
+
+
+def test_write_atomic_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "p.md"
+    path.write_bytes(b"same\r\n")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert write_atomic(path, "same\r\n", b"same\r\n") is False
+    assert path.stat().st_mtime_ns == 1_000_000_000
+    link = tmp_path / "link.md"
+    link.symlink_to(path)
+    assert write_atomic(link, "new\r\n", b"same\r\n") is True
+    assert link.is_symlink() and path.read_bytes() == b"new\r\n"
+
+
+def test_unified_diff() -> None:
+    assert unified_diff("content/p.md", "a\nb\n", "a\nb\n") == ""
+    assert unified_diff("content/p.md", "a\nb", "a\nc") == (
+        "--- a/content/p.md\n+++ b/content/p.md\n@@ -1,2 +1,2 @@\n a\n-b\n"
+        "\\ No newline at end of file\n+c\n\\ No newline at end of file\n"
+    )
+
+
+def test_every_fixable_rule_has_a_fix_fixture() -> None:
+    """Every fixable rule, built-in or from a pack, is fixed byte for byte by some fixture."""
+    selectors = [p.stem.split("--")[0] for p in PAIRS]
+    fixable = [r for r in CATALOGUE.rules if r.fixable]
+    assert fixable
+    uncovered = [r.name for r in fixable if not any(matches(s, r) for s in selectors)]
+    assert uncovered == []

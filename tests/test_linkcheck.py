@@ -1,0 +1,467 @@
+"""The link checker against real HTTP servers on loopback addresses (never anything else)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import email.utils
+import json
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from postlint import linkcheck
+from postlint.linkcheck import (
+    LinkCheckCacheWarning,
+    LinkCheckOptions,
+    LinkResult,
+    check_urls,
+    check_urls_with_stats,
+    describe_error,
+    is_private_address,
+    parse_retry_after,
+)
+from tests.httpservers import (
+    LoopbackServers,
+    Reply,
+    Request,
+    drip,
+    free_port,
+)
+
+# Loopback servers are private addresses, so tests opt in; one test checks the default.
+FAST = LinkCheckOptions(
+    timeout=0.3,
+    deadline=5.0,
+    retries=2,
+    backoff=0.01,
+    max_retry_wait=0.3,
+    check_private_addresses=True,
+    trust_env=False,
+    unverifiable_hosts=("127.0.0.5",),
+)
+
+
+def opts(**changes: Any) -> LinkCheckOptions:
+    return dataclasses.replace(FAST, **changes)
+
+
+@pytest.fixture
+def servers() -> Iterator[LoopbackServers]:
+    with LoopbackServers() as group:
+        yield group
+
+
+def site(req: Request) -> Reply:
+    """A small site whose paths exercise each behaviour."""
+    p = req.path.split("?", 1)[0]
+    if p in ("/", "/ok", "/page", "/new"):
+        return Reply(200, body=b"hello")
+    if p == "/missing":
+        return Reply(404)
+    if p == "/old":
+        return Reply(301, {"Location": "/new"})
+    if p == "/moved-308":
+        return Reply(308, {"Location": "/tmp"})
+    if p == "/tmp":
+        return Reply(302, {"Location": "/new"})
+    if p == "/temp-only":
+        return Reply(307, {"Location": "/tmp"})
+    if p == "/loop-a":
+        return Reply(302, {"Location": "/loop-b"})
+    if p == "/loop-b":
+        return Reply(302, {"Location": "/loop-a"})
+    if p == "/needs-cookie":
+        if "seen=1" in req.headers.get("cookie", ""):
+            return Reply(200)
+        return Reply(302, {"Location": "/needs-cookie", "Set-Cookie": "seen=1; Path=/"})
+    if p.startswith("/chain/"):
+        n = int(p.rsplit("/", 1)[1])
+        return Reply(302, {"Location": f"/chain/{n + 1}"})
+    if p == "/forbidden":
+        return Reply(403)
+    return Reply(404)
+
+
+def test_ok_and_404(servers: LoopbackServers) -> None:
+    srv = servers.add(site, "127.0.0.2")
+    res = check_urls([srv.url("/ok"), srv.url("/missing")], FAST)
+    ok, missing = res[srv.url("/ok")], res[srv.url("/missing")]
+    assert ok.status == "ok" and ok.http_status == 200 and ok.attempts == 1
+    assert ok.final_url is None and not ok.from_cache
+    assert missing.status == "broken" and missing.http_status == 404
+    assert missing.reason == "404 Not Found after HEAD and GET"
+    assert [r.method for r in srv.requests if r.path == "/missing"] == ["HEAD", "GET"]
+
+
+def test_head_refused_then_get(servers: LoopbackServers) -> None:
+    def handler(req: Request) -> Reply:
+        return Reply(405) if req.method == "HEAD" else Reply(200, body=b"x" * 1000)
+
+    srv = servers.add(handler)
+    urls = [srv.url(f"/{i}") for i in range(6)]
+    res = check_urls(urls, opts(per_host_concurrency=2))
+    assert all(r.status == "ok" and "HEAD refused" in r.reason for r in res.values()), res
+    assert srv.count(method="GET") == 6
+    # The host is remembered as HEAD-less: URLs queued after the first answer skip HEAD.
+    assert srv.requests[0].method == "HEAD" and srv.count(method="HEAD") <= 2
+
+
+def test_endless_body_is_not_downloaded(servers: LoopbackServers) -> None:
+    def handler(req: Request) -> Reply:
+        if req.method == "HEAD":
+            return Reply(405)
+        return Reply(200, {"Content-Type": "text/html"}, body=drip())
+
+    srv = servers.add(handler)
+    t0 = time.monotonic()
+    res = check_urls([srv.url("/stream")], opts(deadline=3.0))[srv.url("/stream")]
+    assert res.status == "ok", res
+    assert time.monotonic() - t0 < 2.0
+    time.sleep(0.1)
+    sent = srv.bytes_sent
+    time.sleep(0.2)
+    assert srv.bytes_sent == sent, "server still dripping: the client kept the stream open"
+
+
+def test_redirects_permanent_temporary_loop_and_limit(servers: LoopbackServers) -> None:
+    srv = servers.add(site, "127.0.0.3")
+    paths = ("/old", "/moved-308", "/temp-only", "/loop-a", "/chain/0", "/needs-cookie")
+    urls = {k: srv.url(k) for k in paths}
+    res = check_urls(urls.values(), FAST)
+    old = res[urls["/old"]]
+    assert old.status == "redirected" and old.final_url == srv.url("/new")
+    assert old.http_status == 200
+    moved = res[urls["/moved-308"]]  # 308 then 302: any permanent hop counts
+    assert moved.status == "redirected" and moved.final_url == srv.url("/new")
+    temp = res[urls["/temp-only"]]
+    assert temp.status == "ok" and temp.final_url == srv.url("/new")
+    loop = res[urls["/loop-a"]]
+    assert loop.status == "broken" and loop.reason == "redirect loop"
+    chain = res[urls["/chain/0"]]
+    assert chain.status == "broken" and chain.reason.startswith("too many redirects")
+    assert srv.count("/chain/10") == 1 and srv.count("/chain/11") == 0
+    # Set a cookie, redirect to itself: not a loop (the jar makes the second visit differ).
+    cookie = res[urls["/needs-cookie"]]
+    assert cookie.status == "ok" and cookie.final_url == urls["/needs-cookie"], cookie
+
+
+def _retry_after_server(servers: LoopbackServers, value: str, status: int = 429) -> Any:
+    def handler(req: Request) -> Reply:
+        if req.server.count() == 1:
+            return Reply(status, {"Retry-After": value})
+        return Reply(200)
+
+    return servers.add(handler)
+
+
+def test_retry_after_seconds(servers: LoopbackServers) -> None:
+    srv = _retry_after_server(servers, "1")
+    res = check_urls([srv.url("/")], opts(max_retry_wait=30.0))[srv.url("/")]
+    assert res.status == "ok" and res.attempts == 2
+    gap = srv.requests[1].time - srv.requests[0].time
+    assert 0.95 <= gap < 2.0
+
+
+def test_retry_after_is_capped(servers: LoopbackServers) -> None:
+    srv = _retry_after_server(servers, "3600", status=503)
+    res = check_urls([srv.url("/")], opts(max_retry_wait=0.2))[srv.url("/")]
+    assert res.status == "ok" and res.attempts == 2
+    gap = srv.requests[1].time - srv.requests[0].time
+    assert 0.15 <= gap < 0.8
+
+
+def test_retry_after_http_date(servers: LoopbackServers) -> None:
+    later = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    srv = _retry_after_server(servers, later)
+    res = check_urls([srv.url("/")], opts(max_retry_wait=0.25))[srv.url("/")]
+    assert res.status == "ok"
+    gap = srv.requests[1].time - srv.requests[0].time
+    assert 0.2 <= gap < 0.8
+
+
+def test_retry_after_beyond_deadline_gives_up(servers: LoopbackServers) -> None:
+    srv = _retry_after_server(servers, "60")
+    res = check_urls([srv.url("/")], opts(max_retry_wait=30.0, deadline=1.0))[srv.url("/")]
+    assert res.status == "broken" and res.http_status == 429
+    assert "deadline" in res.reason and srv.count() == 1
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    now = time.time()
+    assert (parse_retry_after(email.utils.formatdate(now + 60, usegmt=True), now) or 0) >= 59
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_fails_twice_then_succeeds(servers: LoopbackServers) -> None:
+    def handler(req: Request) -> Reply:
+        if req.method == "HEAD":
+            return Reply(405)
+        return Reply(500) if req.server.count(method="GET") <= 2 else Reply(200)
+
+    srv = servers.add(handler)
+    res = check_urls([srv.url("/flaky")], FAST)[srv.url("/flaky")]
+    assert res.status == "ok" and res.attempts == 3
+    assert srv.count(method="GET") == 3
+
+
+def test_server_error_exhausts_retries(servers: LoopbackServers) -> None:
+    srv = servers.add(lambda req: Reply(502))
+    res = check_urls([srv.url("/")], opts(retries=1))[srv.url("/")]
+    assert res.status == "broken" and res.attempts == 2 and res.http_status == 502
+    assert res.reason == "502 Bad Gateway (2 tries)"
+
+
+def test_connection_refused() -> None:
+    url = f"http://127.0.0.1:{free_port()}/x"
+    res = check_urls([url], FAST)[url]
+    assert res.status == "broken" and res.reason == "connection refused (3 tries)"
+    assert res.attempts == 3 and res.http_status is None
+
+
+def test_slower_than_timeout(servers: LoopbackServers) -> None:
+    srv = servers.add(lambda req: Reply(200, delay=2.0))
+    t0 = time.monotonic()
+    res = check_urls([srv.url("/slow")], opts(retries=1))[srv.url("/slow")]
+    assert res.status == "broken" and res.reason == "timed out after 0.3 s (2 tries)"
+    assert time.monotonic() - t0 < 1.5
+
+
+def test_deadline_bounds_a_url(servers: LoopbackServers) -> None:
+    srv = servers.add(lambda req: Reply(200, delay=0.25))  # each try fits the timeout...
+    slow_redirects = servers.add(
+        lambda req: Reply(302, {"Location": f"/{int(req.path[1:]) + 1}"}, delay=0.2)
+    )
+    t0 = time.monotonic()
+    res = check_urls([slow_redirects.url("/0"), srv.url("/")], opts(deadline=0.7))
+    assert time.monotonic() - t0 < 1.5
+    r = res[slow_redirects.url("/0")]  # ...but ten slow hops do not fit the deadline
+    assert r.status == "broken" and r.reason.startswith("gave up after 0.7 s")
+    assert res[srv.url("/")].status == "ok"
+
+
+def test_tls_error_against_plain_http(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+    url = f"https://127.0.0.1:{srv.port}/"
+    res = check_urls([url], FAST)[url]
+    assert res.status == "broken" and res.reason.startswith("TLS error: "), res
+    assert res.attempts == 1  # TLS failures are not retried
+
+
+def test_describe_dns_failure() -> None:
+    import socket
+
+    exc = httpx.ConnectError("[Errno -2] Name or service not known")
+    exc.__cause__ = socket.gaierror(-2, "Name or service not known")
+    assert describe_error(exc, 10.0) == ("DNS lookup failed", False)
+    assert describe_error(httpx.ReadTimeout("x"), 10.0) == ("timed out after 10 s", True)
+
+
+class _CountingServer:
+    def __init__(self, servers: LoopbackServers) -> None:
+        self.srv = servers.add(site, "127.0.0.4")
+        self.good = [self.srv.url(f"/ok?{i}") for i in range(5)] + [self.srv.url("/old")]
+        self.bad = self.srv.url("/missing")
+
+
+def test_cache_second_run_makes_no_request(servers: LoopbackServers, tmp_path: Path) -> None:
+    c = _CountingServer(servers)
+    o = opts(cache_dir=tmp_path)
+    first = check_urls([*c.good, c.bad], o)
+    assert first[c.srv.url("/old")].status == "redirected"
+    c.srv.reset()
+    second = check_urls(c.good, o)
+    assert c.srv.count() == 0
+    assert all(r.from_cache and r.status in ("ok", "redirected") for r in second.values())
+    assert second[c.srv.url("/old")].final_url == c.srv.url("/new")
+    # Broken results are not cached: checked again every run.
+    third = check_urls([c.bad], o)
+    assert not third[c.bad].from_cache and c.srv.count("/missing") == 2
+
+
+def test_cache_expiry(servers: LoopbackServers, tmp_path: Path) -> None:
+    c = _CountingServer(servers)
+    check_urls(c.good, opts(cache_dir=tmp_path))
+    c.srv.reset()
+    res = check_urls(c.good, opts(cache_dir=tmp_path, cache_ttl=0.0))
+    assert not any(r.from_cache for r in res.values())
+    assert c.srv.count() >= len(c.good)
+
+
+def test_corrupted_cache_is_discarded(servers: LoopbackServers, tmp_path: Path) -> None:
+    c = _CountingServer(servers)
+    (tmp_path / "linkcheck.json").write_text('{"version": 1, "entries": {"x": [', "utf-8")
+    with pytest.warns(LinkCheckCacheWarning, match="damaged"):
+        res = check_urls(c.good[:1], opts(cache_dir=tmp_path))
+    assert res[c.good[0]].status == "ok"
+    data = json.loads((tmp_path / "linkcheck.json").read_text("utf-8"))
+    assert c.good[0] in data["entries"]  # rewritten, whole
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_per_host_limit(servers: LoopbackServers) -> None:
+    a = servers.add(lambda req: Reply(200, delay=0.05), "127.0.0.6")
+    b = servers.add(lambda req: Reply(200, delay=0.05), "127.0.0.7")
+    urls = [s.url(f"/{i}") for s in (a, b) for i in range(24)]
+    res = check_urls(urls, opts(per_host_concurrency=3, concurrency=64))
+    assert all(r.status == "ok" for r in res.values())
+    assert a.max_in_flight == 3 and b.max_in_flight == 3
+    assert servers.max_in_flight == 6
+
+
+def test_global_limit(servers: LoopbackServers) -> None:
+    hosts = [servers.add(lambda req: Reply(200, delay=0.05), f"127.0.0.{n}") for n in (8, 9, 10)]
+    urls = [s.url(f"/{i}") for s in hosts for i in range(10)]
+    res = check_urls(urls, opts(per_host_concurrency=8, concurrency=4))
+    assert all(r.status == "ok" for r in res.values())
+    assert servers.max_in_flight == 4
+
+
+def test_dedupe_and_fragments(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+    u = srv.url("/page")
+    res = check_urls([u, u, u + "#intro", u + "#end"], FAST)
+    assert set(res) == {u, u + "#intro", u + "#end"}
+    assert res[u + "#intro"].url == u + "#intro" and res[u + "#intro"].status == "ok"
+    assert srv.count() == 1 and srv.requests[0].path == "/page"
+
+
+def test_exclude_and_non_http(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+    skip = srv.url("/private/draft")
+    res = check_urls([skip, "mailto:a@example.org", srv.url("/ok")], opts(exclude=(r"/private/",)))
+    assert res[skip].status == "excluded" and res["mailto:a@example.org"].status == "excluded"
+    assert srv.count("/private/draft") == 0 and res[srv.url("/ok")].status == "ok"
+
+
+def test_malformed_urls_are_broken_not_fatal() -> None:
+    urls = ["http://[bad/", "http://exa mple.com/", "https://", "http://e.com:99999/", "http://"]
+    res = check_urls(urls, FAST)  # none of these reaches the network
+    assert all(r.status == "broken" and r.reason.startswith("invalid URL") for r in res.values())
+
+
+def test_user_agent_and_per_host_headers(servers: LoopbackServers) -> None:
+    a = servers.add(site, "127.0.0.15")
+    b = servers.add(site, "127.0.0.16")
+    check_urls([a.url("/ok"), b.url("/ok")], opts(headers={"127.0.0.15": {"X-Token": "s3"}}))
+    assert a.requests[0].headers.get("x-token") == "s3"
+    assert "x-token" not in b.requests[0].headers
+    assert b.requests[0].headers["user-agent"].startswith("Mozilla/5.0")
+
+
+def test_accept_statuses(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+    u = srv.url("/forbidden")
+    assert check_urls([u], FAST)[u].status == "broken"
+    assert check_urls([u], opts(accept=(403,)))[u].status == "ok"
+
+
+def test_unverifiable_hosts(servers: LoopbackServers) -> None:
+    def handler(req: Request) -> Reply:
+        return {"/999": Reply(999), "/429": Reply(429), "/404": Reply(404)}.get(
+            req.path, Reply(403)
+        )
+
+    srv = servers.add(handler, "127.0.0.5")  # listed in FAST.unverifiable_hosts
+    urls = [srv.url(p) for p in ("/999", "/429", "/403", "/404")]
+    res = check_urls(urls, FAST)
+    for p in ("/999", "/429", "/403"):
+        r = res[srv.url(p)]
+        assert r.status == "unverifiable" and "browser" in r.reason, r
+        assert r.attempts == 1  # no pointless retries against a site that blocks robots
+    assert res[srv.url("/404")].status == "broken"
+
+
+def test_unverifiable_hosts_include_subdomains() -> None:
+    checker = linkcheck._Checker(opts(unverifiable_hosts=("x.com", "linkedin.com")), None)
+    assert checker._is_unverifiable_host("https://x.com/user")
+    assert checker._is_unverifiable_host("https://www.linkedin.com/in/someone")
+    assert not checker._is_unverifiable_host("https://notx.com/")
+    assert "x.com" in LinkCheckOptions().unverifiable_hosts
+
+
+def test_private_addresses_by_default(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+    default = LinkCheckOptions(trust_env=False)
+    assert not default.check_private_addresses
+    urls = [srv.url("/ok"), "http://[::1]:9/", "http://10.1.2.3/", "http://169.254.169.254/"]
+    res = check_urls(urls, default)
+    assert all(r.status == "private" for r in res.values()), res
+    assert srv.count() == 0
+
+
+def test_names_resolving_to_private_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def fake_resolve(host: str) -> list[str]:  # no real DNS in tests
+        return {"intranet.test": ["10.0.0.7"]}[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    url = "http://intranet.test/"
+    res = check_urls([url], LinkCheckOptions(trust_env=False))[url]
+    assert res.status == "private" and "resolves" in res.reason
+
+
+def test_redirect_to_private_address_is_not_followed(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inner = servers.add(site, "127.0.0.13")
+    outer = servers.add(lambda req: Reply(302, {"Location": inner.url("/ok")}), "127.0.0.14")
+    # Pretend 127.0.0.14 is a public site and 127.0.0.13 an intranet host.
+    monkeypatch.setattr(linkcheck, "is_private_address", lambda a: a == "127.0.0.13")
+    res = check_urls([outer.url("/")], LinkCheckOptions(trust_env=False))[outer.url("/")]
+    assert res.status == "private" and "127.0.0.13" in res.reason
+    assert outer.count() == 1 and inner.count() == 0
+
+
+def test_is_private_address() -> None:
+    for a in (
+        "127.0.0.1",
+        "10.0.0.1",
+        "192.168.1.1",
+        "172.16.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "fd00::1",
+    ):
+        assert is_private_address(a), a
+    for a in ("93.184.215.14", "2606:4700::1", "example.org"):
+        assert not is_private_address(a), a
+
+
+def test_progress_and_stats(servers: LoopbackServers) -> None:
+    srv = servers.add(site, "127.0.0.12")
+    calls: list[tuple[int, int, int]] = []
+    urls = [srv.url("/ok"), srv.url("/missing"), srv.url("/page"), srv.url("/ok#x")]
+    report = check_urls_with_stats(urls, FAST, progress=lambda *a: calls.append(a))
+    assert [c[:2] for c in calls] == [(1, 3), (2, 3), (3, 3)]  # dedupe: 3 distinct URLs
+    assert calls[-1] == (3, 3, 1) and [c[2] for c in calls] == sorted(c[2] for c in calls)
+    stats = report.hosts[f"127.0.0.12:{srv.port}"]
+    assert stats.urls == 3 and stats.requests == 4 and stats.slowest_url in urls
+    assert stats.total_time >= stats.slowest_time > 0
+    assert report.requests == 4 and isinstance(report.results[urls[0]], LinkResult)
+
+
+def test_async_api_inside_a_loop(servers: LoopbackServers) -> None:
+    srv = servers.add(site)
+
+    async def main() -> dict[str, LinkResult]:
+        return await linkcheck.acheck_urls([srv.url("/ok")], FAST)
+
+    assert asyncio.run(main())[srv.url("/ok")].status == "ok"
+
+
+def test_no_warnings_on_clean_run(servers: LoopbackServers, tmp_path: Path) -> None:
+    srv = servers.add(site)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_urls([srv.url("/ok")], opts(cache_dir=tmp_path))
+        check_urls([srv.url("/ok")], opts(cache_dir=tmp_path))
