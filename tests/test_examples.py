@@ -66,3 +66,10 @@ def test_fixable_rules_offer_a_fix_on_their_bad_example(rule: type[Rule], tmp_pa
         config = config.with_overrides(select=(rule.code,))
     found = api.run_paths([root / "content"], config, jobs=1).diagnostics
     assert any(d.fix for d in found if d.rule == rule.name)
+
+
+def test_no_family_prefix_is_a_prefix_of_another() -> None:
+    """Selecting `FM` must mean front matter only, never another family's codes too."""
+    prefixes = [family.prefix for family in CATALOGUE.families]
+    clashes = [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a)]
+    assert clashes == []

@@ -497,25 +497,25 @@ def test_emphasis_that_means_something(body: str) -> None:
 def test_codes_names_and_severities() -> None:
     family = next(f for f in CATALOGUE.families if f.name == "formatting")
     assert {r.name: (r.code, r.severity) for r in family.rules} == {
-        "unbalanced-emphasis": ("FMT001", "error"),
-        "unbalanced-code": ("FMT002", "error"),
-        "unbalanced-brackets": ("FMT003", "error"),
-        "unbalanced-quotes": ("FMT004", "error"),
-        "list-numbering": ("FMT005", "error"),
-        "heading-increment": ("FMT006", "warning"),
-        "setext-heading": ("FMT007", "error"),
-        "stray-emphasis": ("FMT008", "warning"),
+        "unbalanced-emphasis": ("MK001", "error"),
+        "unbalanced-code": ("MK002", "error"),
+        "unbalanced-brackets": ("MK003", "error"),
+        "unbalanced-quotes": ("MK004", "error"),
+        "list-numbering": ("MK005", "error"),
+        "heading-increment": ("MK006", "warning"),
+        "setext-heading": ("MK007", "error"),
+        "stray-emphasis": ("MK008", "warning"),
     }
 
 
 def test_front_matter_is_not_prose() -> None:
     text = '+++\ntitle = "A (b **c"\n[extra]\nnote = "“x"\n+++\nClean text.\n'
-    config = Config(select=("FMT",))
+    config = Config(select=("MK",))
     assert api.lint_text(text, config=config) == []
 
 
 def test_cli_reports_the_family(tmp_path: Path) -> None:
     root = write_site(tmp_path, {"content/post.md": HEAD + "Some **bold.\n"})
-    result = run_cli("check", "content", "--select", "FMT", "--no-cache", cwd=root)
+    result = run_cli("check", "content", "--select", "MK", "--no-cache", cwd=root)
     assert result.returncode == 1
-    assert "content/post.md:4:6: FMT001 This `**` opens bold" in result.stdout
+    assert "content/post.md:4:6: MK001 This `**` opens bold" in result.stdout

@@ -249,7 +249,7 @@ class UnbalancedEmphasis(Rule):
     ```
     """
 
-    code = "FMT001"
+    code = "MK001"
     name = "unbalanced-emphasis"
     summary = "Emphasis markers that do not pair show as literal `*` or `_`"
     severity = "error"
@@ -484,7 +484,7 @@ class UnbalancedCode(Rule):
     ```
     """
 
-    code = "FMT002"
+    code = "MK002"
     name = "unbalanced-code"
     summary = "A backtick or code fence that is never closed"
     severity = "error"
@@ -567,7 +567,7 @@ class UnbalancedBrackets(Rule):
     ```
     """
 
-    code = "FMT003"
+    code = "MK003"
     name = "unbalanced-brackets"
     summary = "A parenthesis or square bracket that does not pair"
     severity = "error"
@@ -662,7 +662,7 @@ class UnbalancedQuotes(Rule):
     no fix, because only the writer knows where the quotation ends.
     """
 
-    code = "FMT004"
+    code = "MK004"
     name = "unbalanced-quotes"
     summary = "Curly double quotes that do not pair"
     severity = "error"
@@ -774,7 +774,7 @@ class ListNumbering(Rule):
     ```
     """
 
-    code = "FMT005"
+    code = "MK005"
     name = "list-numbering"
     summary = "A numbered list that restarts or skips numbers by mistake"
     severity = "error"
@@ -926,7 +926,7 @@ class HeadingIncrement(Rule):
     ```
     """
 
-    code = "FMT006"
+    code = "MK006"
     name = "heading-increment"
     summary = "A heading level that skips one"
     severity = "warning"
@@ -1008,7 +1008,7 @@ class SetextHeading(Rule):
     The fix inserts the blank line. It is unsafe because the writer might have meant a heading.
     """
 
-    code = "FMT007"
+    code = "MK007"
     name = "setext-heading"
     summary = "Text right above `---` becomes a heading instead of a section break"
     severity = "error"
@@ -1114,7 +1114,7 @@ class StrayEmphasis(Rule):
     paragraph make it read as leftover highlighting.
     """
 
-    code = "FMT008"
+    code = "MK008"
     name = "stray-emphasis"
     summary = "Bold or italics left over from editing"
     severity = "warning"
@@ -1248,7 +1248,7 @@ def rules() -> Iterator[type[Rule]]:
 
 FAMILY = Family(
     name="formatting",
-    prefix="FMT",
+    prefix="MK",
     description="Formatting: Markdown that renders differently from what the writer meant.",
     rules=tuple(rules()),
     options=(
