@@ -117,3 +117,25 @@ def test_baseline_hides_known_findings_even_when_lines_move(site) -> None:  # ty
     missing = run_cli("check", "--baseline", "nope.json", cwd=root)
     assert missing.returncode == 2
     assert "no such baseline file" in missing.stderr
+
+
+def test_gitlab_code_quality(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/a.md": BAD, "content/ok.md": GOOD})
+    report = tmp_path / "gl.json"
+    result = run_cli("check", "--no-cache", f"--output-format=gitlab={report}", cwd=root)
+    assert result.returncode == 1
+    issues = json.loads(report.read_text())
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("FM101 file-bom", "minor", {"path": "content/a.md", "lines": {"begin": 1, "end": 1}}),
+        (
+            "FM005 frontmatter-field-type",
+            "major",
+            {"path": "content/a.md", "lines": {"begin": 2, "end": 2}},
+        ),
+        (
+            "FM005 frontmatter-field-type",
+            "major",
+            {"path": "content/a.md", "lines": {"begin": 3, "end": 3}},
+        ),
+    ]
+    assert len({i["fingerprint"] for i in issues}) == 3

@@ -1,8 +1,8 @@
 """Report formats, one module each, all rendered from the same diagnostics.
 
 ``text`` is for people, ``json`` the contract for programs, ``sarif`` for code scanning,
-``github`` for pull-request annotations, ``junit`` for CI dashboards and ``markdown`` for a
-pull-request comment or job summary.
+``github`` for pull-request annotations, ``gitlab`` for merge-request code quality, ``junit``
+for CI dashboards and ``markdown`` for a pull-request comment or job summary.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from postlint.model import Diagnostic
 from postlint.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
 
 
 def render(
@@ -25,7 +25,7 @@ def render(
     colour: bool = False,
 ) -> str:
     """The report in format ``fmt`` (one of FORMATS)."""
-    from postlint.report import github, json, junit, markdown, sarif, text
+    from postlint.report import github, gitlab, json, junit, markdown, sarif, text
 
     if fmt == "text":
         return text.render(diagnostics, files, colour)
@@ -35,6 +35,8 @@ def render(
         return sarif.render(diagnostics, rules, root)
     if fmt == "github":
         return github.render(diagnostics, rules, root)
+    if fmt == "gitlab":
+        return gitlab.render(diagnostics, rules, root)
     if fmt == "junit":
         return junit.render(diagnostics, rules, root)
     return markdown.render(diagnostics, rules, root)

@@ -1,0 +1,45 @@
+"""GitLab code quality: the Code Climate JSON subset that merge requests show inline.
+
+GitLab reads ``description``, ``check_name``, ``fingerprint`` (unique per finding, stable across
+runs), ``severity`` (info, minor, major, critical, blocker) and ``location.path`` with
+``location.lines.begin``. Paths are relative to the repository root, as GitLab expects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from postlint.model import Diagnostic, Severity
+from postlint.report.sarif import fingerprint, relative_path
+from postlint.rule import Rule
+
+SEVERITY: dict[Severity, str] = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def render(
+    diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], root: Path | None = None
+) -> str:
+    occurrences: Counter[tuple[str, str, str]] = Counter()
+    issues: list[dict[str, Any]] = []
+    for d in sorted(diagnostics, key=lambda d: (relative_path(d.path, root), d.sort_key())):
+        path = relative_path(d.path, root)
+        occurrences[(d.code, path, d.message)] += 1
+        issues.append(
+            {
+                "type": "issue",
+                "description": d.message,
+                "check_name": f"{d.code} {d.rule}",
+                "categories": ["Style"],
+                "fingerprint": fingerprint(d, path, occurrences[(d.code, path, d.message)]),
+                "severity": SEVERITY[d.severity],
+                "location": {
+                    "path": path,
+                    "lines": {"begin": d.line, "end": d.end_line},
+                },
+            }
+        )
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
