@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint import __version__
-from postlint.config import Config
+from postlint.config import Config, ConfigError
 from postlint.model import Diagnostic, Finding, Post
 from postlint.parse import SourceProblem, decode, parse_post
 from postlint.registry import Catalogue
@@ -103,6 +103,8 @@ class Linter:
                 fact = rule.collect(post, ctx)
                 if fact is not None:
                     facts[rule.name] = fact
+            except ConfigError:
+                raise
             except Exception:
                 errors.append(_crash(rule.name, post.path))
         summary = summarize(post, source or Path(post.path), self.site)
@@ -145,6 +147,8 @@ class Linter:
         are read too (from the cache when unchanged), but only ``files`` are reported on."""
         notes: list[str] = []
         cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
+        if cache and cache.damaged:
+            notes.append(f"the result cache in {cache_dir} was damaged; rebuilding it")
         results: dict[str, FileResult] = {}
         pending: list[tuple[str, Path, bytes, str]] = []
         reported = {display_path(source) for source in files}
@@ -259,6 +263,8 @@ class Linter:
                 continue
             try:
                 findings = list(rule.check_site(site, self.contexts[rule.name]))
+            except ConfigError:
+                raise
             except Exception:
                 errors.append(_crash(rule.name, "the site"))
                 continue
@@ -359,6 +365,7 @@ class ResultCache:
         self.file = folder / f"results-{key}.pickle"
         self.entries: dict[str, tuple[str, FileResult]] = {}
         self.dirty = False
+        self.damaged = False
         try:
             with open(self.file, "rb") as handle:
                 loaded = pickle.load(handle)
@@ -369,6 +376,7 @@ class ResultCache:
         except Exception:  # a damaged cache is rebuilt, never trusted
             self.entries = {}
             self.dirty = True
+            self.damaged = True
 
     def get(self, path: str, digest: str) -> FileResult | None:
         entry = self.entries.get(path)

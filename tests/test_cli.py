@@ -181,3 +181,13 @@ def test_fix_diff_and_idempotence(site) -> None:  # type: ignore[no-untyped-def]
     again = run_cli("check", "--no-cache", "--fix", cwd=root)
     assert again.stdout.startswith("Applied 0 fixes.\n")
     assert target.read_bytes() == bom[1:].encode()
+
+
+def test_a_rule_configuration_error_is_a_clean_exit_2(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/hello.md": GOOD}, config='[tags]\nvocabulary-file = "tags.txt"\n')
+    result = run_cli("check", "--no-cache", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"postlint: error: [tags] vocabulary-file: cannot read {root / 'tags.txt'}: "
+        "No such file or directory\n"
+    )

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from postlint.config import ConfigError
 from postlint.model import Edit, Finding, Fix, Post, Span
 from postlint.prose import paragraphs
 from postlint.rule import Context, Family, Option, Rule, Site
@@ -58,7 +59,7 @@ _PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*[A-Z][\w'’.\-]*[*_]*[ 
 _NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
 
 
-class DictionaryError(Exception):
+class DictionaryError(ConfigError):
     """A dictionary the configuration names that cannot be loaded or read."""
 
 

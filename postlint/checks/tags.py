@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from postlint.config import ConfigError
 from postlint.model import Finding, Fix, Post, Span
 from postlint.rule import Context, Example, Family, Option, Rule, Site
 
@@ -115,8 +116,9 @@ def _all_entries(site: Site) -> Iterator[tuple[str, str, Span]]:
 def _vocabulary_file(path: str, mtime: float) -> tuple[str, ...]:
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+        raise ConfigError(f"[tags] vocabulary-file: cannot read {path}: {reason}") from None
     return tuple(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
