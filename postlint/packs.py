@@ -33,6 +33,7 @@ from postlint import __version__
 from postlint.config import ConfigError
 from postlint.model import Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
+from postlint.site import smart_punctuation
 from postlint.tomlkeys import key_offsets
 
 KINDS = ("existence", "substitution", "consistency", "occurrence", "capitalization", "repetition")
@@ -994,7 +995,7 @@ class PackRule(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         spec = self.spec
-        if spec.unless_smart and smart_punctuation(ctx.site.config, ctx.site.generator):
+        if spec.unless_smart and smart_punctuation(ctx.site):
             return
         text = scope_text(post, self.scopes)
         if not text.text:
@@ -1210,21 +1211,6 @@ def keep_case(matched: str, replacement: str) -> str:
         return replacement[0].upper() + replacement[1:]
     return replacement
 
-
-def smart_punctuation(config: Mapping[str, Any], generator: str) -> bool:
-    """Whether the generator turns ``--``, ``...`` and straight quotes into typography itself."""
-    if generator == "zola":
-        markdown = config.get("markdown")
-        return isinstance(markdown, dict) and markdown.get("smart_punctuation") is True
-    if generator == "hugo":
-        markup = config.get("markup")
-        goldmark = markup.get("goldmark") if isinstance(markup, dict) else None
-        ext = goldmark.get("extensions") if isinstance(goldmark, dict) else None
-        typographer = ext.get("typographer", True) if isinstance(ext, dict) else True
-        if isinstance(typographer, dict):
-            return typographer.get("disable") is not True
-        return typographer is not False
-    return False
 
 
 def example_post(text: str) -> str:

@@ -167,3 +167,23 @@ def _html_ids(post: Post) -> frozenset[str]:
 
 def _plain(meta: Mapping[str, Any]) -> dict[str, Any]:
     return dict(meta)
+
+
+def smart_punctuation(info: SiteInfo) -> bool:
+    """Whether the generator turns ``--``, ``...`` and straight quotes into typography itself.
+
+    Zola does with ``markdown.smart_punctuation = true``; Hugo with Goldmark's typographer, on by
+    default."""
+    config = info.config
+    if info.generator == "zola":
+        markdown = config.get("markdown")
+        return isinstance(markdown, dict) and markdown.get("smart_punctuation") is True
+    if info.generator == "hugo":
+        markup = config.get("markup")
+        goldmark = markup.get("goldmark") if isinstance(markup, dict) else None
+        ext = goldmark.get("extensions") if isinstance(goldmark, dict) else None
+        typographer = ext.get("typographer", True) if isinstance(ext, dict) else True
+        if isinstance(typographer, dict):
+            return typographer.get("disable") is not True
+        return typographer is not False
+    return False

@@ -11,6 +11,8 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
+from rapidfuzz.distance import OSA
+
 from postlint.authors import find_author_sections
 from postlint.model import AuthorForm, AuthorSection, Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Option, Rule, Site
@@ -22,27 +24,13 @@ def _post(body: str, title: str = "Post") -> str:
     return f'+++\ntitle = "{title}"\n+++\n{body}'
 
 
-def _osa(a: str, b: str) -> int:
-    """Optimal string alignment distance."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[len(b)]
-
 
 def _near(a: str, b: str) -> bool:
     a, b = a.casefold(), b.casefold()
     if a == b or abs(len(a) - len(b)) > 2:
         return False
     limit = 2 if min(len(a), len(b)) >= 6 else 1
-    return _osa(a, b) <= limit
+    return OSA.distance(a, b) <= limit
 
 
 def _sections(site: Site) -> Iterable[tuple[str, AuthorSection]]:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from postlint.config import ConfigError
 from postlint.model import Finding, Fix, Post, Span
 from postlint.rule import Context, Example, Family, Option, Rule, Site
@@ -197,22 +199,6 @@ def _deletes(key: str) -> Iterator[str]:
         yield key[:i] + key[i + 1 :]
 
 
-def _osa(a: str, b: str) -> int:
-    """Optimal string alignment distance (Damerau-Levenshtein without repeated edits)."""
-    if abs(len(a) - len(b)) > 1:
-        return 2
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[len(b)]
-
 
 def _spelled(tag: str, vocab: frozenset[str], british: bool = False) -> bool:
     """Every word is a dictionary word (or, with ``british``, its British spelling), an
@@ -274,7 +260,7 @@ def near_duplicate_groups(
                 if pair in checked:
                     continue
                 checked.add(pair)
-                if _osa(a, b) != 1:
+                if OSA.distance(a, b) != 1:
                     continue
                 tag_a, tag_b = by_key[a][0], by_key[b][0]
                 if _spelled(tag_a, vocab) and _spelled(tag_b, vocab):

@@ -18,6 +18,7 @@ from typing import Any
 
 from postlint.model import Block, Finding, Fix, Post
 from postlint.rule import Context, Family, Option, Rule
+from postlint.site import smart_punctuation
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -753,19 +754,7 @@ _STRAIGHT = frozenset("'\"")
 
 def _renders_curly(ctx: Context) -> bool:
     """True when the generator turns straight quotes into curly ones (then mixing is harmless)."""
-    config = ctx.site.config
-    if ctx.site.generator == "zola":
-        markdown = config.get("markdown")
-        return isinstance(markdown, dict) and markdown.get("smart_punctuation") is True
-    if ctx.site.generator == "hugo":
-        markup = config.get("markup")
-        goldmark = markup.get("goldmark") if isinstance(markup, dict) else None
-        ext = goldmark.get("extensions") if isinstance(goldmark, dict) else None
-        typographer = ext.get("typographer", True) if isinstance(ext, dict) else True
-        if isinstance(typographer, dict):
-            return typographer.get("disable") is not True
-        return typographer is not False
-    return False
+    return smart_punctuation(ctx.site)
 
 
 class QuoteStyle(Rule):
