@@ -149,7 +149,7 @@ class TextRun:
 
     text: str
     span: Span
-    block: int  # index of the enclosing block in Post.blocks (runs of one paragraph share it)
+    block: int  # the leaf block (paragraph or heading) it belongs to, numbered in document order
 
 
 @dataclass(frozen=True, slots=True)
