@@ -24,7 +24,7 @@ from typing import Any
 
 from postlint import __version__
 from postlint.config import Config, ConfigError
-from postlint.model import Diagnostic, Finding, Post
+from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
 from postlint.registry import Catalogue
 from postlint.rule import Context, PostSummary, Rule, Site, SiteInfo
@@ -300,7 +300,7 @@ class Linter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 
-_START = __import__("postlint.model", fromlist=["Span"]).Span(0, 0, 1, 1, 1, 1)
+_START = Span(0, 0, 1, 1, 1, 1)  # where findings about a whole unreadable file point
 _WORKER_LINTER: Linter | None = None
 
 
