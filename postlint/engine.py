@@ -26,7 +26,7 @@ from postlint import __version__
 from postlint.config import Config, ConfigError
 from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
-from postlint.registry import Catalogue
+from postlint.registry import Catalogue, matches
 from postlint.rule import Context, PostSummary, Rule, Site, SiteInfo
 from postlint.site import markdown_files, static_files, summarize
 from postlint.suppress import Suppressor, suppressor_for
@@ -315,8 +315,6 @@ def _crash(rule: str, where: str) -> str:
 
 
 def _per_file_ignored(path: str, rule: type[Rule], per_file: Any, root: Path) -> bool:
-    from postlint.registry import matches
-
     try:
         relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
