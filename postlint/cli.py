@@ -151,6 +151,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also check external links over the network (sets [links] external = true)",
     )
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="with --external: print per-host counts and the slowest hosts on stderr",
+    )
 
 
 def add_baseline(
@@ -255,9 +261,12 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         raise CliError("--jobs must be at least 1")
     config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
-    if args.external:
+    links = {"external": True} if args.external else {}
+    if args.verbose:
+        links["verbose"] = True
+    if links:
         tables = config.tables
-        overrides["tables"] = {**tables, "links": {**tables.get("links", {}), "external": True}}
+        overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
     linter = api.make_linter(paths[0], config, **overrides)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")

@@ -214,3 +214,15 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, servers: Any) -> None:
     shown = output.decode()
     assert "postlint: checking links 4/4, 1 broken" in shown  # 4 distinct URLs, /gone broken
     assert shown.endswith("\r\x1b[K")  # the bar is cleared before the report
+
+
+def test_verbose_prints_per_host_counts(tmp_path: Path, servers: Any) -> None:
+    docs, walled = servers
+    root = make_site(tmp_path / "site", docs, walled, CONFIG)
+    code, found, stderr = check(root, "--external", "--verbose")
+    assert code == 1 and found
+    summary, *hosts = stderr.splitlines()
+    assert summary.startswith("postlint: checked 5 links on 2 hosts with ")
+    names = [server.url("/").split("//")[1].rstrip("/") for server in (docs, walled)]
+    assert sorted(line.split()[1].rstrip(":") for line in hosts) == sorted(names)
+    assert check(root, "--external")[2] == ""  # silent without --verbose

@@ -1675,18 +1675,41 @@ def external_results(site: Site, ctx: Context) -> tuple[list[ExternalUse], dict[
     uses = external_uses(site)
     results: dict[str, Any] = {}
     if uses:
-        from postlint.linkcheck import check_urls
+        from postlint.linkcheck import check_urls_with_stats
 
         options = link_check_options(ctx)
         bar = _ProgressBar() if sys.stderr.isatty() else None
         try:
-            results = check_urls(dict.fromkeys(u.url for u in uses), options, bar)
+            report = check_urls_with_stats(dict.fromkeys(u.url for u in uses), options, bar)
         finally:
             if bar is not None:
                 bar.close()
+        results = dict(report.results)
+        if ctx.options.get("verbose"):
+            sys.stderr.write(host_summary(report))
     _EXTERNAL_CACHE.clear()
     _EXTERNAL_CACHE[id(site)] = (site, uses, results)
     return uses, results
+
+
+def host_summary(report: Any, most: int = 10) -> str:
+    """``--verbose``: how many URLs and requests went to each host, slowest hosts first."""
+    hosts = sorted(report.hosts.items(), key=lambda item: -item[1].total_time)
+    lines = [
+        f"postlint: checked {len(report.results)} links on {len(report.hosts)} hosts with "
+        f"{report.requests} requests in {report.elapsed:.1f} s"
+    ]
+    for host, stats in hosts[:most]:
+        slowest = (
+            f"; slowest {stats.slowest_time:.2f} s: {stats.slowest_url}"
+            if stats.slowest_url
+            else ""
+        )
+        lines.append(
+            f"postlint:   {host}: {stats.urls} links, {stats.requests} requests, "
+            f"{stats.total_time:.2f} s in all{slowest}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 class _ExternalRule(Rule):
@@ -1951,6 +1974,7 @@ FAMILY = Family(
             list,
         ),
         Option("external", False, "Check external links over the network (also `--external`)."),
+        Option("verbose", False, "External checks: per-host counts on stderr (also `--verbose`)."),
         Option("concurrency", 64, "External checks: requests in flight at once."),
         Option("per-host-concurrency", 8, "External checks: requests in flight per host."),
         Option("timeout", 10.0, "External checks: seconds to connect and for each read."),
