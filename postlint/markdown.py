@@ -410,6 +410,9 @@ class _Misaligned(Exception):
 
 _BLOCK_PARSER = _Parser()
 _INLINE_PARSER = InlineParser()
+# Every default inline rule of mistune starts with one of these characters (``linebreak`` needs
+# the newline), so a leaf without any of them is one text token: no need to run the parser.
+_INLINE_MARKUP = re.compile(r"[\\`*_!\[\]<\n]")
 
 
 def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str = "zola") -> Body:
@@ -749,7 +752,10 @@ class _Builder:
     def _leaf_inlines(self, state: _State, base: int, src: str) -> tuple[Inline, ...]:
         if not src:
             return ()
-        tokens = _INLINE_PARSER(src, self.env)
+        if _INLINE_MARKUP.search(src) is None:
+            tokens: list[Token] = [{"type": "text", "raw": src}]  # what mistune would return
+        else:
+            tokens = _INLINE_PARSER(src, self.env)
         walker = _InlineWalker(self, state, base, src)
         try:
             inlines, _ = walker.walk(tokens, 0)
