@@ -214,6 +214,9 @@ class _Parser(BlockParser):
         return res
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
+        # tried on every line: only a line that starts with a space or a tab can be indented code
+        if state.src[state.cursor : state.cursor + 1] not in (" ", "\t"):
+            return None
         tokens = state.tokens
         before = len(tokens)
         start = state.cursor
