@@ -756,6 +756,9 @@ class _Builder:
         if not src:
             return ()
         if _INLINE_MARKUP.search(src) is None:
+            # entities, shortcodes and bare URLs are not prose: the walk cuts them out of runs
+            if "&" not in src and "{{" not in src and "://" not in src and "www." not in src:
+                return self._plain_leaf(state, base, src)
             tokens: list[Token] = [{"type": "text", "raw": src}]  # what mistune would return
         else:
             tokens = _INLINE_PARSER(src, self.env)
@@ -766,6 +769,19 @@ class _Builder:
             return ()
         walker.finish(self.leaf)
         return tuple(inlines)
+
+    def _plain_leaf(self, state: _State, base: int, src: str) -> tuple[Inline, ...]:
+        """A leaf of literal prose on one line: one text node and one run, as the walk gives."""
+        shift = self.mapper(state, base)
+        if isinstance(shift, int):
+            span = self.file_span(shift, shift + len(src))
+            self.runs.append(_RUN(src, span, self.leaf))
+        else:
+            start = shift(0)
+            span = self.file_span(start, max(start, shift(len(src))))
+            if span.end - span.start == len(src) and self.text[span.start : span.end] == src:
+                self.runs.append(_RUN(src, span, self.leaf))
+        return (_INLINE("text", span, src, ()),)
 
     def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
         """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).
