@@ -70,6 +70,7 @@ class Linter:
         self.site = site
         self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
         self.instances = [rule() for rule in self.rules]
+        self.by_name = {rule.name: rule for rule in self.rules}
         self.contexts = {
             rule.name: Context(config.options(catalogue.family_of(rule)), site, config)
             for rule in self.rules
@@ -120,9 +121,8 @@ class Linter:
         return FileResult(post.path, diagnostics, summary, facts, suppressor_for(post), errors)
 
     def diagnose(self, path: str, findings: Iterable[Finding]) -> Iterator[Diagnostic]:
-        by_name = {rule.name: rule for rule in self.rules}
         for finding in findings:
-            rule = by_name.get(finding.rule)
+            rule = self.by_name.get(finding.rule)
             if rule is None:  # a rule reporting for another that is not selected
                 continue
             span = finding.span
@@ -280,7 +280,7 @@ class Linter:
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
     ) -> list[Diagnostic]:
         """Drop what inline suppressions, a post's own ignores or per-file-ignores silence."""
-        by_name = {rule.name: rule for rule in self.rules}
+        by_name = self.by_name
         per_file = self.config.per_file_ignores
         root = self.config.root
         kept = []
