@@ -402,6 +402,37 @@ def _run_factory() -> Callable[[str, Span, int], TextRun]:
     return make
 
 
+def _block_factory() -> Callable[
+    [str, Span, tuple[Block, ...], tuple[Inline, ...], dict[str, Any]], Block
+]:
+    """Build Blocks through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2, s3, s4 = (
+            getattr(Block, n).__set__ for n in ("kind", "span", "children", "inlines", "attrs")
+        )
+    except AttributeError:  # pragma: no cover
+        return Block
+    new = Block.__new__
+
+    def make(
+        kind: str,
+        span: Span,
+        children: tuple[Block, ...],
+        inlines: tuple[Inline, ...],
+        attrs: dict[str, Any],
+    ) -> Block:
+        block = new(Block)
+        s0(block, kind)
+        s1(block, span)
+        s2(block, children)
+        s3(block, inlines)
+        s4(block, attrs)
+        return block
+
+    return make
+
+
+_BLOCK = _block_factory()
 _RUN = _run_factory()
 _SPAN = _span_factory()
 _INLINE = _inline_factory()
@@ -607,9 +638,7 @@ class _Builder:
         if t in ("paragraph", "block_text"):
             s, e = _strip(src, tok["_s"], tok["_e"])
             inlines = self._leaf_inlines(state, s, src[s:e])
-            block = Block(
-                "paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf}
-            )
+            block = _BLOCK("paragraph", self.span(state, s, e), (), inlines, {"leaf": self.leaf})
             if t == "block_text":
                 block.attrs["tight"] = True
             self.leaf += 1
@@ -670,14 +699,8 @@ class _Builder:
             rs, re_ = positions.get(id(item["children"]), (state.to_root(s), state.to_root(s)))
             item_attrs: dict[str, Any] = {"number": (start or 1) + i} if ordered else {}
             item_attrs["bullet"] = tok.get("bullet")
-            items.append(
-                Block(
-                    "list_item",
-                    self.root_span(rs, re_),
-                    children=self._blocks(item["children"], child),
-                    attrs=item_attrs,
-                )
-            )
+            children = self._blocks(item["children"], child)
+            items.append(_BLOCK("list_item", self.root_span(rs, re_), children, (), item_attrs))
         return Block(
             "list",
             self.span(state, s, e),
