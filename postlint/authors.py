@@ -153,7 +153,14 @@ def _opens_section(blocks: Sequence[Block], index: int) -> bool:
 
 
 def _candidate(text: str, block: Block, index: int, lines: LineIndex) -> _Candidate | None:
-    if block.span.line != block.span.end_line and block.kind == "paragraph":
+    if block.kind == "paragraph":
+        # cheap tests first: most blocks are prose paragraphs, tested for every post
+        if block.span.line != block.span.end_line:
+            return None
+        first = block.inlines[0] if block.inlines else None
+        if first is not None and first.kind == "text" and first.text[:1].strip():
+            return None  # starts with prose, not with a bold name
+    elif block.kind != "heading":
         return None
     nodes = _trim(block.inlines)
     if not nodes:

@@ -252,6 +252,7 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
     from postlint.engine import collect_files
+    from postlint.site import detect_site
 
     paths = args.paths or default_paths()
     for path in paths:
@@ -267,7 +268,8 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     if links:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
-    linter = api.make_linter(paths[0], config, **overrides)
+    # the catalogue loaded with the configuration (api.make_linter would load it again)
+    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)

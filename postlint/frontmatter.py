@@ -7,11 +7,11 @@ so a check reports them instead of the parser refusing the post.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import tomli
-import yaml
 
 from postlint.model import FrontMatter, FrontMatterError, LineIndex, Span
 from postlint.tomlkeys import key_offsets
@@ -107,24 +107,34 @@ def _error_span(exc: Exception, inner: str, offset: int, lines: LineIndex) -> Sp
     return lines.span(start, max(end, start))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as written, so an impossible date is reported, not raised."""
+@functools.cache
+def _loader() -> Any:
+    """Safe YAML that keeps dates as written, so an impossible date is reported, not raised.
 
+    PyYAML is imported on the first YAML front matter: most sites write TOML (``+++``).
+    """
+    import yaml
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
 def _parse_yaml(
     inner: str, offset: int, lines: LineIndex
 ) -> tuple[dict[str, Any], dict[str, Span], FrontMatterError | None]:
+    import yaml
+
     normalized = inner.replace("\r\n", "\n")
     starts = LineIndex(inner).starts
     try:
-        node = yaml.compose(normalized, Loader=_Loader)
-        data = yaml.load(normalized, Loader=_Loader)
+        node = yaml.compose(normalized, Loader=_loader())
+        data = yaml.load(normalized, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line, mark.column) if mark else (0, 0)
@@ -155,6 +165,8 @@ def _yaml_keys(
     offset: int,
     lines: LineIndex,
 ) -> None:
+    import yaml
+
     def span(mark_start: Any, mark_end: Any) -> Span:
         # PyYAML marks count in the CRLF-free text: one \r less per line before the mark.
         start = offset + starts[mark_start.line] + mark_start.column

@@ -214,6 +214,9 @@ class _Parser(BlockParser):
         return res
 
     def _parse_indent_code_fast(self, state: BlockState) -> int | None:
+        # tried on every line: only a line that starts with a space or a tab can be indented code
+        if state.src[state.cursor : state.cursor + 1] not in (" ", "\t"):
+            return None
         tokens = state.tokens
         before = len(tokens)
         start = state.cursor
@@ -399,6 +402,37 @@ def _run_factory() -> Callable[[str, Span, int], TextRun]:
     return make
 
 
+def _block_factory() -> Callable[
+    [str, Span, tuple[Block, ...], tuple[Inline, ...], dict[str, Any]], Block
+]:
+    """Build Blocks through their slot descriptors (see ``_span_factory``)."""
+    try:
+        s0, s1, s2, s3, s4 = (
+            getattr(Block, n).__set__ for n in ("kind", "span", "children", "inlines", "attrs")
+        )
+    except AttributeError:  # pragma: no cover
+        return Block
+    new = Block.__new__
+
+    def make(
+        kind: str,
+        span: Span,
+        children: tuple[Block, ...],
+        inlines: tuple[Inline, ...],
+        attrs: dict[str, Any],
+    ) -> Block:
+        block = new(Block)
+        s0(block, kind)
+        s1(block, span)
+        s2(block, children)
+        s3(block, inlines)
+        s4(block, attrs)
+        return block
+
+    return make
+
+
+_BLOCK = _block_factory()
 _RUN = _run_factory()
 _SPAN = _span_factory()
 _INLINE = _inline_factory()
@@ -410,6 +444,9 @@ class _Misaligned(Exception):
 
 _BLOCK_PARSER = _Parser()
 _INLINE_PARSER = InlineParser()
+# Every default inline rule of mistune starts with one of these characters (``linebreak`` needs
+# the newline), so a leaf without any of them is one text token: no need to run the parser.
+_INLINE_MARKUP = re.compile(r"[\\`*_!\[\]<\n]")
 
 
 def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str = "zola") -> Body:
@@ -601,9 +638,7 @@ class _Builder:
         if t in ("paragraph", "block_text"):
             s, e = _strip(src, tok["_s"], tok["_e"])
             inlines = self._leaf_inlines(state, s, src[s:e])
-            block = Block(
-                "paragraph", self.span(state, s, e), inlines=inlines, attrs={"leaf": self.leaf}
-            )
+            block = _BLOCK("paragraph", self.span(state, s, e), (), inlines, {"leaf": self.leaf})
             if t == "block_text":
                 block.attrs["tight"] = True
             self.leaf += 1
@@ -664,14 +699,8 @@ class _Builder:
             rs, re_ = positions.get(id(item["children"]), (state.to_root(s), state.to_root(s)))
             item_attrs: dict[str, Any] = {"number": (start or 1) + i} if ordered else {}
             item_attrs["bullet"] = tok.get("bullet")
-            items.append(
-                Block(
-                    "list_item",
-                    self.root_span(rs, re_),
-                    children=self._blocks(item["children"], child),
-                    attrs=item_attrs,
-                )
-            )
+            children = self._blocks(item["children"], child)
+            items.append(_BLOCK("list_item", self.root_span(rs, re_), children, (), item_attrs))
         return Block(
             "list",
             self.span(state, s, e),
@@ -749,7 +778,13 @@ class _Builder:
     def _leaf_inlines(self, state: _State, base: int, src: str) -> tuple[Inline, ...]:
         if not src:
             return ()
-        tokens = _INLINE_PARSER(src, self.env)
+        if _INLINE_MARKUP.search(src) is None:
+            # entities, shortcodes and bare URLs are not prose: the walk cuts them out of runs
+            if "&" not in src and "{{" not in src and "://" not in src and "www." not in src:
+                return self._plain_leaf(state, base, src)
+            tokens: list[Token] = [{"type": "text", "raw": src}]  # what mistune would return
+        else:
+            tokens = _INLINE_PARSER(src, self.env)
         walker = _InlineWalker(self, state, base, src)
         try:
             inlines, _ = walker.walk(tokens, 0)
@@ -757,6 +792,19 @@ class _Builder:
             return ()
         walker.finish(self.leaf)
         return tuple(inlines)
+
+    def _plain_leaf(self, state: _State, base: int, src: str) -> tuple[Inline, ...]:
+        """A leaf of literal prose on one line: one text node and one run, as the walk gives."""
+        shift = self.mapper(state, base)
+        if isinstance(shift, int):
+            span = self.file_span(shift, shift + len(src))
+            self.runs.append(_RUN(src, span, self.leaf))
+        else:
+            start = shift(0)
+            span = self.file_span(start, max(start, shift(len(src))))
+            if span.end - span.start == len(src) and self.text[span.start : span.end] == src:
+                self.runs.append(_RUN(src, span, self.leaf))
+        return (_INLINE("text", span, src, ()),)
 
     def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
         """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).

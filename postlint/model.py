@@ -8,14 +8,36 @@ ends are exclusive, as in SARIF and LSP.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 
+_T = TypeVar("_T")
 
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen slots dataclass as a call to its constructor with its field values.
+
+    What ``dataclass`` gives slots classes instead walks ``dataclasses.fields`` for every object
+    it restores. Results (spans, links, headings ...) cross from worker processes and come back
+    from the cache by the hundred thousand, and this way they load several times faster.
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    assert len(names) > 1  # attrgetter returns a tuple only for two names or more
+    values = operator.attrgetter(*names)
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """A range of the file: offsets into ``Post.text`` and the same range as lines and columns."""
@@ -55,6 +77,7 @@ class LineIndex:
         return Span(start, end, line, column, end_line, end_column)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``span`` of the file with ``replacement``."""
@@ -63,6 +86,7 @@ class Edit:
     replacement: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Fix:
     """Edits that together repair one finding; unsafe fixes change words the writer chose."""
@@ -71,6 +95,7 @@ class Fix:
     safe: bool = True
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a check reports: the engine adds path, severity and docs URL to make a Diagnostic."""
@@ -81,6 +106,7 @@ class Finding:
     fix: Fix | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding, as every report format and the Python API see it (the JSON contract)."""
@@ -108,12 +134,14 @@ class Diagnostic:
 # Front matter
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FrontMatterError:
     message: str
     span: Span
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     """The metadata block: ``format`` is "toml" (``+++``) or "yaml" (``---``)."""
@@ -139,6 +167,7 @@ class FrontMatter:
 # Body
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TextRun:
     """Literal prose: ``text`` equals ``Post.text[span.start:span.end]`` character for character.
@@ -152,6 +181,7 @@ class TextRun:
     block: int  # the leaf block (paragraph or heading) it belongs to, numbered in document order
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Inline:
     """An inline node: text, emphasis, strong, codespan, link, image, html, linebreak, softbreak."""
@@ -162,6 +192,7 @@ class Inline:
     children: tuple[Inline, ...] = ()
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """A block node. ``kind``: paragraph, heading, list, list_item, block_quote, code_block,
@@ -177,6 +208,7 @@ class Block:
     # closed (bool); html_block / html_comment: raw
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -188,6 +220,7 @@ class Heading:
     explicit_id: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link: ``kind`` is inline, reference, autolink or html (``<a href>`` in raw HTML)."""
@@ -201,6 +234,7 @@ class Link:
     label: str | None = None  # reference label
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LinkDefinition:
     label: str
@@ -210,6 +244,7 @@ class LinkDefinition:
     title: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class UndefinedReference:
     """``[text][label]`` or ``[label]`` that mistune left as text because no definition exists."""
@@ -218,6 +253,7 @@ class UndefinedReference:
     span: Span
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
     """An image: ``kind`` is markdown, html (``<img src>``) or shortcode."""
@@ -231,6 +267,7 @@ class Image:
     title: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AuthorForm:
     """How an author line is written, so a site can keep one style."""
@@ -249,6 +286,7 @@ class AuthorForm:
         return f"a level-{self.level} heading ({text})"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AuthorSection:
     author: str
@@ -259,6 +297,7 @@ class AuthorSection:
     span: Span  # the whole section, author line to the last block before the next section
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """An inline ``<!-- postlint-disable ... -->`` comment."""

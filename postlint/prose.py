@@ -34,7 +34,6 @@ _ABBREVIATIONS = frozenset(
         "jan feb mar apr jun jul aug sep sept oct nov dec p pp vol ed"
     )
 )
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
 @dataclass(frozen=True)
@@ -155,8 +154,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         end = match.end()
         mark = match.group()
         if mark[0] == "." and len(mark.rstrip("\"'”’)]*_")) == 1:
-            before = _TOKEN_BEFORE.search(text, max(0, match.start() - 40), match.start())
-            token = before.group(1).lstrip("(\"'“‘*_").lower() if before else ""
+            # the word before the point: the non-space characters that end the 40 before it
+            # (or end them but for one line break, as the former regex ``(\S+)$`` matched)
+            window = text[max(0, match.start() - 40) : match.start()].removesuffix("\n")
+            before = window.split()[-1] if window and not window[-1].isspace() else ""
+            token = before.lstrip("(\"'“‘*_").lower()
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
             if "." in token:  # a.m. and, U.S. officials: no end before lower case

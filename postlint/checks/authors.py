@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
@@ -238,7 +239,7 @@ class AuthorStyle(Rule):
         everything = [s for sections in by_post.values() for s in sections]
         if len(everything) < 2:
             return
-        shape, separator = _majority(everything)
+        judged = _judge(everything)  # once: every post is judged against the same majority
         # posts with a majority of their own were judged post by post (with fixes for --fix)
         rest = {
             path: sections
@@ -246,9 +247,8 @@ class AuthorStyle(Rule):
             if not (_strict_majority(sections) and _differing(sections, *_majority(sections)))
         }
         for path, sections in rest.items():
-            if _differing(sections, shape, separator):
-                for finding in _style_findings(self, sections, "on the site", everything):
-                    yield path, finding
+            for finding in _findings_against(self, sections, "on the site", judged):
+                yield path, finding
 
 
 def _majority(sections: Sequence[AuthorSection]) -> tuple[tuple[str, int, bool], str]:
@@ -280,40 +280,62 @@ def _differing(
     ]
 
 
-def _style_findings(
-    rule: Rule,
-    sections: list[AuthorSection],
-    where: str,
-    judged: Sequence[AuthorSection] | None = None,
-) -> Iterator[Finding]:
-    """Findings for ``sections`` that differ from the majority of ``judged`` (default: them)."""
-    pool = list(judged) if judged is not None else sections
-    if len(pool) < 2:
-        return
+@dataclass(frozen=True)
+class _Majority:
+    """The majority form of a pool of author sections, and how many sections follow it."""
+
+    shape: tuple[str, int, bool]
+    separator: str
+    size: int  # sections in the pool
+    count: int  # of them in the majority shape
+    titled: int  # with a title after a separator
+    same_separator: int  # of those, with the majority separator
+    differ: int  # sections that differ from the majority
+
+
+def _judge(pool: Sequence[AuthorSection]) -> _Majority:
     shape, separator = _majority(pool)
-    differ = _differing(sections, shape, separator)
-    if not differ:
-        return
-    count = sum(1 for s in pool if _shape(s.form) == shape)
     titled = [s for s in pool if s.title and s.form.separator]
-    same_sep = sum(1 for s in titled if s.form.separator == separator)
-    total_differ = len(_differing(pool, shape, separator))
-    for section in differ:
+    return _Majority(
+        shape,
+        separator,
+        len(pool),
+        sum(1 for s in pool if _shape(s.form) == shape),
+        len(titled),
+        sum(1 for s in titled if s.form.separator == separator),
+        len(_differing(pool, shape, separator)),
+    )
+
+
+def _style_findings(rule: Rule, sections: list[AuthorSection], where: str) -> Iterator[Finding]:
+    """Findings for ``sections`` that differ from their own majority."""
+    if len(sections) < 2:
+        return
+    yield from _findings_against(rule, sections, where, _judge(sections))
+
+
+def _findings_against(
+    rule: Rule, sections: list[AuthorSection], where: str, judged: _Majority
+) -> Iterator[Finding]:
+    """Findings for ``sections`` that differ from the majority ``judged``."""
+    shape, separator = judged.shape, judged.separator
+    for section in _differing(sections, shape, separator):
         if _shape(section.form) != shape:
             what = (
-                f"This author line is {section.form.describe()}, while {count} of {len(pool)} "
-                f"author sections {where} are {_describe(shape, separator)}"
+                f"This author line is {section.form.describe()}, while {judged.count} of "
+                f"{judged.size} author sections {where} are {_describe(shape, separator)}"
             )
         else:
             what = (
                 f"This author line separates name and title with `{section.form.separator}`, "
-                f"while {same_sep} of {len(titled)} titled author lines {where} use `{separator}`"
+                f"while {judged.same_separator} of {judged.titled} titled author lines {where} "
+                f"use `{separator}`"
             )
         line = _rewrite(section, shape, separator)
         fix = Fix((Edit(section.line_span, line),), safe=False) if line is not None else None
         yield rule.finding(
             section.line_span,
-            f"{what}; write it the same way ({total_differ} of {len(pool)} differ).",
+            f"{what}; write it the same way ({judged.differ} of {judged.size} differ).",
             fix,
         )
 

@@ -238,7 +238,10 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
     """
     for paragraph in paragraphs(post):
         text = paragraph.text
-        suspects = {t for t in set(_WORD.findall(text)) if _suspect(language, variant, t)}
+        cleared = _cleared(language, variant)
+        tokens = set(_WORD.findall(text)) - cleared  # a set difference skips the common words
+        suspects = {t for t in tokens if _suspect(language, variant, t)}
+        cleared.update(tokens - suspects)
         if not suspects:
             continue
         for match in _WORD.finditer(text):
@@ -271,6 +274,12 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
 
 def _without_possessive(token: str) -> str:
     return token[:-2] if token[-2:] in ("'s", "’s", "'S", "’S") else token
+
+
+@cache
+def _cleared(language: str, variant: str) -> set[str]:
+    """Tokens already found not to be suspects (grows as posts are read, once per process)."""
+    return set()
 
 
 @cache
