@@ -89,6 +89,8 @@ def add_check(
         parents=[common],
         help="check posts (the default content folder when no path is given)",
         description="Check posts and print what is wrong, with exact positions.",
+        epilog="exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; "
+        "2 a usage, configuration or internal error (one line on stderr).",
     )
     add_run_options(check)
     check.add_argument(
