@@ -1212,7 +1212,6 @@ def keep_case(matched: str, replacement: str) -> str:
     return replacement
 
 
-
 def example_post(text: str) -> str:
     """An example as a post: text that is not a whole post gets a small front matter."""
     if text.startswith(("+++", "---")):

@@ -6,6 +6,7 @@ that the engine turns into a diagnostic on that file, and the other posts go on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from postlint.authors import find_author_sections
@@ -14,6 +15,7 @@ from postlint.markdown import parse_body
 from postlint.model import LineIndex, Post, Span
 
 BINARY_SNIFF = 8192
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,13 @@ def decode(data: bytes) -> str | SourceProblem:
 def parse_post(
     text: str, path: str = "<text>", anchors: str = "zola", authors: tuple[str, ...] = ()
 ) -> Post:
-    """Parse decoded text into a read-only ``Post`` (``anchors`` names the slug style)."""
+    """Parse decoded text into a read-only ``Post`` (``anchors`` names the slug style).
+
+    A lone carriage return (old Mac line endings) ends a line for CommonMark, the generators and
+    editors alike; it is read as a newline, which keeps every offset where it was in the file.
+    """
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
     lines = LineIndex(text)
     front_matter, body_start = split_front_matter(text, lines)
     body = parse_body(text, body_start, lines, anchors)

@@ -85,3 +85,10 @@ def test_pathological_posts_finish(kind: str, site) -> None:  # type: ignore[no-
     code, diagnostics, _ = check_json(root, "--select", "FM")
     assert code in (0, 1)
     assert found(diagnostics, "content/good.md") == []
+
+
+def test_lone_carriage_returns_end_lines(site) -> None:  # type: ignore[no-untyped-def]
+    text = '+++\rtitle = "Old Mac"\r+++\rFirst line.\r\rSecond paragraph with `code.\r'
+    root = site({"content/mac.md": text})
+    _, diagnostics, _ = check_json(root, "--select", "FM,MK")
+    assert found(diagnostics, "content/mac.md") == [("unbalanced-code", 6, 23, 6, 24)]

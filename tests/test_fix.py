@@ -202,3 +202,77 @@ def test_every_fixable_rule_has_a_fix_fixture() -> None:
 # not apply yet (fix.post_lint runs per-post hooks only); its edit is asserted in the JSON
 # report by tests/test_links_external.py.
 NEEDS_A_SITE = frozenset({"link-self-absolute", "link-redirected"})
+
+
+ATOMS = (
+    "a",
+    "b c",
+    " ",
+    "\n",
+    "\n\n",
+    "*",
+    "**",
+    "_",
+    "`",
+    "```",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "<",
+    ">",
+    "&amp;",
+    "\\",
+    "## ",
+    "- ",
+    "1. ",
+    "> ",
+    "---",
+    "\t",
+    "    ",
+    "http://x.y/z",
+    "https://a.b/c?utm_source=x&id=2",
+    "“",
+    "”",
+    "'",
+    '"',
+    "<a href='x'>",
+    "</a>",
+    "é",
+    "â€™",
+    "‚Äô",
+    "\u00a0",
+    "\u200b",
+    "the the",
+    "Teh",
+    "**Mira**\n",
+    "## Anu—Title\n",
+    "[x][y]",
+    "[y]: /z\n",
+    "|a|b|\n|-|-|\n",
+    "\r\n",
+    "\r",
+    "...",
+    " -- ",
+    "in order to",
+)
+
+
+def test_fixing_random_posts_converges(tmp_path: Path) -> None:
+    """Every rule, unsafe fixes included, on random posts: a second --fix finds nothing to do."""
+    import random
+
+    rng = random.Random(5)
+    content = tmp_path / "content"
+    content.mkdir()
+    (tmp_path / "config.toml").write_text('base_url = "https://example.org"\n')
+    for i in range(40):
+        body = "".join(rng.choice(ATOMS) for _ in range(rng.randint(1, 300)))
+        (content / f"p{i}.md").write_bytes(('+++\ntitle = "T"\n+++\n' + body).encode())
+    linter = Linter(CONFIG.with_overrides(select=("ALL",)), CATALOGUE, detect_site(tmp_path))
+    files = sorted(content.glob("*.md"))
+    first = apply_fixes(files, linter, unsafe=True, site=linter.run(files, jobs=1).site)
+    assert sum(r.applied for r in first) > 0
+    second = apply_fixes(files, linter, unsafe=True, site=linter.run(files, jobs=1).site)
+    assert [(r.path.name, r.applied) for r in second if r.applied] == []

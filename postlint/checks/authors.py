@@ -25,7 +25,6 @@ def _post(body: str, title: str = "Post") -> str:
     return f'+++\ntitle = "{title}"\n+++\n{body}'
 
 
-
 def _near(a: str, b: str) -> bool:
     a, b = a.casefold(), b.casefold()
     if a == b or abs(len(a) - len(b)) > 2:

@@ -466,7 +466,10 @@ class LinkBareUrl(Rule):
                     continue
                 start = base + m.start()
                 end = start + len(url)
-                if "://" in url:
+                fix: Fix | None
+                if post.text[start - 1 : start] == "<" or post.text[end : end + 1] == ">":
+                    fix = None  # already in <...> that makes no link here: wrapping again would not
+                elif "://" in url:
                     fix = Fix((post.edit(start, end, f"<{url}>"),), safe=True)
                 else:
                     fix = Fix((post.edit(start, end, f"[{url}](https://{url})"),), safe=True)

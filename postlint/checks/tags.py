@@ -199,7 +199,6 @@ def _deletes(key: str) -> Iterator[str]:
         yield key[:i] + key[i + 1 :]
 
 
-
 def _spelled(tag: str, vocab: frozenset[str], british: bool = False) -> bool:
     """Every word is a dictionary word (or, with ``british``, its British spelling), an
     acronym, or in the vocabulary."""
