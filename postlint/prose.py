@@ -18,7 +18,7 @@ from typing import Any
 from postlint.model import Block, Post, TextRun
 
 
-def _word_list(text: str) -> list[str]:
+def word_list(text: str) -> list[str]:
     """The words of a space-separated list."""
     return text.split()
 
@@ -29,7 +29,7 @@ WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before white space or the end.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)")
 _ABBREVIATIONS = frozenset(
-    _word_list(
+    word_list(
         "mr mrs ms dr st vs etc e.g i.e eg ie cf approx inc ltd co jr sr no fig al u.s u.k "
         "jan feb mar apr jun jul aug sep sept oct nov dec p pp vol ed"
     )

@@ -11,19 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from postlint.config import ConfigError
+from postlint.dictionary import DictionaryError, checker
 from postlint.model import Edit, Finding, Fix, Post, Span
-from postlint.prose import paragraphs
+from postlint.prose import paragraphs, word_list
 from postlint.rule import Context, Family, Option, Rule, Site
 
-
-def _word_list(text: str) -> list[str]:
-    """The words of a space-separated list."""
-    return text.split()
-
-
 if TYPE_CHECKING:
-    from spellchecker import SpellChecker
+    pass
 
 MAX_SUGGEST_LENGTH = 20  # longer unknown words get no suggestions: edits grow with the length
 MAX_SUGGESTIONS = 3
@@ -44,7 +38,7 @@ _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’]+$")
 _CONTRACTION = re.compile(r"^(.+)'(s|ll|re|ve|d|m|t)$")
 # Parts of hyphenated compounds that are not words alone: multi-head, Valley-esque, co-founder.
 _AFFIXES = frozenset(
-    _word_list(
+    word_list(
         "multi non pre post anti semi sub co inter intra mid self ex esque ish like wise un "
         "re de over under out bi tri uni mega micro macro meta pseudo quasi neo proto ultra "
         "ons ins ups offs outs downs overs"
@@ -57,37 +51,6 @@ _PREFIX = re.compile(
 )
 _PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*[A-Z][\w'’.\-]*[*_]*[ \u00a0]+$")
 _NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
-
-
-class DictionaryError(ConfigError):
-    """A dictionary the configuration names that cannot be loaded or read."""
-
-
-# ---------------------------------------------------------------------------------------------
-# The dictionary: loaded once per process, only when the rule runs; each word looked up once
-
-
-@cache
-def checker(language: str) -> SpellChecker:
-    from spellchecker import SpellChecker
-
-    try:
-        spell = SpellChecker(language=language, distance=1)
-    except ValueError:
-        known = ", ".join(sorted(SpellChecker.languages()))
-        raise DictionaryError(
-            f"[spelling] language: there is no dictionary for `{language}` (there is: {known})"
-        ) from None
-    if language == "en":
-        spell.word_frequency.load_words(_supplement())
-    return spell
-
-
-def _supplement() -> list[str]:
-    from importlib.resources import files
-
-    text = files("postlint").joinpath("data/words-en.txt").read_text(encoding="utf-8")
-    return [line for line in text.split("\n") if line and not line.startswith("#")]
 
 
 @cache
@@ -122,7 +85,7 @@ _GB_TO_US = (
     (re.compile(r"ou(?=ld$|lder$|lt$)"), "o"),
 )
 # American roots with a distinct British spelling, for variant = "gb".
-_US_ROOTS = _word_list(
+_US_ROOTS = word_list(
     "color armor behavior candor clamor endeavor favor flavor harbor honor humor labor "
     "neighbor odor parlor rancor rigor rumor savor splendor tumor valor vapor vigor "
     "center fiber liter luster meager somber specter theater caliber saber defense "

@@ -20,6 +20,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from postlint.config import ConfigError
+from postlint.dictionary import checker
 from postlint.model import Finding, Fix, Post, Span
 from postlint.rule import Context, Example, Family, Option, Rule, Site
 
@@ -59,11 +60,9 @@ def _post(tags: str, title: str = "Post") -> str:
     return f'+++\ntitle = "{title}"\n\n[taxonomies]\ntags = [{tags}]\n+++\nText.\n'
 
 
-@functools.cache
 def _speller() -> Any:
-    from spellchecker import SpellChecker
-
-    return SpellChecker(distance=1)
+    """The spelling dictionary, shared with the spelling rule (one load per process)."""
+    return checker("en")
 
 
 @functools.cache
