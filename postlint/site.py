@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import tomli
 
-from postlint.model import Post
+from postlint.model import Block, Inline, Post
 from postlint.rule import PostSummary, SiteInfo
 from postlint.urls import page_url
 
@@ -122,7 +122,7 @@ def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
         for key, span in (post.front_matter.keys.items() if post.front_matter else ())
         if _is_tag_key(key)
     )
-    anchors = frozenset(h.anchor for h in post.headings) | _html_ids(post)
+    anchors = page_anchors(post)
     first_line = post.front_matter.span if post.front_matter else post.span(0, 0)
     return PostSummary(
         path=post.path,
@@ -136,7 +136,7 @@ def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
         tag_spans=tag_spans,
         authors=post.authors,
         anchors=anchors,
-        front_matter=_plain(meta),
+        front_matter=dict(meta),
         links=post.links,
         images=post.images,
         headings=post.headings,
@@ -156,17 +156,50 @@ def _path_slug_mode(config: Mapping[str, Any]) -> str:
     return str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
 
 
-def _html_ids(post: Post) -> frozenset[str]:
-    ids: set[str] = set()
-    for block in post.blocks:
-        raw = block.attrs.get("raw", "")
-        if raw and "id=" in raw:
-            ids.update(re.findall(r"\bid\s*=\s*[\"']([^\"']+)[\"']", raw))
+_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:", re.M)
+_ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
+
+
+def page_anchors(post: Post) -> frozenset[str]:
+    """Every fragment the rendered page answers to: heading anchors, raw HTML ``id``/``name``
+    attributes (inline or in blocks, at any depth) and footnote ids."""
+    ids = {heading.anchor for heading in post.headings}
+    if "<" in post.text:
+        for raw in _raw_html(post.blocks):
+            if "id" in raw or "name" in raw:
+                ids.update(a or b for a, b in _ID_ATTR.findall(raw))
+    if "[^" in post.text:
+        for label in _FOOTNOTE_DEF.findall(post.text):
+            ids.update(
+                {
+                    label,
+                    f"fn:{label}",
+                    f"fnref:{label}",
+                    f"fn-{label}",
+                    f"fr-{label}-1",
+                    f"fnref-{label}",
+                }
+            )
     return frozenset(ids)
 
 
-def _plain(meta: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(meta)
+def _raw_html(blocks: Iterable[Block]) -> Iterator[str]:
+    for block in blocks:
+        raw = block.attrs.get("raw")
+        if raw:
+            yield raw
+        if block.inlines:
+            yield from _inline_html(block.inlines)
+        if block.children:
+            yield from _raw_html(block.children)
+
+
+def _inline_html(inlines: Iterable[Inline]) -> Iterator[str]:
+    for inline in inlines:
+        if inline.kind == "html":
+            yield inline.text
+        if inline.children:
+            yield from _inline_html(inline.children)
 
 
 def smart_punctuation(info: SiteInfo) -> bool:

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from postlint.model import Block, Edit, Finding, Fix, Inline, Link, Post, Span
 from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
+from postlint.site import page_anchors
 from postlint.urls import normalize_url_path, page_url
 
 GOOD_FM = '+++\ntitle = "Post"\n+++\n'
@@ -885,54 +886,6 @@ class LinkReferenceUndefined(Rule):
 FEEDS = frozenset({"atom.xml", "rss.xml", "feed.xml", "index.xml"})
 ROOT_FILES = frozenset({"sitemap.xml", "robots.txt", "404.html"})
 _PAGINATION = re.compile(r"^(?P<base>/(?:.*/)?)page/\d+/$")
-_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:", re.M)
-_ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
-
-
-def extra_anchors(post: Post) -> frozenset[str]:
-    """Ids the generator renders besides heading anchors: raw HTML ids and footnotes."""
-    ids: set[str] = set()
-    if "<" not in post.text:  # no raw HTML, no ids
-        return _footnote_ids(post, ids)
-    for raw in _raw_html(post.blocks):
-        if "id" in raw or "name" in raw:
-            ids.update(a or b for a, b in _ID_ATTR.findall(raw))
-    return _footnote_ids(post, ids)
-
-
-def _footnote_ids(post: Post, ids: set[str]) -> frozenset[str]:
-    if "[^" in post.text:
-        for label in _FOOTNOTE_DEF.findall(post.text):
-            ids.update(
-                {
-                    label,
-                    f"fn:{label}",
-                    f"fnref:{label}",
-                    f"fn-{label}",
-                    f"fr-{label}-1",
-                    f"fnref-{label}",
-                }
-            )
-    return frozenset(ids)
-
-
-def _raw_html(blocks: Iterable[Block]) -> Iterator[str]:
-    for block in blocks:
-        raw = block.attrs.get("raw")
-        if raw:
-            yield raw
-        if block.inlines:
-            yield from _inline_html(block.inlines)
-        if block.children:
-            yield from _raw_html(block.children)
-
-
-def _inline_html(inlines: Iterable[Inline]) -> Iterator[str]:
-    for inline in inlines:
-        if inline.kind == "html":
-            yield inline.text
-        if inline.children:
-            yield from _inline_html(inline.children)
 
 
 def _loose(text: str) -> str:
@@ -1317,18 +1270,13 @@ def _link_span(link: Link) -> Span:
     return link.span
 
 
-def _page_anchors(page: Page, site: Site, collected: dict[str, Any]) -> frozenset[str]:
-    if page.anchors is not None:
-        return page.anchors
-    if page.summary is not None:
-        extra = collected.get(page.summary.path)
-        if extra is None:
-            extra = frozenset()
-        anchors = page.summary.anchors | extra
-    else:
-        anchors = _parse_anchors(page.source, site.info)
-    page.anchors = anchors
-    return anchors
+def _page_anchors(page: Page, site: Site) -> frozenset[str]:
+    if page.anchors is None:
+        if page.summary is not None:
+            page.anchors = page.summary.anchors
+        else:
+            page.anchors = _parse_anchors(page.source, site.info)
+    return page.anchors
 
 
 def _parse_anchors(source: Path, info: SiteInfo) -> frozenset[str]:
@@ -1338,8 +1286,7 @@ def _parse_anchors(source: Path, info: SiteInfo) -> frozenset[str]:
         text = source.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return frozenset()
-    post = parse_post(text, str(source), info.anchors)
-    return frozenset(h.anchor for h in post.headings) | extra_anchors(post)
+    return page_anchors(parse_post(text, str(source), info.anchors))
 
 
 class LinkInternalBroken(Rule):
@@ -1511,15 +1458,10 @@ class LinkAnchorBroken(Rule):
     severity = "error"
     site_wide = True
 
-    def collect(self, post: Post, ctx: Context) -> Any:
-        extra = extra_anchors(post)
-        return extra or None
-
     def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
         if not any("#" in link.url for s in site.posts.values() for link in s.links):
             return
         smap = site_map(site)
-        collected = site.collected(self.name)
         for path, summary in site.posts.items():
             page = smap.page_for(_resolve(summary.source))
             if page is None:
@@ -1533,7 +1475,7 @@ class LinkAnchorBroken(Rule):
                 fragment = target.fragment
                 if fragment.lower() == "top":
                     continue
-                anchors = _page_anchors(target.page, site, collected)
+                anchors = _page_anchors(target.page, site)
                 if fragment in anchors:
                     continue
                 where = "this page" if target.page is page else f"`{target.page.url}`"
