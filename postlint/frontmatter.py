@@ -152,7 +152,7 @@ def _parse_yaml(
             FrontMatterError("The YAML front matter is not a set of `key: value` fields.", span),
         )
     keys: dict[str, Span] = {}
-    _yaml_keys(node, "", keys, inner, starts, offset, lines)
+    _yaml_keys(node, "", keys, starts, offset, lines)
     return data, keys, None
 
 
@@ -160,7 +160,6 @@ def _yaml_keys(
     node: Any,
     prefix: str,
     keys: dict[str, Span],
-    inner: str,
     starts: list[int],
     offset: int,
     lines: LineIndex,
@@ -177,9 +176,9 @@ def _yaml_keys(
         for key_node, value_node in node.value:
             name = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
             keys[name] = span(key_node.start_mark, key_node.end_mark)
-            _yaml_keys(value_node, name, keys, inner, starts, offset, lines)
+            _yaml_keys(value_node, name, keys, starts, offset, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             name = f"{prefix}[{index}]"
             keys[name] = span(item.start_mark, item.end_mark)
-            _yaml_keys(item, name, keys, inner, starts, offset, lines)
+            _yaml_keys(item, name, keys, starts, offset, lines)

@@ -152,20 +152,25 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: int = 1)
     return "\n".join(lines) + "\n"
 
 
+def _author_rows(authors: list[AuthorStats]) -> list[tuple[str, ...]]:
+    """One row per author, as both the text table and the HTML page show them."""
+    return [
+        (
+            a.author,
+            str(a.posts),
+            str(a.words),
+            _number(a.median_readability),
+            _number(a.median_sentence_words),
+        )
+        for a in authors
+    ]
+
+
 def render_text(authors: list[AuthorStats], posts: list[PostStats], metric: str) -> str:
     name = METRIC_NAMES[metric]
     out = _table(
         ("AUTHOR", "POSTS", "WORDS", f"MEDIAN {name.upper()}", "MEDIAN SENTENCE"),
-        [
-            (
-                a.author,
-                str(a.posts),
-                str(a.words),
-                _number(a.median_readability),
-                _number(a.median_sentence_words),
-            )
-            for a in authors
-        ],
+        _author_rows(authors),
     )
     out += "\n" + _table(
         ("POST", "DATE", "AUTHORS", "WORDS", name.upper(), "MEAN SENTENCE"),
@@ -297,16 +302,7 @@ POST_HEADER = ("Post", "Title", "Date", "Authors", "Words", "Mean sentence (word
 
 def render_html(authors: list[AuthorStats], posts: list[PostStats], metric: str) -> str:
     name = METRIC_NAMES[metric]
-    author_rows = [
-        (
-            a.author,
-            str(a.posts),
-            str(a.words),
-            _number(a.median_readability),
-            _number(a.median_sentence_words),
-        )
-        for a in authors
-    ]
+    author_rows = _author_rows(authors)
     post_rows = [
         (
             p.path,
