@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import fnmatch
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -304,6 +305,7 @@ class Linter:
     def cache_key(self) -> str:
         parts = [
             __version__,
+            _code_digest(),
             self.config.fingerprint(),
             repr(self.site),
             *(r.code + r.digest for r in self.rules),
@@ -313,6 +315,19 @@ class Linter:
 
 _START = Span(0, 0, 1, 1, 1, 1)  # where findings about a whole unreadable file point
 _WORKER_LINTER: Linter | None = None
+
+
+@functools.cache
+def _code_digest() -> str:
+    """Size and modification time of postlint's own modules and data: an edited checkout (same
+    version number) must not reuse results computed by the code it replaced."""
+    package = Path(__file__).parent
+    stamps = sorted(
+        f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}"
+        for path in package.rglob("*")
+        if path.suffix in (".py", ".txt", ".toml") and (info := path.stat())
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
 
 
 def _lint_batch(batch: list[tuple[str, Path, bytes]]) -> list[tuple[str, FileResult]]:
