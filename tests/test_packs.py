@@ -334,6 +334,20 @@ def test_catastrophic_patterns_are_refused_with_file_and_line(pattern: str) -> N
     )
 
 
+def test_a_catastrophic_site_pack_fails_the_cli_naming_the_file(tmp_path: Path) -> None:
+    pack = PACK_HEAD + RULE_HEAD + 'kind = "existence"\npatterns = ["(a|aa)+$"]\n' + EXAMPLE
+    root = write_site(
+        tmp_path,
+        {"content/post.md": '+++\ntitle = "T"\n+++\n\nBody.\n', "t.toml": pack},
+        config='packs = ["t.toml"]\n',
+    )
+    result = run_cli("check", "content", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("postlint: error: ")
+    assert f"{root / 't.toml'}:11: the regular expression '(a|aa)+$' could take" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_backtracking_check_never_crashes_on_random_patterns() -> None:
     """Patterns built from every construct of the syntax, under both flag sets: the check
     answers (whatever it answers) and every pattern it accepts compiles for the matcher."""
