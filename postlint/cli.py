@@ -108,6 +108,14 @@ def add_check(
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
     check.add_argument(
+        "--github-annotations",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="with the github format: at most N annotations of each severity, errors first "
+        "(default 10, what GitHub shows per step; 0 for no limit)",
+    )
+    check.add_argument(
         "--diff",
         nargs="?",
         const="",
@@ -302,13 +310,14 @@ def run_check(args: argparse.Namespace) -> int:
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = linter.catalogue.rules
     root = Path.cwd()
-    report = render(args.format, diagnostics, rules, result.files, root, colour)
+    limit = args.github_annotations
+    report = render(args.format, diagnostics, rules, result.files, root, colour, limit)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
     for fmt, path in extra:
-        _write(path, render(fmt, diagnostics, rules, result.files, root))
+        _write(path, render(fmt, diagnostics, rules, result.files, root, annotations=limit))
     return _exit_code(linter, result, diagnostics)
 
 
@@ -357,6 +366,12 @@ def run_baseline(args: argparse.Namespace) -> int:
     count = baseline.write(args.output, result.diagnostics)
     print(f"Wrote {count} finding{'s' if count != 1 else ''} to {args.output}.")
     return EXIT_OK
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more (got {value!r})")
+    return int(value)
 
 
 def _output_format(value: str) -> tuple[str, Path]:
