@@ -3,7 +3,8 @@
 Pure functions first (``apply_edits``, ``fix_text``), then the file side (``fix_file``,
 ``write_atomic``) and ``apply_fixes``, which the command line calls for a whole run. A file is
 rewritten only when its bytes change: its encoding (UTF-8, with its BOM unless the BOM fix removed
-it), its line endings (a CRLF file stays CRLF) and its permissions are kept.
+it), its line endings (a CRLF file stays CRLF) and its permissions are kept. A read-only file, or
+one that changed on disk while it was being fixed (an editor saved it), is left alone with a note.
 """
 
 from __future__ import annotations
@@ -181,15 +182,25 @@ def fix_file(path: Path, lint: Lint, unsafe: bool = False, max_rounds: int = 10)
     return FixResult(Path(path), original, fixed, applied, remaining, warnings, data)
 
 
+class NotWritten(Exception):
+    """Why a fixed file was left as it is."""
+
+
 def write_atomic(path: Path, text: str, original_bytes: bytes) -> bool:
     """Write ``text`` as UTF-8 through a temporary file in the same folder and ``os.replace``,
     keeping the permissions. Returns False (and leaves the file untouched) when nothing changes.
-    ``text`` carries its own BOM and line endings (the decoded file, as edited)."""
+    ``text`` carries its own BOM and line endings (the decoded file, as edited).
+
+    Raises ``NotWritten`` for a read-only file (``os.replace`` would replace it all the same),
+    and for a file whose bytes are no longer ``original_bytes`` just before it would be
+    replaced: an edit saved since it was read is never overwritten."""
     data = text.encode("utf-8")
     if data == original_bytes:
         return False
     target = Path(os.path.realpath(path))  # write through a symbolic link, not over it
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise NotWritten("the file is read-only")
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -197,12 +208,24 @@ def write_atomic(path: Path, text: str, original_bytes: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if _changed(target, original_bytes):
+            raise NotWritten("it changed while it was being fixed (saved by an editor?)")
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     return True
+
+
+def _changed(path: Path, original: bytes) -> bool:
+    """Whether ``path`` no longer holds ``original`` (the size first, then the bytes)."""
+    try:
+        if os.stat(path).st_size != len(original):
+            return True
+        return path.read_bytes() != original
+    except OSError:
+        return True
 
 
 def unified_diff(path: str | Path, original: str, fixed: str) -> str:
@@ -265,7 +288,20 @@ def apply_fixes(
             result = fix_file(path, post_lint(linter, path, site), unsafe, max_rounds)
         except OSError:
             continue
-        if write and result.changed:
-            result.written = write_atomic(path, result.fixed, result.original_bytes)
+        if write:
+            write_result(result)
         results.append(result)
     return results
+
+
+def write_result(result: FixResult) -> None:
+    """Write a fixed file; one that cannot be written keeps its bytes, counts no fix applied,
+    and says why in its warnings."""
+    if not result.changed:
+        return
+    try:
+        result.written = write_atomic(result.path, result.fixed, result.original_bytes)
+    except (NotWritten, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        result.dropped_warnings.append(f"{result.path}: not fixed: {why}; nothing was written.")
+        result.applied = 0

@@ -21,14 +21,17 @@ from postlint.fix import (
     applicable,
     apply_edits,
     apply_fixes,
+    fix_file,
     fix_text,
+    post_lint,
     unified_diff,
     write_atomic,
+    write_result,
 )
 from postlint.model import Diagnostic, Edit, LineIndex
 from postlint.registry import matches
 from postlint.site import detect_site
-from tests.conftest import write_site
+from tests.conftest import run_cli, write_site
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "fix"
 PAIRS = sorted(p for p in FIX.glob("*.md") if not p.name.endswith(".fixed.md"))
@@ -173,6 +176,55 @@ def test_write_atomic_leaves_an_unchanged_file_alone(tmp_path: Path) -> None:
     link.symlink_to(path)
     assert write_atomic(link, "new\r\n", b"same\r\n") is True
     assert link.is_symlink() and path.read_bytes() == b"new\r\n"
+
+
+ELLIPSIS_POST = '+++\ntitle = "T"\n+++\n\nWe utilize it...\n'
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        b'+++\ntitle = "T"\n+++\n\nThe writer saved more words...\n',
+        b'+++\ntitle = "T"\n+++\n\nWe utilise it...\n',  # the same size, other bytes
+    ],
+)
+def test_a_file_saved_while_it_is_fixed_is_not_overwritten(tmp_path: Path, saved: bytes) -> None:
+    root = write_site(tmp_path, {"content/post.md": ELLIPSIS_POST})
+    path = root / "content" / "post.md"
+    linter = Linter(Config(select=("typography",)), CATALOGUE, detect_site(root))
+    lint = post_lint(linter, path)
+
+    def lint_while_an_editor_saves(text: str) -> list[Diagnostic]:
+        path.write_bytes(saved)  # between postlint's read and its write
+        return lint(text)
+
+    result = fix_file(path, lint_while_an_editor_saves)
+    assert result.changed and result.applied == 1
+    write_result(result)
+    assert path.read_bytes() == saved
+    assert not result.written and result.applied == 0
+    assert result.dropped_warnings == [
+        f"{path}: not fixed: it changed while it was being fixed (saved by an editor?); "
+        "nothing was written."
+    ]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["post.md"]  # no temporary file
+
+
+def test_fix_leaves_a_read_only_file_alone_with_a_note(tmp_path: Path) -> None:
+    root = write_site(
+        tmp_path, {"content/locked.md": ELLIPSIS_POST, "content/open.md": ELLIPSIS_POST}
+    )
+    locked = root / "content" / "locked.md"
+    os.chmod(locked, 0o444)
+    result = run_cli("check", "--fix", "--no-cache", "--select", "typography", cwd=root)
+    assert locked.read_text() == ELLIPSIS_POST and stat.S_IMODE(locked.stat().st_mode) == 0o444
+    assert (root / "content" / "open.md").read_text().endswith("We utilize it…\n")
+    assert result.stdout.startswith("Applied 1 fix.\n")
+    assert result.stderr == (
+        "postlint: warning: content/locked.md: not fixed: the file is read-only; "
+        "nothing was written.\n"
+    )
+    assert result.returncode == 0  # what is left is info
 
 
 def test_unified_diff() -> None:
