@@ -678,6 +678,10 @@ def test_an_undecodable_file_name_from_the_cli_in_every_format(tmp_path: Path) -
         if fmt == "sarif":
             validate_sarif(json.loads(out))
             assert "content/bad%FF%20name.md" in out
+    made = run_cli("baseline", "--no-cache", cwd=root)  # a message quotes the name
+    assert made.returncode == 0, made.stderr
+    hidden = run_cli("check", "--no-cache", "--baseline", ".postlint-baseline.json", cwd=root)
+    assert hidden.returncode == 0 and hidden.stdout.startswith("All clear"), hidden.stderr
 
 
 def test_control_characters_from_a_post_reach_no_terminal(tmp_path: Path) -> None:
