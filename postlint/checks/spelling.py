@@ -39,7 +39,7 @@ _AFFIXES = frozenset(
     word_list(
         "multi non pre post anti semi sub co inter intra mid self ex esque ish like wise un "
         "re de over under out bi tri uni mega micro macro meta pseudo quasi neo proto ultra "
-        "ons ins ups offs outs downs overs"
+        "ons ins ups offs outs downs overs tos"
     )
 )
 # Prefixes that make new words from known ones; the rest must be a known word of 5+ letters.
@@ -448,7 +448,8 @@ _HANDLE_LIKE = re.compile(r"^[\w.\-]*(?:[a-z][A-Z]|\d|-)[\w.\-]*$")
 
 def _in_roster(text: str, start: int, end: int, suspects: set[str]) -> bool:
     """Whether the word is an item of a list of single words, three or more of them (and most)
-    unknown or shaped like handles (the list's first item is its lead-in's last word)."""
+    unknown or shaped like handles, or capitalised like it (``Akamai, Shopify and Bitly``);
+    the list's first item is its lead-in's last word."""
     edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, max(0, start - 300), start)]
     first = edges[-1] if edges else max(0, start - 300)
     following = _CLAUSE_EDGE.search(text, end, end + 300)
@@ -467,7 +468,8 @@ def _in_roster(text: str, start: int, end: int, suspects: set[str]) -> bool:
             runs.append([])
     for run in runs:
         if len(run) >= 3 and word in run:
-            names = sum(_name_like(item, suspects) for item in run)
+            capital = word[:1].isupper()  # a capitalised word among capitalised ones: names
+            names = sum(_name_like(i, suspects) or (capital and i[:1].isupper()) for i in run)
             return names >= 3 and 2 * names > len(run)
     return False
 
