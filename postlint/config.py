@@ -40,6 +40,8 @@ class Config:
     fail_on: str = "error"
     packs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    baseline: str | None = None  # a baseline file, relative to the configuration's folder
+    docs_url: str | None = None  # where rule pages live: a base URL, or a template with {name}
     tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # family -> options
 
     @property
@@ -60,6 +62,7 @@ class Config:
             "per_file_ignores": dict(self.per_file_ignores),
             "packs": self.packs,
             "tables": self.tables,
+            "docs_url": self.docs_url,  # diagnostics carry their rule's URL
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -75,6 +78,8 @@ TOP_LEVEL = {
     "fail-on": "lowest severity that fails the run: error, warning, info or never",
     "packs": "extra rule packs (TOML files) to load",
     "exclude": "glob patterns of files never to check",
+    "baseline": "a baseline file (`postlint baseline`): its findings are not reported",
+    "docs-url": "where the rule pages live: a base URL, or a template with {name}",
 }
 
 
@@ -153,6 +158,9 @@ def parse_config(
         raise ConfigError(f"{where('per-file-ignores')}: `per-file-ignores` must be a table.")
     for pattern, rules in raw_per_file.items():
         per_file[pattern] = _strings(rules, f"per-file-ignores.{pattern}", where)
+    for key in ("baseline", "docs-url"):
+        if not isinstance(values.get(key, ""), str) or values.get(key) == "":
+            raise ConfigError(f"{where(key)}: `{key}` must be a non-empty string.")
     select = values.get("select")
     return Config(
         path=path,
@@ -163,6 +171,8 @@ def parse_config(
         fail_on=fail_on,
         packs=_strings(values.get("packs", []), "packs", where),
         exclude=_strings(values.get("exclude", []), "exclude", where),
+        baseline=values.get("baseline"),
+        docs_url=values.get("docs-url"),
         tables=options,
     )
 

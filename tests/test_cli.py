@@ -169,10 +169,10 @@ def test_fix_diff_and_idempotence(site) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/bom.md": bom, "content/clean.md": GOOD})
     target, clean = root / "content" / "bom.md", root / "content" / "clean.md"
     os.utime(clean, (1_000_000_000, 1_000_000_000))
-    shown = run_cli("check", "--no-cache", "--diff", cwd=root)
+    shown = run_cli("check", "--no-cache", "--fix", "--dry-run", cwd=root)
     assert shown.returncode == 1
     assert shown.stdout.startswith("--- a/content/bom.md\n+++ b/content/bom.md\n")
-    assert target.read_bytes() == bom.encode()  # --diff writes nothing
+    assert target.read_bytes() == bom.encode()  # --dry-run writes nothing
     fixed = run_cli("check", "--no-cache", "--fix", cwd=root)
     assert fixed.returncode == 0, fixed.stdout
     assert fixed.stdout.startswith("Applied 1 fix.\n")
