@@ -10,18 +10,16 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, fix, gitdiff, init, stats
+from postlint import __version__, baseline, docs, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
-from postlint.rule import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -158,7 +156,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="where to keep the cache (default: .postlint-cache in the site)",
+        help="where to keep the result and link caches (default: .postlint-cache in the site)",
     )
     parser.add_argument(
         "--external",
@@ -226,6 +224,13 @@ def add_rules(
         "rules", parents=[common], help="list every rule", description="List every rule."
     )
     rules.add_argument("--format", default="text", choices=("text", "json"))
+    rules.add_argument(
+        "--docs",
+        type=Path,
+        metavar="DIR",
+        help="write a Markdown page per rule and an index (README.md) into DIR "
+        "(the repository's: docs/rules)",
+    )
     rules.set_defaults(handler=run_rules)
     rule = commands.add_parser(
         "rule",
@@ -277,9 +282,11 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         raise CliError("--jobs must be at least 1")
     config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
-    links = {"external": True} if args.external else {}
+    links: dict[str, object] = {"external": True} if args.external else {}
     if args.verbose:
         links["verbose"] = True
+    if args.cache_dir is not None:  # the link cache moves with the result cache
+        links["cache-dir"] = str(args.cache_dir.absolute())
     if links:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
@@ -442,7 +449,7 @@ def _colour_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def rule_catalogue(catalogue: Catalogue) -> dict[str, object]:
+def rule_catalogue(catalogue: Catalogue, docs_url: str | None = None) -> dict[str, object]:
     """The catalogue as data (``postlint rules --format json``)."""
     entries = []
     for family in catalogue.families:
@@ -466,7 +473,7 @@ def rule_catalogue(catalogue: Catalogue) -> dict[str, object]:
                         for o in family.options
                     ],
                     "docs": rule.docs(),
-                    "url": rule.url(),
+                    "url": rule.url(docs_url),
                 }
             )
     return {"version": 1, "rules": entries}
@@ -479,9 +486,15 @@ def _jsonable(value: object) -> object:
 def run_rules(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
+    config, catalogue = api.load(Path.cwd())  # with the packs the configuration names
+    if args.docs is not None:
+        count, removed = docs.write(args.docs, catalogue)
+        gone = f"; removed {', '.join(removed)}" if removed else ""
+        print(f"Wrote {count} rule pages and {docs.INDEX} in {args.docs}{gone}.")
+        return EXIT_OK
     if args.format == "json":
-        sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
+        data = rule_catalogue(catalogue, config.docs_url)
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     rows = [
         (
@@ -518,22 +531,8 @@ def run_rule(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.rule, names, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise CliError(f"no rule is called or coded `{args.rule}`{hint}")
-    sys.stdout.write(describe_rule(rule, catalogue))
+    sys.stdout.write(docs.describe_rule(rule, catalogue))
     return EXIT_OK
-
-
-def describe_rule(rule: type[Rule], catalogue: Catalogue) -> str:
-    family = catalogue.family_of(rule)
-    head = f"# {rule.name} ({rule.code})\n\n{rule.summary}.\n\n"
-    facts = f"Severity: {rule.severity}. Fixable: {'yes' if rule.fixable else 'no'}. "
-    facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}].\n\n"
-    options = ""
-    if family.options:
-        options = f"\n\n## Options of [{family.name}]\n" + "\n".join(
-            f"- `{o.name}` (default {json.dumps(_jsonable(o.default))}): {o.doc}"
-            for o in family.options
-        )
-    return head + facts + textwrap.dedent(rule.docs()) + options + "\n"
 
 
 COMMANDS: list[
