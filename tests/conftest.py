@@ -69,3 +69,20 @@ def site(tmp_path: Path):  # type: ignore[no-untyped-def]
         return write_site(tmp_path / "site", files, config, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def release_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of this checkout's HEAD tagged with this version's release tag (`v0.1.0`), as the
+    public repository holds the release: the README's recipes and the action install from it."""
+    from postlint import __version__
+
+    clone = tmp_path_factory.mktemp("release") / "postlint"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    subprocess.run(
+        ["git", "tag", "--force", f"v{__version__}", "HEAD"],
+        cwd=clone,
+        check=True,
+        capture_output=True,
+    )
+    return clone
