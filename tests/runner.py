@@ -83,7 +83,7 @@ class Runner:
                 self.steps.append(Step(name, 0, skipped=True))
                 continue
             if "uses" in step:
-                with_ = {k: substitute(str(v), ctx) for k, v in step.get("with", {}).items()}
+                with_ = {k: substitute(text(v), ctx) for k, v in step.get("with", {}).items()}
                 result = uses(step["uses"], with_, ctx)
                 code = result if isinstance(result, int) else 0
                 if isinstance(result, dict) and "id" in step:
@@ -109,7 +109,7 @@ class Runner:
             "RUNNER_TEMP": str(self.temp),
             "RUNNER_OS": "Linux",
             **self.event,
-            **{k: substitute(str(v), ctx) for k, v in step.get("env", {}).items()},
+            **{k: substitute(text(v), ctx) for k, v in step.get("env", {}).items()},
         }
         cwd = substitute(str(step.get("working-directory", self.workspace)), ctx)
         script = self.temp / "step.sh"
@@ -137,9 +137,14 @@ def load(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def substitute(text: str, ctx: Any) -> str:
-    """Replace each ``${{ expression }}`` in ``text`` by its value."""
-    return _EXPRESSION.sub(lambda m: str(evaluate(m.group(1), ctx)), text)
+def text(value: Any) -> str:
+    """A YAML value as the runner reads it: `false` is the string "false"."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def substitute(template: str, ctx: Any) -> str:
+    """Replace each ``${{ expression }}`` in ``template`` by its value."""
+    return _EXPRESSION.sub(lambda m: text(evaluate(m.group(1), ctx)), template)
 
 
 def evaluate(expression: str, ctx: Any, failed: int = 0) -> Any:

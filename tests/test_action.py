@@ -21,7 +21,7 @@ from jsonschema.validators import validator_for
 
 from tests.conftest import write_site
 from tests.httpservers import LoopbackServer, LoopbackServers, Reply
-from tests.runner import Runner, load
+from tests.runner import Runner, load, text
 
 pytestmark = [
     pytest.mark.network,
@@ -35,7 +35,7 @@ OLD = (
     '+++\ntitle = "Harbour notes"\n+++\n'
     "We walked to the the pier at dawn.\n\n"  # line 4: a legacy slip
     "The gulls were loud.\n\n"
-    "Read more [here](/missing/).\n"  # line 8: legacy, an error
+    "Read about [the pier](/missing/).\n"  # line 8: legacy, an error
 )
 
 
@@ -100,7 +100,7 @@ def run_action(
     actions: Actions | None = None,
 ) -> tuple[int, dict[str, dict[str, str]], Runner]:
     action = load(action_dir / "action.yml")
-    given = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    given = {name: text(spec.get("default", "")) for name, spec in action["inputs"].items()}
     unknown = set(inputs) - set(given)
     assert not unknown, f"the action has no input {unknown}"
     runner = Runner(workspace, temp, {"GITHUB_BASE_REF": "", **(event or {})})
