@@ -137,7 +137,7 @@ def test_whole_files_annotations_summary_and_sarif(tmp_path: Path, runner_temp: 
         ("error", "content/old.md", 8, "LNK001 link-internal-broken"),
     ]
     summary = runner.summary.read_text()
-    assert summary.startswith("## postlint\n") and "4 problems" in summary
+    assert summary.startswith("## postlint: 4 problems in 2 files\n")
     assert "frontmatter-field-type" in summary and "link-internal-broken" in summary
     sarif = json.loads((repo / "postlint.sarif").read_text())
     validator_for(SCHEMA)(SCHEMA).validate(sarif)
@@ -169,7 +169,7 @@ def test_only_changed_lines_of_the_pull_request(tmp_path: Path, runner_temp: Pat
         ("error", "content/new.md", 2, "FM005 frontmatter-field-type"),
         ("warning", "content/old.md", 6, "TXT002 repeated-word"),
     ]
-    assert "2 problems" in runner.summary.read_text()
+    assert runner.summary.read_text().startswith("## postlint: 2 problems in 2 files\n")
     # fail-on decides: the same run passes when only errors fail and none is on a changed line
     (repo / "content" / "new.md").write_text('+++\ntitle = "Seven"\n+++\nA new post.\n')
     git(repo, "commit", "-qam", "fix the title")
