@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,3 +87,13 @@ def release_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )
     return clone
+
+
+PUBLIC_HOME = "https://github.com/postlint/postlint"
+
+
+def readme_blocks(language: str, containing: str = "") -> list[str]:
+    """The README's fenced code blocks in ``language`` that contain ``containing``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(rf"^```{language}\n(.*?)^```$", text, re.M | re.S)
+    return [block for block in blocks if containing in block]
