@@ -219,7 +219,7 @@ def test_github_workflow_recipe(tmp_path: Path, release_clone: Path) -> None:
     assert code == 1  # the job fails: a new error on a changed line
     commands = [line for step in runner.steps for line in step.stdout.splitlines()]
     assert [c.split("::")[1] for c in commands if c.startswith("::")] == [
-        "error file=content/new.md,line=2,col=9,endLine=2,endColumn=10,"
+        "error file=content/new.md,line=2,col=1,endLine=2,endColumn=6,"
         "title=FM005 frontmatter-field-type",
         "warning file=content/old.md,line=6,col=15,endLine=6,endColumn=18,"
         "title=TXT002 repeated-word",
