@@ -221,7 +221,7 @@ def test_github_workflow_recipe(tmp_path: Path, release_clone: Path) -> None:
     assert [c.split("::")[1] for c in commands if c.startswith("::")] == [
         "error file=content/new.md,line=2,col=1,endLine=2,endColumn=6,"
         "title=FM005 frontmatter-field-type",
-        "warning file=content/old.md,line=6,col=15,endLine=6,endColumn=18,"
+        "warning file=content/old.md,line=6,col=14,endLine=6,endColumn=17,"
         "title=TXT002 repeated-word",
     ]
     assert runner.summary.read_text().startswith("## postlint: 2 problems in 2 files\n")
