@@ -142,7 +142,7 @@ def test_readme_recipe_changed_lines_and_fixes_on_a_legacy_site(
     assert first.returncode == 1, first.stdout + first.stderr
     output = first.stdout + first.stderr
     # postlint-changed: only the edited line, although lines 4 and 6 have slips too
-    assert "content/old.md:8:26: TXT002 `and` is repeated: remove the second one." in output
+    assert "content/old.md:8:25: TXT002 `and` is repeated: remove the second one." in output
     assert "content/old.md:4:" not in output and "content/old.md:6:" not in output
     assert "files were modified by this hook" in output  # postlint-fix fixed line 8 only
     assert post.read_text() == edited.replace("and and", "and")  # lines 4 and 6 untouched
