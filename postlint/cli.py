@@ -271,7 +271,7 @@ def default_paths() -> list[Path]:
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
-    from postlint.engine import collect_files
+    from postlint.engine import collect_files, display_path
     from postlint.site import detect_site
 
     paths = args.paths or default_paths()
@@ -293,11 +293,37 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     # the catalogue loaded with the configuration (api.make_linter would load it again)
     linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
     files = collect_files(paths, linter.site, linter.config.exclude)
+    mdx = _mdx_files(paths, linter.config.exclude)
+    files = [file for file in files if file.suffix.lower() != ".mdx"]
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
+    if mdx:
+        shown = ", ".join(display_path(path) for path in mdx[:3]) + (
+            ", ..." if len(mdx) > 3 else ""
+        )
+        result.notes.append(
+            f"skipped {len(mdx)} MDX file{'s' if len(mdx) != 1 else ''} ({shown}): "
+            "postlint checks Markdown (.md, .markdown), not MDX"
+        )
     for note in result.notes:
         print(f"postlint: note: {note}", file=sys.stderr)
     return linter, result
+
+
+def _mdx_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
+    """The MDX files among ``paths``: JSX in Markdown is not Markdown, so they are skipped, but
+    never without a word."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(
+                    d for d in subfolders if not d.startswith(".") and d != "node_modules"
+                )
+                found += [Path(folder, n) for n in sorted(names) if n.lower().endswith(".mdx")]
+        elif path.suffix.lower() == ".mdx":
+            found.append(path)
+    return [file for file in found if not any(file.match(pattern) for pattern in exclude)]
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -191,3 +191,26 @@ def test_a_rule_configuration_error_is_a_clean_exit_2(site) -> None:  # type: ig
         f"postlint: error: [tags] vocabulary-file: cannot read {root / 'tags.txt'}: "
         "No such file or directory\n"
     )
+
+
+def test_mdx_files_are_skipped_with_a_note(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        {
+            "content/a.md": GOOD,
+            "content/b.mdx": "import Chart from './chart'\n\n<Chart />\n",
+            "content/guides/c.MDX": "# Guide\n",
+        }
+    )
+    result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["files"] == 1
+    assert result.stderr == (
+        "postlint: note: skipped 2 MDX files (content/b.mdx, content/guides/c.MDX): "
+        "postlint checks Markdown (.md, .markdown), not MDX\n"
+    )
+    named = run_cli("check", "--no-cache", "content/b.mdx", "content/a.md", cwd=root)
+    assert named.returncode == 0 and "1 file checked" in named.stdout
+    assert named.stderr == (
+        "postlint: note: skipped 1 MDX file (content/b.mdx): "
+        "postlint checks Markdown (.md, .markdown), not MDX\n"
+    )
