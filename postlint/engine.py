@@ -19,7 +19,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,7 @@ class Linter:
             for rule in self.rules
         }
         self.roster = tuple(self._roster())
+        self.severities = catalogue.severities(self.rules, config.severity)
 
     def _roster(self) -> Iterable[str]:
         authors = self.config.tables.get("authors", {})
@@ -138,7 +139,7 @@ class Linter:
                 end_column=span.end_column,
                 code=rule.code,
                 rule=rule.name,
-                severity=rule.severity,
+                severity=self.severities[rule.name],
                 message=finding.message,
                 fix=fix.edits if fix else None,
                 url=rule.url(),
@@ -290,6 +291,7 @@ class Linter:
         by_name = self.by_name
         per_file = self.config.per_file_ignores
         root = self.config.root
+        matcher = self.catalogue.matches
         kept = []
         for diagnostic in diagnostics:
             rule = by_name[diagnostic.rule]
@@ -297,7 +299,7 @@ class Linter:
             suppressor = result.suppressor if result else None
             if suppressor and suppressor.silences(rule, diagnostic.line):
                 continue
-            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root):
+            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root, matcher):
                 continue
             kept.append(diagnostic)
         return kept
@@ -340,14 +342,20 @@ def _crash(rule: str, where: str) -> str:
     return f"internal error: rule {rule} failed on {where}: {last}"
 
 
-def _per_file_ignored(path: str, rule: type[Rule], per_file: Any, root: Path) -> bool:
+def _per_file_ignored(
+    path: str,
+    rule: type[Rule],
+    per_file: Any,
+    root: Path,
+    matcher: Callable[[str, type[Rule]], bool] = matches,
+) -> bool:
     try:
         relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         relative = path
     for pattern, selectors in per_file.items():
         if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern)) and any(
-            matches(s, rule) for s in selectors
+            matcher(s, rule) for s in selectors
         ):
             return True
     return False
