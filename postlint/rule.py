@@ -130,6 +130,11 @@ class Rule:
         """Findings about one post."""
         return ()
 
+    def active(self, ctx: Context) -> bool:
+        """False when the options switch the rule off (external link checks without
+        ``external``): a suppression of it then cannot be judged unused."""
+        return True
+
     def collect(self, post: Post, ctx: Context) -> Any:
         """Facts about one post for ``check_site`` (picklable; None collects nothing)."""
         return None

@@ -1668,6 +1668,9 @@ class _ExternalRule(Rule):
     default = True  # but silent and free unless `external` is on
     verdict: ClassVar[str] = ""
 
+    def active(self, ctx: Context) -> bool:
+        return bool(ctx.options.get("external"))
+
     def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
         if not ctx.options.get("external"):
             return
