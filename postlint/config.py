@@ -91,8 +91,8 @@ TOP_LEVEL = {
     "exclude": "glob patterns of files never to check",
     "extend-exclude": "more patterns, added to `exclude` (and to the base's)",
 }
-_LISTS = ("select", "ignore", "packs", "exclude")  # each with an extend- form
 _SELECTOR_LISTS = ("select", "extend-select", "ignore", "extend-ignore")
+_ELEMENT = re.compile(r"\[\d+\]$")
 
 
 def find_config(start: Path) -> Path | None:
@@ -168,9 +168,7 @@ def config_packs(path: Path | None) -> tuple[str, ...]:
         data = source.data
         if "packs" in data:
             packs = ()
-        for key in ("packs", "extend-packs"):
-            if key in data:
-                packs += _pack_paths(source, key)
+        packs += _list(source, "packs") + _list(source, "extend-packs")
     return packs
 
 
@@ -213,8 +211,9 @@ class _Source:
             return "configuration"
         offsets = self.offsets
         full = self.prefix + dotted
-        while full and full not in offsets:
-            full = full.rpartition(".")[0]
+        while full and full not in offsets:  # an element, else its key, else its table
+            element = _ELEMENT.search(full)
+            full = full[: element.start()] if element else full.rpartition(".")[0]
         shown = shown_path(self.path)
         if not full:
             return shown
@@ -282,20 +281,15 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
                 raise source.fail(key, f"unknown key `{key}`{hint}.")
         for key in _SELECTOR_LISTS:
             if key in data:
-                _check_selectors(source, key, _strings(source, key), known)
+                _known_rules(source, key, _list(source, key), known, f"`{key}`")
         if "select" in data:
-            select = _strings(source, "select")
+            select = _list(source, "select")
             extend_select = ()  # the file says exactly what to run
-        extend_select += _strings(source, "extend-select", ())
-        for key in _LISTS[1:]:
+        extend_select += _list(source, "extend-select")
+        for key in lists:  # a key replaces the base's list, its extend- form adds to it
             if key in data:
-                lists[key] = _pack_paths(source, key) if key == "packs" else _strings(source, key)
-            extended = f"extend-{key}"
-            if extended in data:
-                more = (
-                    _pack_paths(source, extended) if key == "packs" else _strings(source, extended)
-                )
-                lists[key] += more
+                lists[key] = _list(source, key)
+            lists[key] += _list(source, f"extend-{key}")
         if "fail-on" in data:
             fail_on = data["fail-on"]
             if fail_on not in (*SEVERITIES, "never"):
@@ -323,17 +317,16 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
     )
 
 
-def _check_selectors(source: _Source, key: str, selectors: Sequence[str], known: Catalogue) -> None:
+def _known_rules(
+    source: _Source, dotted: str, selectors: Sequence[str], known: Catalogue, where: str
+) -> None:
+    """A ConfigError at the first selector that names no rule, code, prefix or family."""
     for index, selector in enumerate(selectors):
         if known.unknown_selectors([selector]):
             raise source.fail(
-                f"{key}[{index}]",
-                f"unknown rule `{selector}` in `{_last(key)}`{known.did_you_mean(selector)}.",
+                f"{dotted}[{index}]",
+                f"unknown rule `{selector}` in {where}{known.did_you_mean(selector)}.",
             )
-
-
-def _last(dotted: str) -> str:
-    return dotted.rpartition(".")[2] if dotted.startswith("per-file-ignores.") else dotted
 
 
 def _per_file_ignores(source: _Source, known: Catalogue) -> dict[str, tuple[str, ...]]:
@@ -343,14 +336,8 @@ def _per_file_ignores(source: _Source, known: Catalogue) -> dict[str, tuple[str,
     result = {}
     for pattern, rules in raw.items():
         dotted = f"per-file-ignores.{pattern}"
-        selectors = _list_of_strings(source, dotted, rules)
-        for index, selector in enumerate(selectors):
-            if known.unknown_selectors([selector]):
-                raise source.fail(
-                    f"{dotted}[{index}]",
-                    f"unknown rule `{selector}` in `per-file-ignores` for `{pattern}`"
-                    f"{known.did_you_mean(selector)}.",
-                )
+        selectors = _strings(source, dotted, rules, f"per-file-ignores.{pattern!r}")
+        _known_rules(source, dotted, selectors, known, f"`per-file-ignores` for `{pattern}`")
         result[pattern] = selectors
     return result
 
@@ -391,7 +378,9 @@ def _family_options(
             )
             raise source.fail(dotted, f"unknown key `{key}` in [{family.name}]{hint}.")
         checked = check_value(option, value, dotted, source.where)
-        if option.path:
+        if option.path and isinstance(checked, str):
+            checked = _files(source, dotted, (checked,))[0] if checked else checked
+        elif option.path:
             checked = _files(source, dotted, checked)
         if key in known:
             merged[key] = checked
@@ -399,17 +388,18 @@ def _family_options(
             merged[option.name] = tuple(merged.get(option.name, option.default)) + checked
 
 
-def _files(source: _Source, dotted: str, value: str | tuple[str, ...]) -> Any:
-    """Files named relative to the configuration file that names them (a base's vocabulary
-    stays beside the base), made absolute and checked to exist."""
-    names = [value] if isinstance(value, str) else list(value)
+def _files(source: _Source, dotted: str, names: Sequence[str]) -> tuple[str, ...]:
+    """Files named relative to the configuration file that names them (a base's packs and
+    vocabulary stay beside the base), checked to exist and made absolute."""
+    if source.path is None:
+        return tuple(names)
     resolved = []
-    for name in names:
-        path = source.folder / name if name else None
-        if path is not None and not path.is_file():
-            raise source.fail(dotted, f"`{dotted}` names {_missing(name, path)}.")
-        resolved.append(str(path) if path is not None and source.path else name)
-    return resolved[0] if isinstance(value, str) else tuple(resolved)
+    for index, name in enumerate(names):
+        path = source.folder / name
+        if not path.is_file():
+            raise source.fail(f"{dotted}[{index}]", f"`{dotted}` names {_missing(name, path)}.")
+        resolved.append(str(path))
+    return tuple(resolved)
 
 
 def check_value(option: Option, value: Any, dotted: str, where: Any = None) -> Any:
@@ -454,32 +444,19 @@ _KIND_NAMES = {
 }
 
 
-def _strings(source: _Source, key: str, default: Any = None) -> Any:
+def _list(source: _Source, key: str) -> tuple[str, ...]:
+    """A top-level list (empty when the file does not set it); packs are files."""
     if key not in source.data:
-        return default
-    return _list_of_strings(source, key, source.data[key])
+        return ()
+    strings = _strings(source, key, source.data[key], key)
+    return _files(source, key, strings) if key.endswith("packs") else strings
 
 
-def _list_of_strings(source: _Source, dotted: str, value: Any) -> tuple[str, ...]:
+def _strings(source: _Source, dotted: str, value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        example = f' (write `{_last(dotted)} = ["{value}"]`)' if isinstance(value, str) else ""
-        raise source.fail(
-            dotted, f"`{_last(dotted)}` must be a list of strings (got {value!r}){example}."
-        )
+        example = f' (write `{name} = ["{value}"]`)' if isinstance(value, str) else ""
+        raise source.fail(dotted, f"`{name}` must be a list of strings (got {value!r}){example}.")
     return tuple(value)
-
-
-def _pack_paths(source: _Source, key: str) -> tuple[str, ...]:
-    names = _list_of_strings(source, key, source.data[key])
-    if source.path is None:
-        return names
-    resolved = []
-    for index, name in enumerate(names):
-        path = source.folder / name
-        if not path.is_file():
-            raise source.fail(f"{key}[{index}]", f"`{key}` names {_missing(name, path)}.")
-        resolved.append(str(path))
-    return tuple(resolved)
 
 
 def _missing(name: str, path: Path) -> str:
