@@ -31,12 +31,21 @@ import tomli
 
 from postlint import __version__
 from postlint.config import ConfigError
-from postlint.model import Finding, Fix, Post
+from postlint import quotes
+from postlint.model import Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.site import smart_punctuation
 from postlint.tomlkeys import key_offsets
 
-KINDS = ("existence", "substitution", "consistency", "occurrence", "capitalization", "repetition")
+KINDS = (
+    "existence",
+    "substitution",
+    "consistency",
+    "occurrence",
+    "capitalization",
+    "repetition",
+    "quotes",
+)
 SCOPES = ("prose", "title", "headings", "link-text", "alt", "tags")
 SEVERITY_NAMES = ("error", "warning", "info")
 CHUNK = 8192  # the most text one regular expression call sees
@@ -71,6 +80,7 @@ KIND_KEYS: dict[str, dict[str, Any]] = {
     "occurrence": {"pattern": str, "max": int, "per": str},
     "capitalization": {"style": str, "safe": bool},
     "repetition": {"pattern": str, "safe": bool},
+    "quotes": {"safe": bool},
 }
 EXAMPLE_KEYS = {"bad": str, "good": str}
 PLACEHOLDERS = {
@@ -80,6 +90,7 @@ PLACEHOLDERS = {
     "occurrence": {"match", "count", "max"},
     "capitalization": {"match", "replacement", "style"},
     "repetition": {"match", "replacement"},
+    "quotes": {"match", "replacement"},
 }
 DEFAULT_MESSAGES = {
     "existence": "Avoid `{match}`.",
@@ -91,6 +102,7 @@ DEFAULT_MESSAGES = {
     "occurrence": "`{match}` is used {count} times here; the house style allows at most {max}.",
     "capitalization": "Write this in {style} case: `{replacement}`.",
     "repetition": "`{match}` repeats a word: write `{replacement}`.",
+    "quotes": "Straight `{match}` in a post that mostly uses curly quotes: write `{replacement}`.",
 }
 SMALL_WORDS = frozenset(
     [
@@ -323,6 +335,8 @@ class _Builder:
                 )
         if kind == "capitalization" and not set(scopes) <= {"title", "headings"}:
             raise self.fail(f"{dotted}.scope", "capitalization applies to `title` and `headings`.")
+        if kind == "quotes" and scopes != ("prose",):
+            raise self.fail(f"{dotted}.scope", "a quotes rule reads the prose only.")
         message = raw.get("message", DEFAULT_MESSAGES[kind])
         for _, placeholder, _, _ in string.Formatter().parse(message):
             if placeholder is not None and placeholder not in PLACEHOLDERS[kind]:
@@ -491,6 +505,10 @@ class _Builder:
         spec.style = style
         spec.safe = raw.get("safe", False)
         spec.fixable = style == "title"
+
+    def kind_quotes(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
+        spec.safe = raw.get("safe", False)
+        spec.fixable = True
 
     def kind_repetition(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
         token = raw.get("pattern", r"[^\W\d_]+")
@@ -972,6 +990,7 @@ class _Spec:
             "occurrence": f"At most {self.max} matches of {shown} per {self.per}",
             "capitalization": f"Write titles and headings in {self.style} case",
             "repetition": "A word repeated back to back",
+            "quotes": "Straight quotes in a post that mostly uses curly ones",
         }[self.kind]
 
 
@@ -1169,6 +1188,48 @@ class PackRule(Rule):
                 continue
             yield self._say(post, match, m.group("tok"))
 
+    def _quotes(self, post: Post, text: ScopeText) -> Iterator[Finding]:
+        """Straight quotes in a post whose prose mostly uses curly ones. A quotation is fixed
+        whole or not at all: its straight marks are curled by one fix, and a straight mark that
+        pairs with nothing gets no fix (only the writer knows where the quotation ends)."""
+        straight, curly = quotes.tally(post)
+        if not straight or len(curly) <= len(straight):
+            return  # a post that mostly uses straight quotes is quote-style's to report
+        for found in quotes.quotes(post):
+            items: list[tuple[int, Finding]] = []
+            for opening, closing in found.pairs:
+                marks = [m for m in (opening, closing) if m.straight]
+                if marks and all(m.offset >= 0 for m in marks) and closing.offset >= 0:
+                    start = opening.offset if opening.offset >= 0 else marks[0].offset
+                    edits = tuple(post.edit(m.offset, m.offset + 1, quotes.curled(m)) for m in marks)
+                    shown = (f"{opening.char}…{closing.char}", _curled_pair(opening, closing))
+                    items.append((start, self._quote(post, start, closing.offset + 1, edits, shown)))
+            for mark in found.apostrophes:
+                if mark.straight and mark.offset >= 0:
+                    edit = post.edit(mark.offset, mark.offset + 1, "’")
+                    finding = self._quote(post, mark.offset, mark.offset + 1, (edit,), ("'", "’"))
+                    items.append((mark.offset, finding))
+            for mark in found.unpaired:
+                if mark.straight and mark.offset >= 0:
+                    items.append((mark.offset, self._unpaired(post, mark)))
+            for _, finding in sorted(items, key=lambda item: item[0]):
+                yield finding
+
+    def _quote(
+        self, post: Post, start: int, end: int, edits: tuple[Edit, ...], shown: tuple[str, str]
+    ) -> Finding:
+        """One finding for a quotation (its span runs from quote to quote) or an apostrophe."""
+        message = self.message.format(match=shown[0], replacement=shown[1])
+        return self.finding(post.span(start, end), message, Fix(edits, safe=self.spec.safe))
+
+    def _unpaired(self, post: Post, mark: quotes.Mark) -> Finding:
+        kind = "quotation mark" if mark.double else "single quote"
+        return self.finding(
+            post.span(mark.offset, mark.offset + 1),
+            f"A straight {kind} that pairs with no other in its paragraph, in a post that "
+            "mostly uses curly ones: add its partner, then write both curly.",
+        )
+
     # -- documentation ---------------------------------------------------------------------
 
     @classmethod
@@ -1180,6 +1241,10 @@ class PackRule(Rule):
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _curled_pair(opening: quotes.Mark, closing: quotes.Mark) -> str:
+    return f"{quotes.curled(opening, 'open')}…{quotes.curled(closing, 'close')}"
 
 
 def _ignored_word(word: str, exceptions: frozenset[str]) -> bool:
