@@ -71,6 +71,7 @@ COMMON_KEYS: dict[str, Any] = {
     "exceptions": list,
     "only-if": str,
     "unless-smart-punctuation": bool,
+    "skip-quotations": bool,
     "example": list,
 }
 KIND_KEYS: dict[str, dict[str, Any]] = {
@@ -353,6 +354,12 @@ class _Builder:
         if "only-if" in raw:
             spec.only_if = self.compile(raw["only-if"], f"{dotted}.only-if", flags)
         spec.unless_smart = raw.get("unless-smart-punctuation", False)
+        spec.skip_quotations = raw.get("skip-quotations", False)
+        phrases = [x for x in raw.get("exceptions", []) if len(_norm(x).split()) > 1]
+        if phrases:  # a match inside one of these phrases is not reported
+            spec.exception_phrases = re.compile(
+                "|".join(r"\s+".join(map(re.escape, _norm(x).split())) for x in phrases), re.I
+            )
         examples = self.examples(raw, dotted)
         attrs: dict[str, Any] = {
             "code": code,
@@ -739,6 +746,23 @@ class _Piece:
     # runs of a paragraph) or "opaque" (a front matter value written with escapes)
 
 
+def _quotations(post: Post) -> list[tuple[int, int]]:
+    """File spans of quoted words: block quotes, and text between a pair of quotation marks."""
+    spans: list[tuple[int, int]] = []
+    stack = list(post.blocks)
+    while stack:
+        block = stack.pop()
+        if block.kind == "block_quote":
+            spans.append((block.span.start, block.span.end))
+        else:
+            stack.extend(block.children)
+    for found in quotes.quotes(post):
+        for opening, closing in found.pairs:
+            if opening.double and opening.offset >= 0 and closing.offset >= 0:
+                spans.append((opening.offset, closing.offset + 1))
+    return spans
+
+
 class ScopeText:
     """The prose of some scopes joined into one string, with a map back to file offsets.
 
@@ -756,6 +780,7 @@ class ScopeText:
         self._starts: list[int] = []
         self.text = ""
         self.masked: list[tuple[int, int]] = []
+        self.post: Post | None = None  # the post the text comes from
 
     def add(
         self,
@@ -859,6 +884,7 @@ def scope_text(post: Post, scopes: tuple[str, ...]) -> ScopeText:
 
 def _build_scope(post: Post, scopes: tuple[str, ...]) -> ScopeText:
     out = ScopeText()
+    out.post = post
     wanted = set(scopes)
     if wanted & {"prose", "headings", "link-text", "alt"}:
         alts = sorted((i.alt_span.start, i.alt_span.end) for i in post.images if i.alt_span)
@@ -974,6 +1000,8 @@ class _Spec:
     fixable: bool = False
     only_if: re.Pattern[str] | None = None
     unless_smart: bool = False
+    skip_quotations: bool = False
+    exception_phrases: re.Pattern[str] | None = None
     max: int = 0
     per: str = "post"
     style: str = ""
@@ -1044,6 +1072,7 @@ class PackRule(Rule):
             ):
                 return
         whole = text.text
+        quoted = _quotations(text.post) if self.spec.skip_quotations and text.post else []
         for a, b in text.chunks():
             for m in pattern.finditer(whole, a, b):
                 i = m.start()
@@ -1053,10 +1082,23 @@ class PackRule(Rule):
                     before = whole[i - 1]
                     if before == "-" or before.isalnum() or before == "_":
                         continue
-                if _norm(m.group()) in self.spec.exceptions:
+                if _norm(m.group()) in self.spec.exceptions or self._in_phrase(whole, i, m.end()):
                     continue
                 start, end, exact, group = text.to_file(m.start(), m.end())
+                if quoted and any(a <= start < b for a, b in quoted):
+                    continue  # someone else's words
                 yield m, _Match(start, end, m.group(), exact, group)
+
+    def _in_phrase(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` lies inside an exception phrase (`self sufficient`)."""
+        phrases = self.spec.exception_phrases
+        if phrases is None:
+            return False
+        window = max(0, start - 60)
+        return any(
+            window + m.start() <= start and end <= window + m.end()
+            for m in phrases.finditer(text[window : end + 60])
+        )
 
     def _say(
         self,

@@ -1142,7 +1142,8 @@ class StrayEmphasis(Rule):
     in one paragraph by default, one of them on a function word or part of a word (bold that
     marks only terms and names is deliberate). Such a paragraph is reported once, with its
     bold phrases listed. When a section (between `---` breaks or headings) has such a
-    paragraph and twice that many bold phrases in all, its lone bold words are flagged too.
+    paragraph and twice that many bold phrases in all, its lone bold words (one or two ordinary
+    lowercase words in a paragraph) are flagged too.
 
     Left alone: a lead-in at the start of a paragraph (`**Note:**`), a paragraph that is all
     emphasis (an author line, a caption), bold in lists and tables, bold labels in a row
@@ -1202,7 +1203,7 @@ class StrayEmphasis(Rule):
         dense = {
             number
             for number, count in scattered.items()
-            if count >= threshold and any(_leftover(c) for c in found[number])
+            if count >= threshold and any(_sign_of_leftover(c) for c in found[number])
         }
         # a section with dense paragraphs: its lone bold words are leftover highlighting too
         sections = _sections(post) if dense else {}
@@ -1216,12 +1217,16 @@ class StrayEmphasis(Rule):
             wide = number in scattered and section in spread
             wide = wide and per_section[section] >= 2 * threshold
             letters = sum(len(c.words) == 1 for c in candidates)
+            # in a section of leftover highlighting, a paragraph's one or two bold ordinary
+            # words are leftovers too; several, or labels and names, were meant
+            lone = [c for c in candidates if c.words[:1].islower()]
+            wide = wide and len(lone) <= 2
             flagged = [
                 c
                 for c in candidates
                 if len(c.marker) == 2
                 and not (len(c.words) == 1 and letters > 1)  # workspace **a** and **b**: names
-                and (_leftover(c) or number in dense or wide)
+                and (_leftover(c) or number in dense or (wide and c in lone))
             ]
             if len(flagged) > 1 and (number in dense or wide):
                 yield self._paragraph(post, flagged, number in dense, per_section.get(section, 0))
@@ -1264,6 +1269,13 @@ class StrayEmphasis(Rule):
             f"this {where}, which reads like leftover highlighting; remove the bold or keep it "
             "only where it must stand out."
         )
+
+
+def _sign_of_leftover(c: _Candidate) -> bool:
+    """Bold on function words (even pronouns and auxiliaries) or on part of a word: a paragraph
+    with many bold phrases and one of these was highlighted at random."""
+    words = _WORD.findall(c.words.lower())
+    return len(c.marker) == 2 and (c.intraword or all(w in FUNCTION_WORDS for w in words))
 
 
 def _leftover(c: _Candidate) -> bool:
