@@ -108,6 +108,11 @@ def add_check(
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
     check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has (text or json), instead of the findings",
+    )
+    check.add_argument(
         "--diff",
         nargs="?",
         const="",
@@ -204,6 +209,11 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
         choices=("error", "warning", "info", "never"),
         help="lowest severity that fails the run (default: error)",
     )
+    parser.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="lowest severity to report, in every format (default: info, or `min-severity`)",
+    )
 
 
 def add_rules(
@@ -238,7 +248,13 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
             raise CliError(
                 f"{option}: no rule is called or coded `{unknown[0]}` (see `postlint rules`)"
             )
-    return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
+    return {
+        "select": select,
+        "extend_select": extend,
+        "ignore": ignore,
+        "fail_on": args.fail_on,
+        "min_severity": getattr(args, "min_severity", None),
+    }
 
 
 def default_paths() -> list[Path]:
@@ -274,6 +290,8 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
+    # a first run: no configuration, and no cache yet (this run makes one)
+    args.first_run = config.path is None and cache_dir is not None and not cache_dir.exists()
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
     for note in result.notes:
         print(f"postlint: note: {note}", file=sys.stderr)
@@ -299,17 +317,74 @@ def run_check(args: argparse.Namespace) -> int:
         diagnostics = [d for d in diagnostics if changed.touches(d)]
     if args.baseline:
         diagnostics = baseline.hide(diagnostics, baseline.load(args.baseline))
+    shown = linter.config.min_severity
+    diagnostics = [d for d in diagnostics if severity_at_least(d.severity, shown)]
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = linter.catalogue.rules
     root = Path.cwd()
-    report = render(args.format, diagnostics, rules, result.files, root, colour)
+    if args.statistics:
+        report = statistics(args.format, diagnostics, rules)
+    else:
+        report = render(args.format, diagnostics, rules, result.files, root, colour)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
+        if args.first_run and args.format == "text" and diagnostics and not args.statistics:
+            sys.stdout.write(FIRST_RUN_TIP)
     for fmt, path in extra:
         _write(path, render(fmt, diagnostics, rules, result.files, root))
     return _exit_code(linter, result, diagnostics)
+
+
+FIRST_RUN_TIP = (
+    "Tune this for your site: `postlint init` writes a postlint.toml (with the style rules "
+    "that are off, to turn on), and `postlint check --statistics` counts the findings per "
+    "rule.\n"
+)
+
+
+def statistics(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]]) -> str:
+    """How many findings each rule has, most first, with its code, name and severity; how many
+    of them a fix can repair (``--fix``, or ``--fix --unsafe-fixes``)."""
+    if fmt not in ("text", "json"):
+        raise CliError(f"--statistics prints text or json, not {fmt}")
+    known = {rule.name: rule for rule in rules}
+    counts: dict[str, list[int]] = {}
+    for d in diagnostics:
+        row = counts.setdefault(d.rule, [0, 0])
+        row[0] += 1
+        row[1] += d.fix is not None
+    order = sorted(counts, key=lambda name: (-counts[name][0], known[name].code))
+    if fmt == "json":
+        entries = [
+            {
+                "code": known[name].code,
+                "name": name,
+                "severity": known[name].severity,
+                "count": counts[name][0],
+                "fixable": counts[name][1],
+            }
+            for name in order
+        ]
+        return json.dumps({"version": 1, "statistics": entries}, indent=2) + "\n"
+    if not order:
+        return "No findings.\n"
+    width = max(len(str(counts[name][0])) for name in order)
+    code_width = max(len(known[name].code) for name in order)
+    name_width = max(len(name) for name in order)
+    lines = []
+    for name in order:
+        count, fixable = counts[name]
+        rule = known[name]
+        mark = f"  {fixable} fixable" if fixable else ""
+        lines.append(
+            f"{count:>{width}}  {rule.code:<{code_width}}  {name:<{name_width}}  "
+            f"{rule.severity:<7}{mark}".rstrip()
+        )
+    total = sum(row[0] for row in counts.values())
+    lines.append(f"{total:>{width}}  in all")
+    return "\n".join(lines) + "\n"
 
 
 def _fix(linter: Linter, result: RunResult, unsafe: bool, show_diff: bool) -> int:

@@ -38,6 +38,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fail_on: str = "error"
+    min_severity: str = "info"  # the lowest severity reports show (and fail-on sees)
     packs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # family -> options
@@ -73,6 +74,7 @@ TOP_LEVEL = {
     "ignore": "rules never to run",
     "per-file-ignores": "glob -> rules to ignore in matching files",
     "fail-on": "lowest severity that fails the run: error, warning, info or never",
+    "min-severity": "lowest severity reports show: error, warning or info (default)",
     "packs": "extra rule packs (TOML files) to load",
     "exclude": "glob patterns of files never to check",
 }
@@ -147,6 +149,12 @@ def parse_config(
             f"{where('fail-on')}: `fail-on` must be one of error, warning, info, never "
             f"(got {fail_on!r})."
         )
+    min_severity = values.get("min-severity", "info")
+    if min_severity not in SEVERITIES:
+        raise ConfigError(
+            f"{where('min-severity')}: `min-severity` must be one of error, warning, info "
+            f"(got {min_severity!r})."
+        )
     per_file: dict[str, tuple[str, ...]] = {}
     raw_per_file = values.get("per-file-ignores", {})
     if not isinstance(raw_per_file, dict):
@@ -161,6 +169,7 @@ def parse_config(
         ignore=_strings(values.get("ignore", []), "ignore", where),
         per_file_ignores=per_file,
         fail_on=fail_on,
+        min_severity=min_severity,
         packs=_strings(values.get("packs", []), "packs", where),
         exclude=_strings(values.get("exclude", []), "exclude", where),
         tables=options,
