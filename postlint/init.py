@@ -79,6 +79,7 @@ def render(info_root: Path, found: Survey) -> str:
         f"{_plural(found.posts, 'post')}.",
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
+        *_style_choices(),
     ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
     required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
@@ -137,6 +138,30 @@ def render(info_root: Path, found: Survey) -> str:
                 out.append(f"    {_quote(tag)},  # {count}")
         out += ["]", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _style_choices() -> list[str]:
+    """The rules that are off by default (house style that suits some sites only), offered as
+    a commented ``extend-select`` line: a pack by its name, any other rule by its own."""
+    from postlint.api import catalogue
+
+    choices: list[tuple[str, str]] = []
+    for family in catalogue().families:
+        off = [rule for rule in family.rules if not rule.default]
+        if off and len(off) == len(family.rules):
+            choices.append((family.name, ", ".join(rule.name for rule in family.rules)))
+        else:
+            choices.extend((rule.name, rule.summary) for rule in off)
+    if not choices:
+        return []
+    width = max(len(name) for name, _ in choices)
+    return [
+        "# Off by default: house style that suits some sites only. To turn any on, uncomment",
+        "# the line below and keep the ones you want:",
+        *(f"#   {name:<{width}}  {what}" for name, what in choices),
+        f"# extend-select = [{', '.join(_quote(name) for name, _ in choices)}]",
+        "",
+    ]
 
 
 def _misspelled(tag: str) -> tuple[str, str] | None:

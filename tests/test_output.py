@@ -117,3 +117,21 @@ def test_first_run_without_configuration_ends_with_how_to_tune_it(tmp_path: Path
     assert tip not in second.stdout
     configured = site(tmp_path / "configured", config='fail-on = "error"\n')
     assert tip not in run_cli("check", cwd=configured).stdout
+
+
+def test_init_offers_the_style_rules_that_are_off_commented(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    result = run_cli("init", "--stdout", cwd=root)
+    lines = result.stdout.splitlines()
+    (line,) = [x for x in lines if x.startswith("# extend-select = [")]
+    for name in ("typography", "plain-words", "extra-whitespace"):
+        assert f'"{name}"' in line
+    # uncommented, the line is a configuration that selects those rules
+    (root / "postlint.toml").write_text(
+        "\n".join(x[2:] if x is line else x for x in lines) + "\n", encoding="utf-8"
+    )
+    (root / "content" / "c.md").write_text(HEAD + "Wait... we said. \n", encoding="utf-8")
+    counted = run_cli("check", "--no-cache", "--statistics", cwd=root)
+    assert counted.returncode == 1, counted.stderr
+    assert "TYP003  three-dots" in counted.stdout
+    assert "TXT007  extra-whitespace" in counted.stdout
