@@ -540,10 +540,18 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SEVERITY_MEANING = {
+    "error": "the published page is broken or renders wrong",
+    "warning": "very likely a defect the writer wants to fix",
+    "info": "style advice",
+}
+
+
 def describe_rule(rule: type[Rule], catalogue: Catalogue) -> str:
     family = catalogue.family_of(rule)
     head = f"# {rule.name} ({rule.code})\n\n{rule.summary}.\n\n"
-    facts = f"Severity: {rule.severity}. Fixable: {'yes' if rule.fixable else 'no'}. "
+    facts = f"Severity: {rule.severity} ({SEVERITY_MEANING[rule.severity]}). "
+    facts += f"Fixable: {'yes' if rule.fixable else 'no'}. "
     facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}].\n\n"
     options = ""
     if family.options:

@@ -512,7 +512,7 @@ def test_codes_names_and_severities() -> None:
         "unbalanced-brackets": ("MK003", "error"),
         "unbalanced-quotes": ("MK004", "error"),
         "list-numbering": ("MK005", "error"),
-        "heading-increment": ("MK006", "warning"),
+        "heading-increment": ("MK006", "info"),
         "setext-heading": ("MK007", "error"),
         "stray-emphasis": ("MK008", "warning"),
     }

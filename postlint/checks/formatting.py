@@ -923,6 +923,10 @@ class HeadingIncrement(Rule):
     after an h2). The first heading may be h2 or h3 (the template makes the post title the h1),
     but not deeper.
 
+    Off by default: on real blogs the deeper level is nearly always a deliberate choice of a
+    smaller heading, so this is outline advice for sites that want it
+    (`extend-select = ["heading-increment"]`).
+
     ## Why is this bad?
     Screen readers and tables of contents use heading levels as an outline; a skipped level
     reads as a missing section.
@@ -951,7 +955,8 @@ class HeadingIncrement(Rule):
     code = "MK006"
     name = "heading-increment"
     summary = "A heading level that skips one"
-    severity = "warning"
+    severity = "info"
+    default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         previous = None
