@@ -747,7 +747,11 @@ _NO_SPACE_AFTER = re.compile(
 # "cross- border": a word, a hyphen, then a space or a line break and a lowercase word; a
 # suspended hyphen ("two- and four-wheelers") is followed by a conjunction
 _SPACE_AFTER_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([ \t]*\n?[ \t]*)([a-z]{2,})\b(?!-)")
-_SUSPENDED = frozenset(("and", "or", "nor", "to", "through", "than", "but", "as", "vs", "versus"))
+# the conjunctions that follow a suspended hyphen, in the languages blogs are translated into
+_SUSPENDED = frozenset(
+    """and or nor to through than but as vs versus und oder sowie bis og eller och samt en of
+    et ou y o e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или""".split()
+)
 
 
 class PunctuationSpacing(Rule):
@@ -950,10 +954,14 @@ def _in_any(offset: int, damaged: Sequence[Repair]) -> bool:
 # a word of letters, the punctuation that ends a clause, one or two digits glued to it, then the
 # next sentence (or the end of the paragraph)
 _GLUED_NOTE = re.compile(
-    r"(?<![\w.@/\\-])[^\W\d_]{2,}"
-    r"(?:([.!?][”’\")]?|[”’\")])(\d{1,2})(?=[ \t\n]+[“‘\"(]?[A-Z]|[ \t]*(?:\x00|$))"
-    r"|([,;:])(\d{1,2})(?=[ \t\n]+[a-z]))"
+    r"(?<![\w.@/\\-])(?P<word>[^\W\d_]{2,})"
+    r"(?:(?P<end>[.!?][”’\")]?|[”’\")])(?P<note>\d{1,2})(?=[ \t\n]+[“‘\"(]?[A-Z]|[ \t]*(?:\x00|$))"
+    r"|(?P<clause>[,;:])(?P<inner>\d{1,2})(?=[ \t\n]+[a-z]))"
 )
+
+
+# abbreviations written before a number ("No.5", "Fig.2"), not sentence ends
+_NUMBERED = frozenset("no nr nos vol fig figs art sec ch chap pp eq ex ref tab app op ed".split())
 
 
 class FootnoteAsText(Rule):
@@ -1001,10 +1009,12 @@ class FootnoteAsText(Rule):
         if not any(c.isdigit() for c in t):
             return
         for m in _GLUED_NOTE.finditer(t):
-            mark, digits = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
-            at = m.start(2) if m.group(2) else m.start(4)
-            if text.in_url(*m.span()):
-                continue
+            note = "note" if m.group("note") else "inner"
+            mark, digits = m.group("end") or m.group("clause"), m.group(note)
+            at = m.start(note)
+            word = m.group("word")
+            if text.in_url(*m.span()) or word.isupper() or word.lower() in _NUMBERED:
+                continue  # ASN.1, No.5: a name or an abbreviation with its number
             start = text.file(at)
             yield self.finding(
                 post.span(start, start + len(digits)),
