@@ -525,6 +525,11 @@ _DOUBLE_SPACE = re.compile(r" {2,}")
 _SPACE = frozenset(" \t\r\n\u00a0")
 
 
+# a non-breaking space next to these (or after a digit: "10 km") keeps them on one line on
+# purpose: a dash with the word before it, a number with its unit or currency
+_KEPT_WITH = frozenset("—–-/%€$£¥₹")
+
+
 def _leaf_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
     for block in blocks:
         if block.kind in ("paragraph", "heading"):
@@ -548,7 +553,8 @@ class Whitespace(Rule):
     (U+200B–U+200D, U+2060, U+FEFF inside the text) and soft hyphens (U+00AD), which text
     pasted from documents and web pages brings along. A zero-width joiner between two
     characters of a script that needs it (emoji sequences, Persian, Indic scripts) is left
-    alone. Code blocks, code spans, URLs and raw HTML are never read.
+    alone, and so is a non-breaking space that keeps a dash with the word before it or a number
+    with its unit (`10 km`, `— The`). Code blocks, code spans, URLs and raw HTML are never read.
 
     Trailing and doubled spaces, which the page never shows, are `extra-whitespace`'s (off by
     default).
@@ -611,7 +617,7 @@ class Whitespace(Rule):
                     "A non-breaking space next to another space: remove it.",
                     Fix((post.edit(start, end, ""),)),
                 )
-            else:
+            elif not (before.isdigit() or before in _KEPT_WITH or after in _KEPT_WITH):
                 yield self.finding(
                     post.span(start, end),
                     "A non-breaking space (U+00A0) between words: use an ordinary space unless "
@@ -808,10 +814,12 @@ class PunctuationSpacing(Rule):
         t = text.text
         spaced = any(p in t for p in (" ,", " .", " ;", " :", " !", " ?", "\t"))
         for m in _SPACE_BEFORE.finditer(t) if spaced else ():
-            if text.in_url(*m.span()) or (
-                m.group(2) in ":;" and t[m.end(2) : m.end(2) + 1] in "()"
-            ):
+            after = t[m.end(2) : m.end(2) + 1]
+            if text.in_url(*m.span()) or (m.group(2) in ":;" and after and after in "()"):
                 continue  # a URL, or a smiley ":)"
+            lone = not after or after.isspace() or after == "\x00"
+            if m.group(2) in "?!" and lone and not t[m.start(1) - 1 : m.start(1)].isalnum():
+                continue  # a `?` on its own is a symbol, not a sentence end ("2021: ?", "| ? |")
             start, end = text.file(m.start(1)), text.file(m.end(1))
             yield self.finding(
                 post.span(start, text.file(m.end(2))),
