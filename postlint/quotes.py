@@ -23,6 +23,7 @@ STRAIGHT = frozenset("'\"")
 CURLY = frozenset("‘’“”")
 # a bare URL as the page shows it; curly quotes are never part of one
 _URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>“”‘’]*[^\s<>.,;:!?\"')\]“”‘’]")
+_QUOTED = re.compile("['\"‘’“”]")
 _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _OPENERS = frozenset("([{<—–-/“‘\"'")
 _AFTER_CLOSE = frozenset(".,;:!?)]}>—–-/…”’\"'*_")
@@ -70,7 +71,8 @@ class Quotes:
 
 
 def leaves(post: Post) -> list[Leaf]:
-    """Every paragraph and heading of the post, in document order, as a reader sees it."""
+    """The paragraphs and headings of the post that hold a quote character, in document order,
+    as a reader sees them."""
     return _cached(post)[0]
 
 
@@ -95,7 +97,12 @@ _CACHE: list[Any] = [None, None]
 
 def _cached(post: Post) -> tuple[list[Leaf], list[Quotes]]:
     if _CACHE[0] is not post:
-        found = [_leaf(post, block) for block in _leaf_blocks(post.blocks)]
+        source = post.text
+        found = [
+            _leaf(post, block)
+            for block in _leaf_blocks(post.blocks)
+            if _QUOTED.search(source, block.span.start, block.span.end)
+        ]
         has_quote = [leaf for leaf in found if any(c in leaf.text for c in "'\"‘’“”")]
         _CACHE[0], _CACHE[1] = post, (found, [pair_quotes(leaf) for leaf in has_quote])
     cached: tuple[list[Leaf], list[Quotes]] = _CACHE[1]

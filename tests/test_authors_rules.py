@@ -106,3 +106,30 @@ def test_duplicate_reports_returns_only_when_asked_and_not_in_a_conversation(
         )
     ]
     assert run(tmp_path, files, Config(select=("author-duplicate",))) == []
+
+
+def test_author_rules_run_only_on_multi_author_sites(tmp_path: Path) -> None:
+    """Bylines that recur as people's names, or that take turns, make a site multi-author;
+    recurring topic headings in a fixed order do not."""
+    solo = {
+        f"p{i}.md": post("## Problem", "## Solution", "**Relevant PRs**", "**Relevant PRs**")
+        for i in range(3)
+    }
+    (tmp_path / "solo").mkdir()
+    assert run(tmp_path / "solo", solo, Config(select=("AUT",))) == []
+    # common English first names, in changing order: still a team
+    team = {
+        "a.md": post("**John**", "**Sarah**", "**Sarah**"),
+        "b.md": post("**Sarah**", "**John**"),
+        "c.md": post("**John**", "**Emily**"),
+    }
+    (tmp_path / "team").mkdir()
+    assert run(tmp_path / "team", team, Config(select=("AUT",))) == [
+        (
+            "a.md",
+            12,
+            3,
+            "`Sarah` also wrote the section just before this one (line 8); merge the two "
+            "sections or fix the name.",
+        )
+    ]

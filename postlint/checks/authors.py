@@ -62,33 +62,63 @@ _LAST: list[tuple[Site, _Bylines]] = []
 
 def bylines(site: Site, ctx: Context) -> _Bylines:
     """Judged once per run: a roster makes the site multi-author; without one, two or more
-    names that head author sections in two posts or more and are not made of ordinary words
-    (a person's name, not `Problem` or `Relevant PRs`)."""
+    names that head author sections in two posts or more, and either two of them are not made
+    of ordinary words (a person's name, not `Problem` or `Relevant PRs`) or they take turns
+    (their order changes from post to post, where a template's headings never move)."""
     if _LAST and _LAST[0][0] is site:
         return _LAST[0][1]
     posts: dict[str, set[str]] = {}
+    order: dict[str, list[str]] = {}  # post -> its name keys, first appearance first
     for path, section in _sections(site):
-        posts.setdefault(_key(section.author), set()).add(path)
+        key = _key(section.author)
+        posts.setdefault(key, set()).add(path)
+        names = order.setdefault(path, [])
+        if key not in names:
+            names.append(key)
     recurring = frozenset(name for name, paths in posts.items() if len(paths) >= 2)
     roster = ctx.options.get("roster", ())
     if roster:
         multi = True
         recurring = recurring | {_key(name) for name in roster}
     else:
-        multi = len(recurring) >= 2 and sum(map(_person_like, recurring)) >= 2
+        multi = len(recurring) >= 2 and (
+            _take_turns(order.values(), recurring) or sum(map(_person_like, recurring)) >= 2
+        )
     found = _Bylines(multi, recurring)
     _LAST[:] = [(site, found)]
     return found
 
 
-def _person_like(name: str) -> bool:
-    """A name with a word that is neither an ordinary English word nor an acronym."""
-    from postlint.dictionary import checker
+def _take_turns(orders: Iterable[list[str]], recurring: frozenset[str]) -> bool:
+    """Whether two recurring names appear in one order in a post and the other in another."""
+    seen: set[tuple[str, str]] = set()
+    for names in orders:
+        kept = [n for n in names if n in recurring]
+        for i, first in enumerate(kept):
+            for second in kept[i + 1 :]:
+                if (second, first) in seen:
+                    return True
+                seen.add((first, second))
+    return False
 
+
+def _person_like(name: str) -> bool:
+    """A name with a word that is neither an ordinary English word (British spellings and
+    compounds such as `Bugfixes` included) nor an acronym."""
     words = [w.strip(".'’") for w in name.split()]
     if any(_ACRONYM.fullmatch(w) for w in words):
         return False
-    return bool(checker("en").unknown([w.lower() for w in words if w]))
+    return not all(_ordinary(w.lower()) for w in words if w)
+
+
+def _ordinary(word: str) -> bool:
+    from postlint.dictionary import checker
+
+    known = checker("en").known
+    american = word.replace("our", "or").replace("ise", "ize").replace("yse", "yze")
+    if known([word, american]):
+        return True
+    return any(known([word[:i]]) and known([word[i:]]) for i in range(3, len(word) - 2))
 
 
 _ACRONYM = re.compile(r"[A-Z0-9]{2,}s?")

@@ -963,8 +963,8 @@ def _in_any(offset: int, damaged: Sequence[Repair]) -> bool:
 # next sentence (or the end of the paragraph)
 _GLUED_NOTE = re.compile(
     r"(?<![\w.@/\\-])(?P<word>[^\W\d_]{2,})"
-    r"(?:(?P<end>[.!?][”’\")]?|[”’\")])(?P<note>\d{1,2})(?=[ \t\n]+[“‘\"(]?[A-Z]|[ \t]*(?:\x00|$))"
-    r"|(?P<clause>[,;:])(?P<inner>\d{1,2})(?=[ \t\n]+[a-z]))"
+    r"(?:(?P<end>[.!?][”’\")]?|[”’\")])(?P<note>\d{1,2})(?=[ \t\n]+[“‘\"]?[A-Z]|[ \t]*(?:\x00|$))"
+    r"|(?P<clause>,)(?P<inner>\d{1,2})(?=[ \t\n]+[a-z]))"
 )
 
 
