@@ -29,9 +29,8 @@ from typing import Any, ClassVar
 
 import tomli
 
-from postlint import __version__
+from postlint import __version__, quotes
 from postlint.config import ConfigError
-from postlint import quotes
 from postlint.model import Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.site import smart_punctuation
@@ -1243,9 +1242,13 @@ class PackRule(Rule):
                 marks = [m for m in (opening, closing) if m.straight]
                 if marks and all(m.offset >= 0 for m in marks) and closing.offset >= 0:
                     start = opening.offset if opening.offset >= 0 else marks[0].offset
-                    edits = tuple(post.edit(m.offset, m.offset + 1, quotes.curled(m)) for m in marks)
+                    edits = tuple(
+                        post.edit(m.offset, m.offset + 1, quotes.curled(m)) for m in marks
+                    )
                     shown = (f"{opening.char}…{closing.char}", _curled_pair(opening, closing))
-                    items.append((start, self._quote(post, start, closing.offset + 1, edits, shown)))
+                    items.append(
+                        (start, self._quote(post, start, closing.offset + 1, edits, shown))
+                    )
             for mark in found.apostrophes:
                 if mark.straight and mark.offset >= 0:
                     edit = post.edit(mark.offset, mark.offset + 1, "’")

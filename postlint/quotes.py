@@ -52,7 +52,7 @@ class Mark:
 
     @property
     def double(self) -> bool:
-        return self.char in "\"“”"
+        return self.char in '"“”'
 
     @property
     def straight(self) -> bool:

@@ -58,7 +58,13 @@ def test_statistics_count_each_rule_instead_of_listing_findings(tmp_path: Path) 
                 "count": 1,
                 "fixable": 0,
             },
-            {"code": "IMG005", "name": "image-unused", "severity": "info", "count": 1, "fixable": 0},
+            {
+                "code": "IMG005",
+                "name": "image-unused",
+                "severity": "info",
+                "count": 1,
+                "fixable": 0,
+            },
             {
                 "code": "TXT002",
                 "name": "repeated-word",

@@ -145,7 +145,7 @@ def test_case_is_kept() -> None:
 
 
 def test_straight_quotes_only_in_posts_with_curly_ones_and_not_with_smart_punctuation() -> None:
-    text = '+++\ntitle = "T"\n+++\n\nIt’s a “test” of ‘quotes’, it’s “fine” and it\'s \'done\'.\n'
+    text = "+++\ntitle = \"T\"\n+++\n\nIt’s a “test” of ‘quotes’, it’s “fine” and it's 'done'.\n"
     found = lint(text, ("TYP004",))
     assert [[e.replacement for e in d.fix or ()] for d in found] == [["’"], ["‘", "’"]]
     assert lint(text.replace("’", "'"), ("TYP004",)) == []  # mostly straight: quote-style's

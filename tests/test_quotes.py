@@ -81,7 +81,7 @@ def test_fix_of_a_quote_pair_around_a_link_adds_no_error(tmp_path: Path) -> None
     fixed = run_cli("check", "--no-cache", "--fix", "--extend-select", "typography", cwd=root)
     assert fixed.stdout.startswith("Applied 2 fixes."), fixed.stdout
     text = (root / "content" / "post.md").read_text(encoding="utf-8")
-    assert 'them “[gulags](https://example.org/g).” It’s done.' in text
+    assert "them “[gulags](https://example.org/g).” It’s done." in text
     after = run_cli("check", "--no-cache", "--format", "json", cwd=root)
     assert after.stdout.count('"severity": "error"') <= before.stdout.count('"severity": "error"')
     assert "unbalanced-quotes" not in after.stdout

@@ -8,6 +8,7 @@ so unmatched ``*``, backticks, brackets and quotes are found in the runs, not in
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -1355,7 +1356,7 @@ def _labels_in_a_row(inlines: list[Inline]) -> set[int]:
     out: set[int] = set()
     row: list[int] = marked[:1]
     arrow = False
-    for a, b in zip(marked, marked[1:], strict=False):
+    for a, b in itertools.pairwise(marked):
         between = "".join(n.text for n in inlines[a + 1 : b] if n.kind == "text")
         joined = all(n.kind == "text" for n in inlines[a + 1 : b])
         if joined and _LABEL_SEPARATOR.fullmatch(between):

@@ -474,11 +474,8 @@ def _unknown_keys(post: Post, ctx: Context) -> list[tuple[Span, str, bool]]:
     generator = ctx.site.generator
     hugo = generator == "hugo" or (generator == "plain" and fm.format == "yaml")
     section = _is_section(post)
-    if hugo:
-        known = HUGO_KEYS
-    else:
-        known = ZOLA_SECTION_KEYS if section else ZOLA_PAGE_KEYS
-    known = known | frozenset(ctx.options["extra-keys"])
+    zola = ZOLA_SECTION_KEYS if section else ZOLA_PAGE_KEYS
+    known = (HUGO_KEYS if hugo else zola) | frozenset(ctx.options["extra-keys"])
     extra = fm.data.get("extra")
     extra_keys = set(extra) if isinstance(extra, dict) else set()
     found = []

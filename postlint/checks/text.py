@@ -754,10 +754,11 @@ _NO_SPACE_AFTER = re.compile(
 # suspended hyphen ("two- and four-wheelers") is followed by a conjunction
 _SPACE_AFTER_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([ \t]*\n?[ \t]*)([a-z]{2,})\b(?!-)")
 # the conjunctions that follow a suspended hyphen, in the languages blogs are translated into
-_SUSPENDED = frozenset(
-    """and or nor to through than but as vs versus und oder sowie bis og eller och samt en of
-    et ou y o e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или""".split()
-)
+_SUSPENDED_TEXT = """
+and or nor to through than but as vs versus und oder sowie bis og eller och samt en of et ou y o
+e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или
+"""
+_SUSPENDED = frozenset(_SUSPENDED_TEXT.split())
 
 
 class PunctuationSpacing(Rule):
@@ -969,7 +970,8 @@ _GLUED_NOTE = re.compile(
 
 
 # abbreviations written before a number ("No.5", "Fig.2"), not sentence ends
-_NUMBERED = frozenset("no nr nos vol fig figs art sec ch chap pp eq ex ref tab app op ed".split())
+_NUMBERED_TEXT = "no nr nos vol fig figs art sec ch chap pp eq ex ref tab app op ed"
+_NUMBERED = frozenset(_NUMBERED_TEXT.split())
 
 
 class FootnoteAsText(Rule):
