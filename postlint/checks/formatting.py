@@ -636,7 +636,8 @@ class UnbalancedQuotes(Rule):
     """
     ## What it does
     Flags curly double quotes (“ ”) that do not pair within their paragraph, and quotes turned
-    the wrong way (“Hello,“ he said). Apostrophes and single quotes are left alone, and so is
+    the wrong way (“Hello,“ he said). A low opening quote („) pairs with “ or ”, as German,
+    Czech or Hebrew write them. Apostrophes and single quotes are left alone, and so is
     a quotation that runs over several paragraphs: by typographic convention each of its
     paragraphs opens with “ and only the last one closes.
 
@@ -701,14 +702,20 @@ class UnbalancedQuotes(Rule):
         following: int | None,
     ) -> Iterator[Finding]:
         stack: list[int] = []
+        low: set[int] = set()  # quotations opened with „, which “ or ” close
         text = seen.text
         for i, quote in enumerate(text):
             offset = seen.offsets[i]
-            if quote not in "“”" or offset < 0 or any(a <= offset < b for a, b in damaged):
+            if quote not in "„“”" or offset < 0 or any(a <= offset < b for a, b in damaged):
                 continue  # a quote inside mojibake is the mojibake rule's
             prev = text[i - 1] if i > 0 else " "
             nxt = text[i + 1] if i + 1 < len(text) else " "
-            if quote == "“":
+            if quote == "„":
+                stack.append(offset)
+                low.add(offset)
+            elif quote == "“" and stack and stack[-1] in low:
+                stack.pop()  # „German“, „české“
+            elif quote == "“":
                 if stack and not _is_space(prev) and (_is_space(nxt) or _is_punct(nxt)):
                     stack.pop()
                     yield self.finding(
@@ -742,10 +749,12 @@ class UnbalancedQuotes(Rule):
         ):
             return  # a quotation over several paragraphs
         for offset in stack:
+            opening = post.text[offset]
+            closing = "“ or ”" if opening == "„" else "”"
             yield self.finding(
                 post.span(offset, offset + 1),
-                "This opening quote “ is never closed in its paragraph; add the closing quote ” "
-                "where the quotation ends.",
+                f"This opening quote {opening} is never closed in its paragraph; add the closing "
+                f"quote {closing} where the quotation ends.",
             )
 
 
