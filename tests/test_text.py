@@ -308,3 +308,24 @@ def test_title_case_title_suggests_the_lowercase_spelling(tmp_path: Path) -> Non
         ),
     ]
     assert found[0].fix and found[0].fix[0].replacement == "email"
+
+
+def test_french_spacing_before_high_punctuation_is_left_alone(tmp_path: Path) -> None:
+    """French puts a space before : ; ! ? (the French side of a site, a `lang`, or a post that
+    spaces those marks throughout); a space before a comma is still a slip there."""
+    french = "Quel est le coût ? Voici la réponse : rien , vraiment.\n"
+    root = write_site(
+        tmp_path,
+        {
+            "content/fr/a.md": HEAD + french,
+            "content/b.md": '+++\ntitle = "B"\nlang = "fr-CA"\n+++\n' + french,
+            "content/c.md": HEAD + "Vraiment ? Oui : non ! Bien ; merci ? Really ?\n",
+            "content/d.md": HEAD + "Really ? Yes.\n",
+        },
+    )
+    found = api.lint_paths([root / "content"], Config(select=("punctuation-spacing",)))
+    assert [(Path(d.path).name, d.column, d.message) for d in found] == [
+        ("b.md", 43, "A space before `,`: remove it."),
+        ("d.md", 7, "A space before `?`: remove it."),
+        ("a.md", 43, "A space before `,`: remove it."),
+    ]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import PurePath
 from typing import Any
 
 from postlint import quotes
@@ -761,6 +762,30 @@ e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или
 _SUSPENDED = frozenset(_SUSPENDED_TEXT.split())
 
 
+_HIGH_MARK = re.compile(r"(\S?)([ \u00a0\u202f]?)[:;!?](?=[\s\x00*_]|$)")
+
+
+def _in_french(post: Post) -> bool:
+    """A post of the French side of a multilingual site (`content/fr/`, `post.fr.md`, or
+    `lang = "fr"`), where a space comes before `:` `;` `!` `?`."""
+    path = PurePath(post.path)
+    lang = post.meta.get("lang", post.meta.get("language"))
+    french = isinstance(lang, str) and lang.lower().startswith("fr")
+    return french or "fr" in path.parts[:-1] or ".fr." in path.name
+
+
+def _french_spacing(text: str) -> bool:
+    """Whether the prose puts a space before `:` `;` `!` `?` as a rule (French typography):
+    most of those marks, and at least three, follow a space."""
+    spaced = plain = 0
+    for m in _HIGH_MARK.finditer(text):
+        if m.group(2):
+            spaced += 1
+        elif m.group(1):
+            plain += 1
+    return spaced >= 3 and spaced > plain
+
+
 class PunctuationSpacing(Rule):
     """
     ## What it does
@@ -771,7 +796,8 @@ class PunctuationSpacing(Rule):
     domains (`example.com`), bare URLs, ellipses (`wait ...`), smileys (`:)`) and code are left
     alone: a missing space is only reported between a word and a capitalised one, and not in
     what looks like an API name (`{net.Server}`, `(node.File)`, `net.Stream(fd)`); write those
-    in backticks. French spacing ("Quoi ?") is out of scope.
+    in backticks. A post that puts a space before `:` `;` `!` `?` as a rule (French
+    typography, "Quoi ?") is not told otherwise about those marks.
 
     ## Why is this bad?
     A space before punctuation lets the mark wrap to the start of the next line on its own; a
@@ -814,7 +840,10 @@ class PunctuationSpacing(Rule):
         text = prose(post)
         t = text.text
         spaced = any(p in t for p in (" ,", " .", " ;", " :", " !", " ?", "\t"))
+        french = spaced and (_in_french(post) or _french_spacing(t))
         for m in _SPACE_BEFORE.finditer(t) if spaced else ():
+            if french and m.group(2) in ":;!?":
+                continue  # the post spaces these marks throughout: French typography
             after = t[m.end(2) : m.end(2) + 1]
             if text.in_url(*m.span()) or (m.group(2) in ":;" and after and after in "()"):
                 continue  # a URL, or a smiley ":)"
