@@ -230,8 +230,8 @@ def test_example_post_every_damaged_run_found_and_repaired(tmp_path: Path) -> No
     path = tmp_path / "fixed.md"
     path.write_bytes(fixed.encode("utf-8"))
     assert lint(path, "mojibake") == []
-    # the repaired non-breaking spaces sit next to ordinary spaces: whitespace now sees them
-    nbsp = [d for d in lint(path, "whitespace") if "non-breaking" in d.message]
+    # the repaired non-breaking spaces sit next to ordinary spaces: extra-whitespace sees them
+    nbsp = [d for d in lint(path, "extra-whitespace") if "non-breaking" in d.message]
     assert len(nbsp) == 3
 
 

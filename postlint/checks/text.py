@@ -521,14 +521,16 @@ class RepeatedWord(Rule):
 # Whitespace
 
 _TRAILING = re.compile(r"[ \t]+(?=\r?\n|\Z)")
-_INVISIBLE = re.compile("[\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_HIDDEN = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # what whitespace reports
+_NBSP = re.compile("\u00a0")
 _DOUBLE_SPACE = re.compile(r" {2,}")
 _SPACE = frozenset(" \t\r\n\u00a0")
 
 
 # a non-breaking space next to these (or after a digit: "10 km") keeps them on one line on
-# purpose: a dash with the word before it, a number with its unit or currency
-_KEPT_WITH = frozenset("—–-/%€$£¥₹")
+# purpose: a dash with the word before it, a number with its unit or currency, French
+# punctuation with its word ("Quoi ?", "« oui »")
+_KEPT_WITH = frozenset("—–-/%€$£¥₹:;!?«»")
 
 
 def _leaf_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
@@ -550,15 +552,14 @@ def _joins_script(text: str, i: int) -> bool:
 class Whitespace(Rule):
     """
     ## What it does
-    Flags invisible characters in prose: non-breaking spaces (U+00A0), zero-width characters
-    (U+200B–U+200D, U+2060, U+FEFF inside the text) and soft hyphens (U+00AD), which text
-    pasted from documents and web pages brings along. A zero-width joiner between two
-    characters of a script that needs it (emoji sequences, Persian, Indic scripts) is left
-    alone, and so is a non-breaking space that keeps a dash with the word before it or a number
-    with its unit (`10 km`, `— The`). Code blocks, code spans, URLs and raw HTML are never read.
+    Flags invisible characters in prose: zero-width characters (U+200B–U+200D, U+2060, U+FEFF
+    inside the text) and soft hyphens (U+00AD), which text pasted from documents and web pages
+    brings along. A zero-width joiner between two characters of a script that needs it (emoji
+    sequences, Persian, Indic scripts) is left alone. Code blocks, code spans, URLs and raw HTML
+    are never read.
 
-    Trailing and doubled spaces, which the page never shows, are `extra-whitespace`'s (off by
-    default).
+    Trailing, doubled and non-breaking spaces, which read as ordinary spaces on the page, are
+    `extra-whitespace`'s (off by default).
 
     ## Why is this bad?
     Invisible characters break search, copy and paste and word counts, and make identical-looking
@@ -583,25 +584,18 @@ class Whitespace(Rule):
 
     ## Fix safety
     Removing zero-width characters and byte order marks is safe: the rendered page does not
-    change. A non-breaking space next to another space is removed (safe); one between two words
-    may be deliberate ("10 km") so turning it into a space is unsafe; removing a soft hyphen
-    changes where a browser may break the word, so it is unsafe too.
+    change. Removing a soft hyphen changes where a browser may break the word, so it is unsafe.
     """
 
     code = "TXT003"
     name = "whitespace"
-    summary = "Invisible characters in prose (non-breaking, zero-width, soft hyphens)"
+    summary = "Invisible characters in prose (zero-width characters, soft hyphens)"
     severity = "warning"
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        text = prose(post)
-        if not text.text.isascii() and any(c in text.text for c in _INVISIBLE_NAMES):
-            damaged = repairs(post)  # "Â\xa0" is mojibake's to report, not ours
-            for m in _INVISIBLE.finditer(text.text):
-                at = text.file(m.start())
-                if not any(r.start <= at < r.end for r in damaged):
-                    yield from self._invisible(post, at)
+        for at in _invisible_at(post, _HIDDEN):
+            yield from self._invisible(post, at)
 
     def _invisible(self, post: Post, start: int) -> Iterator[Finding]:
         char = post.text[start]
@@ -609,29 +603,25 @@ class Whitespace(Rule):
         name = _INVISIBLE_NAMES[char]
         if char in "\u200c\u200d" and _joins_script(post.text, start):
             return
-        if char == "\u00a0":
-            before = post.text[start - 1] if start > 0 else " "
-            after = post.text[end] if end < len(post.text) else " "
-            if before in _SPACE or after in _SPACE:
-                yield self.finding(
-                    post.span(start, end),
-                    "A non-breaking space next to another space: remove it.",
-                    Fix((post.edit(start, end, ""),)),
-                )
-            elif not (before.isdigit() or before in _KEPT_WITH or after in _KEPT_WITH):
-                yield self.finding(
-                    post.span(start, end),
-                    "A non-breaking space (U+00A0) between words: use an ordinary space unless "
-                    "the two words must stay on one line.",
-                    Fix((post.edit(start, end, " "),), safe=False),
-                )
-            return
         safe = char != "\u00ad"
         yield self.finding(
             post.span(start, end),
             f"An invisible character, {name} (U+{ord(char):04X}): remove it.",
             Fix((post.edit(start, end, ""),), safe=safe),
         )
+
+
+def _invisible_at(post: Post, pattern: re.Pattern[str]) -> Iterator[int]:
+    """File offsets of ``pattern``'s characters in the prose, outside damaged text ("Â\xa0" is
+    mojibake's to report)."""
+    text = prose(post)
+    if text.text.isascii() or not pattern.search(text.text):
+        return
+    damaged = repairs(post)
+    for m in pattern.finditer(text.text):
+        at = text.file(m.start())
+        if not any(r.start <= at < r.end for r in damaged):
+            yield at
 
 
 class ExtraWhitespace(Rule):
@@ -642,7 +632,10 @@ class ExtraWhitespace(Rule):
 
     - trailing spaces or tabs at the end of a line of a paragraph or heading;
     - two or more spaces between words. Exactly two after a sentence end (".  Next") are a
-      typing convention and are left alone, as is the padding of table rows.
+      typing convention and are left alone, as is the padding of table rows;
+    - non-breaking spaces (U+00A0) next to another space, or between two words. One that keeps
+      a dash with the word before it, a number with its unit (`10 km`) or French punctuation
+      with its word (`Quoi ?`) is left alone.
 
     Exactly two trailing spaces inside a paragraph are a Markdown hard line break and are left
     alone; one, three or more, tabs, and any trailing whitespace on the last line of a paragraph
@@ -673,19 +666,23 @@ class ExtraWhitespace(Rule):
     ```
 
     ## Fix safety
-    Removing trailing whitespace (or trimming it to the two spaces of a hard break) and
-    collapsing double spaces are safe: the rendered page does not change.
+    Removing trailing whitespace (or trimming it to the two spaces of a hard break), collapsing
+    double spaces and removing a non-breaking space next to another space are safe: the rendered
+    page does not change. Turning a non-breaking space between words into a space is unsafe: the
+    two words may have to stay on one line.
     """
 
     code = "TXT007"
     name = "extra-whitespace"
-    summary = "Trailing or doubled spaces that the page never shows"
+    summary = "Trailing, doubled or non-breaking spaces the reader never sees"
     severity = "info"
     fixable = True
     default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         yield from self._trailing(post)
+        for at in _invisible_at(post, _NBSP):
+            yield from self._nbsp(post, at)
         source = post.text
         text = prose(post)
         for m in _DOUBLE_SPACE.finditer(text.text) if "  " in text.text else ():
@@ -704,6 +701,24 @@ class ExtraWhitespace(Rule):
                 post.span(start, end),
                 f"{end - start} spaces between words: use one.",
                 Fix((post.edit(start, end, " "),)),
+            )
+
+    def _nbsp(self, post: Post, start: int) -> Iterator[Finding]:
+        end = start + 1
+        before = post.text[start - 1] if start > 0 else " "
+        after = post.text[end] if end < len(post.text) else " "
+        if before in _SPACE or after in _SPACE:
+            yield self.finding(
+                post.span(start, end),
+                "A non-breaking space next to another space: remove it.",
+                Fix((post.edit(start, end, ""),)),
+            )
+        elif not (before.isdigit() or before in _KEPT_WITH or after in _KEPT_WITH):
+            yield self.finding(
+                post.span(start, end),
+                "A non-breaking space (U+00A0) between words: use an ordinary space unless "
+                "the two words must stay on one line.",
+                Fix((post.edit(start, end, " "),), safe=False),
             )
 
     def _trailing(self, post: Post) -> Iterator[Finding]:
