@@ -777,6 +777,7 @@ e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или
 _SUSPENDED = frozenset(_SUSPENDED_TEXT.split())
 
 
+_SMILEY = re.compile(r"['\-^]?[()DPp\[\]|/\\](?!\w)")
 _HIGH_MARK = re.compile(r"(\S?)([ \u00a0\u202f]?)[:;!?](?=[\s\x00*_]|$)")
 
 
@@ -860,8 +861,10 @@ class PunctuationSpacing(Rule):
             if french and m.group(2) in ":;!?":
                 continue  # the post spaces these marks throughout: French typography
             after = t[m.end(2) : m.end(2) + 1]
-            if text.in_url(*m.span()) or (m.group(2) in ":;" and after and after in "()"):
-                continue  # a URL, or a smiley ":)"
+            if text.in_url(*m.span()) or (
+                m.group(2) in ":;" and _SMILEY.match(t, m.end(2)) is not None
+            ):
+                continue  # a URL, or a smiley ":)", ":')", ";-)"
             lone = not after or after.isspace() or after == "\x00"
             if m.group(2) in "?!" and lone and not t[m.start(1) - 1 : m.start(1)].isalnum():
                 continue  # a `?` on its own is a symbol, not a sentence end ("2021: ?", "| ? |")
