@@ -1164,7 +1164,9 @@ class StrayEmphasis(Rule):
     emphasis (an author line, a caption), bold in lists and tables, bold labels in a row
     (`Open **Settings** > **Accounts**`, `thanks to **@asha**, **@ravi** and **@dev**`),
     single-letter names (workspace **a** and **b**), bold inside a word of a script written
-    without spaces (Chinese, Japanese, Thai), and italics, which mark titles, terms and spoken
+    without spaces (Chinese, Japanese, Thai) or after a one-letter prefix (Hebrew, Arabic), one
+    letter or capitals marked inside a word (a stressed vowel, **L**et's **ENCR**ypt), a
+    shouted function word (`**THE** event`), and italics, which mark titles, terms and spoken
     stress (`you *have* to ask`) far more often than leftovers. Pronouns, auxiliaries and
     conjunctions in bold on their own (`it **does** work`, `A **and** B`) are stress, and are
     only counted towards the scattered phrases.
@@ -1290,7 +1292,10 @@ def _sign_of_leftover(c: _Candidate) -> bool:
     """Bold on function words (even pronouns and auxiliaries) or on part of a word: a paragraph
     with many bold phrases and one of these was highlighted at random."""
     words = _WORD.findall(c.words.lower())
-    return len(c.marker) == 2 and (c.intraword or all(w in FUNCTION_WORDS for w in words))
+    shouted = c.words.isupper() and len(c.words) > 1
+    return len(c.marker) == 2 and (
+        c.intraword or (not shouted and all(w in FUNCTION_WORDS for w in words))
+    )
 
 
 def _leftover(c: _Candidate) -> bool:
@@ -1322,6 +1327,8 @@ def _sections(post: Post) -> dict[int, int]:
 
 
 def _all_function_words(words: str) -> bool:
+    if words.isupper() and len(words) > 1:
+        return False  # **THE** event: shouted, so meant
     found = _WORD.findall(words.lower())
     if len(found) == 1:
         return found[0] in BARE_WORDS
@@ -1354,6 +1361,9 @@ def _candidates(post: Post, block: Block) -> Iterator[_Candidate]:
         intraword = _joined_to_word(_char_at(post, node.span.start - 1)) or _joined_to_word(
             _char_at(post, node.span.end)
         )
+        # one letter (a stressed vowel: ст**о**ит) or capitals (**L**et's **ENCR**ypt) are
+        # marked inside a word on purpose
+        intraword = intraword and len(words) > 1 and not words.isupper()
         yield _Candidate(node, words, marker, intraword, i in listed)
 
 
@@ -1388,7 +1398,8 @@ def _joined_to_word(c: str) -> bool:
         return False
     code = ord(c)
     return not (
-        0x0E00 <= code <= 0x0FFF  # Thai, Lao, Tibetan
+        0x0590 <= code <= 0x06FF  # Hebrew, Arabic: one-letter prefixes join the next word
+        or 0x0E00 <= code <= 0x0FFF  # Thai, Lao, Tibetan
         or 0x1000 <= code <= 0x109F  # Myanmar
         or 0x1780 <= code <= 0x17FF  # Khmer
         or 0x2E80 <= code <= 0xA4CF  # CJK radicals and ideographs, kana, bopomofo, Yi
