@@ -11,13 +11,19 @@ a working page is "broken" because a social network refuses robots. So the check
   ones, and to catch loops;
 * retries what may be transient (5xx, timeouts, dropped connections) with exponential backoff
   and jitter, honouring ``Retry-After`` on 429 and 503 up to a cap;
-* never requests private, loopback or link-local addresses unless asked, so a post cannot make
-  a CI runner probe its own network;
-* remembers good results on disk for a day so that a second run is nearly free.
+* never requests an address that is not global (private, loopback, link-local, carrier-grade
+  NAT, documentation ranges, and IPv4 addresses wrapped in IPv6) unless asked, so a post cannot
+  make a CI runner probe its own network; each host is resolved once per run and connected to
+  the addresses that were vetted, so a second DNS answer cannot slip a private one in;
+* says once, in a note, that links were not checked when no host could be reached at all (a
+  runner without network), instead of calling every link broken;
+* remembers good results on disk for a day, keyed by the URL and the options that change a
+  verdict, so that a second run is nearly free.
 
 Entry points: :func:`check_urls` / :func:`acheck_urls` return ``{url: LinkResult}``;
 :func:`check_urls_with_stats` / :func:`acheck_urls_with_stats` return a :class:`LinkCheckReport`
-that also carries per-host statistics (URL count, requests, total and slowest time).
+that also carries per-host statistics (URL count, requests, total and slowest time) and notes
+for the command line to print once (a damaged cache, links not checked because offline).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import contextlib
 import dataclasses
 import email.utils
 import errno
+import hashlib
 import ipaddress
 import json
 import os
@@ -36,8 +43,7 @@ import socket
 import ssl
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from http import HTTPStatus
@@ -45,13 +51,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 __all__ = [
     "DEFAULT_UNVERIFIABLE_HOSTS",
     "DEFAULT_USER_AGENT",
     "HostStats",
-    "LinkCheckCacheWarning",
     "LinkCheckOptions",
     "LinkCheckReport",
     "LinkResult",
@@ -62,7 +68,8 @@ __all__ = [
     "check_urls_with_stats",
 ]
 
-LinkStatus = Literal["ok", "redirected", "broken", "unverifiable", "excluded", "private"]
+# "offline": not checked because no host at all could be reached; link-broken ignores it.
+LinkStatus = Literal["ok", "redirected", "broken", "unverifiable", "excluded", "private", "offline"]
 Progress = Callable[[int, int, int], None]
 
 # Many sites serve robots a 403 or a captcha; a browser-like agent avoids most false alarms.
@@ -94,10 +101,10 @@ _HEAD_UNSUPPORTED = frozenset({405, 501})
 _GOOD: frozenset[str] = frozenset({"ok", "redirected", "unverifiable"})
 _CACHE_FILE = "linkcheck.json"
 _CACHE_VERSION = 1
-
-
-class LinkCheckCacheWarning(UserWarning):
-    """The cache file could not be read or written; the run goes on without it."""
+# How a URL is asked; part of what a cached verdict depends on (see _Checker.cache_key).
+_METHODS = ("HEAD", "GET")
+# NAT64 well-known prefix (RFC 6052): the last 32 bits are the IPv4 destination.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ class LinkCheckReport:
     hosts: dict[str, HostStats]
     elapsed: float
     requests: int
+    notes: list[str] = field(default_factory=list)  # to print once: "postlint: note: ..."
 
 
 def check_urls(
@@ -309,11 +317,7 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
         return f"DNS lookup timed out after {_fmt_seconds(timeout)}", True
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return f"invalid URL ({exc})", False
-    chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and seen not in chain:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+    chain = _chain(exc)
     for err in chain:
         if isinstance(err, ssl.SSLCertVerificationError):
             return f"TLS error: {err.verify_message or 'certificate verification failed'}", False
@@ -328,6 +332,10 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
             return "connection reset by the server", True
         if isinstance(err, OSError) and err.errno == errno.ECONNREFUSED:
             return "connection refused", True
+        if isinstance(err, OSError) and err.errno == errno.ENETUNREACH:
+            return "network unreachable", False
+        if isinstance(err, OSError) and err.errno == errno.EHOSTUNREACH:
+            return "no route to the host", True
     text = " ".join(str(e) for e in chain).lower()
     if "refused" in text:
         return "connection refused", True
@@ -338,22 +346,68 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
     return f"connection error: {exc or type(exc).__name__}", True
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes, outermost first."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return chain
+
+
+def reached_nothing(exc: BaseException) -> bool:
+    """True for failures that say nothing about the link, only that no host could be reached.
+
+    A lookup that fails, a network without a route, a connection attempt that times out: what
+    a runner without network sees for every link. A refusal, a reset or a TLS error means
+    something answered.
+    """
+    if isinstance(exc, httpx.ConnectTimeout | TimeoutError):
+        return True
+    return any(
+        isinstance(err, socket.gaierror)
+        or (isinstance(err, OSError) and err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH))
+        for err in _chain(exc)
+    )
+
+
+def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries: mapped, 6to4, Teredo, NAT64."""
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo  # the relay server and the client behind its NAT
+    if ip in _NAT64:
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    return ()
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if ip.is_multicast or ip.is_reserved or not ip.is_global:
+        return False
+    return not (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+
+
 def is_private_address(address: str) -> bool:
-    """True for loopback, private, link-local, unspecified and reserved addresses."""
+    """True for every IP address that is not global, so never to be requested by default.
+
+    Private, loopback, link-local, carrier-grade NAT (100.64.0.0/10, which holds a cloud
+    metadata address), documentation, benchmarking, multicast and reserved ranges; an IPv6
+    address wrapping IPv4 (mapped, 6to4, Teredo, NAT64) is judged by the IPv4 it carries.
+    False for host names: they are judged by what they resolve to.
+    """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_unspecified
-        or ip.is_reserved
-        or ip.is_multicast
-    )
+    if isinstance(ip, ipaddress.IPv6Address):
+        wrapped = _wrapped_ipv4(ip)
+        if wrapped:
+            return not all(_is_global(inner) for inner in wrapped)
+    return not _is_global(ip)
 
 
 async def resolve(host: str) -> list[str]:
@@ -363,12 +417,18 @@ async def resolve(host: str) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-class _Cache:
-    """Good results on disk, keyed by the requested URL (without fragment)."""
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
 
-    def __init__(self, directory: Path | None, ttl: float) -> None:
+
+class _Cache:
+    """Good results on disk, keyed by the requested URL (without fragment) and the options
+    that change its verdict; problems with the file become notes, never failures."""
+
+    def __init__(self, directory: Path | None, ttl: float, notes: list[str]) -> None:
         self.path = None if directory is None else directory / _CACHE_FILE
         self.ttl = ttl
+        self.notes = notes
         self.entries: dict[str, dict[str, Any]] = {}
         if self.path is not None:
             self._load(self.path)
@@ -376,12 +436,10 @@ class _Cache:
     def _load(self, path: Path) -> None:
         try:
             raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing cached yet; saving will say if the folder cannot be made
         except OSError as exc:
-            warnings.warn(
-                f"link cache {path} unreadable, ignored: {exc}", LinkCheckCacheWarning, stacklevel=4
-            )
+            self.notes.append(f"could not read the link cache {path} ({_os_reason(exc)}); ignored")
             return
         try:
             data = json.loads(raw)
@@ -397,22 +455,18 @@ class _Cache:
                     raise ValueError(f"bad entry for {key!r}")
                 if entry.get("status") not in _GOOD:
                     raise ValueError(f"bad status for {key!r}")
-        except (ValueError, KeyError, TypeError) as exc:
-            warnings.warn(
-                f"link cache {path} is damaged and was discarded: {exc}",
-                LinkCheckCacheWarning,
-                stacklevel=4,
-            )
+        except (ValueError, KeyError, TypeError):
+            self.notes.append(f"the link cache {path} was damaged; rebuilding it")
             return
         self.entries = entries
 
-    def get(self, key: str, now: float) -> LinkResult | None:
+    def get(self, key: str, url: str, now: float) -> LinkResult | None:
         entry = self.entries.get(key)
         if entry is None or now - float(entry["checked_at"]) >= self.ttl:
             return None
         try:
             return LinkResult(
-                url=key,
+                url=url,
                 status=entry["status"],
                 http_status=entry.get("http_status"),
                 final_url=entry.get("final_url"),
@@ -458,17 +512,87 @@ class _Cache:
             os.replace(tmp_name, self.path)
             tmp_name = None
         except OSError as exc:
-            warnings.warn(
-                f"link cache {self.path} not saved: {exc}", LinkCheckCacheWarning, stacklevel=4
-            )
+            self.notes.append(f"could not write the link cache {self.path} ({_os_reason(exc)})")
         finally:
             if tmp_name is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
 
 
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects to the addresses vetted for a host, never to a fresh DNS answer.
+
+    httpcore still names the URL's host in TLS (server name and certificate check) and the
+    request keeps its Host header: only the socket's address is pinned.
+    """
+
+    def __init__(self, addresses: Sequence[str], connected: Callable[[], None]) -> None:
+        self.addresses = addresses
+        self.connected = connected
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        error: Exception = httpcore.ConnectError(f"no address to connect to for {host}")
+        for address in self.addresses:
+            try:
+                stream = await self.inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            self.connected()
+            return stream
+        raise error
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class _OriginTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (request conversion, error mapping) over a pool built here,
+    since httpx has no parameter for the pool's network backend."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
+
+
+class _Router(httpx.AsyncBaseTransport):
+    """One connection pool per origin, connected to the addresses vetted for its host.
+
+    Small pools also keep the CPU per request down: httpcore scans every connection of a pool,
+    several times, for each request, so one pool of 80 connections costs far more per request
+    than ten pools of 8.
+    """
+
+    def __init__(self, checker: _Checker) -> None:
+        self.checker = checker
+        self.origins: dict[tuple[str, str, int | None], _OriginTransport] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = (url.scheme, url.host, url.port)
+        transport = self.origins.get(origin)
+        if transport is None:
+            addresses = await self.checker.addresses(url.host)
+            fresh = self.checker.transport(url.scheme, addresses)
+            transport = self.origins.setdefault(origin, fresh)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self.origins.values():
+            await transport.aclose()
+
+
 class _Checker:
-    """One run: shared client, semaphores, DNS memo and statistics."""
+    """One run: shared client, semaphores, DNS memo, statistics and notes."""
 
     def __init__(self, options: LinkCheckOptions, progress: Progress | None) -> None:
         if options.concurrency < 1 or options.per_host_concurrency < 1:
@@ -481,37 +605,42 @@ class _Checker:
         self.global_sem = asyncio.Semaphore(options.concurrency)
         self.host_sems: dict[str, asyncio.Semaphore] = {}
         self.head_unsupported: set[str] = set()
-        self.dns: dict[str, asyncio.Task[bool]] = {}
+        self.dns: dict[str, asyncio.Task[tuple[str, ...]]] = {}
+        self.ssl: ssl.SSLContext | None = None
         self.stats: dict[str, HostStats] = {}
+        self.notes: list[str] = []
         self.requests = 0
         self.checked = 0
         self.failures = 0
         self.total = 0
+        # Whether anything answered at all: a connection made, refused or reset, a TLS error.
+        self.contact = False
+        self.unreached = ""  # why the first URL that reached nothing failed
 
     async def run(self, urls: list[str]) -> LinkCheckReport:
         started = time.perf_counter()
         keys: dict[str, str] = {url: _request_key(url) for url in urls}
         unique = list(dict.fromkeys(keys.values()))
         self.total = len(unique)
-        cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl)
+        cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl, self.notes)
         now = time.time()
         by_key: dict[str, LinkResult] = {}
+        cache_keys: dict[str, str] = {}
         todo: list[str] = []
         for key in unique:
-            early = self._early_verdict(key) or cache.get(key, now)
+            early = self._early_verdict(key)
+            if early is None:
+                cache_keys[key] = self.cache_key(key)
+                early = cache.get(cache_keys[key], key, now)
             if early is not None:
                 by_key[key] = early
                 self._done(early)
             else:
                 todo.append(key)
         if todo:
-            limits = httpx.Limits(
-                max_connections=self.opts.concurrency,
-                max_keepalive_connections=self.opts.concurrency,
-            )
             async with httpx.AsyncClient(
+                transport=_Router(self),
                 timeout=httpx.Timeout(self.opts.timeout),
-                limits=limits,
                 follow_redirects=False,
                 verify=self.opts.verify_tls,
                 trust_env=self.opts.trust_env,
@@ -523,14 +652,58 @@ class _Checker:
             ) as client:
                 self.client = client
                 results = await asyncio.gather(*(self._check(key) for key in todo))
-            by_key.update(zip(todo, results, strict=True))
             for task in self.dns.values():
                 task.cancel()
-        cache.update(by_key, time.time())
+            checked = dict(zip(todo, results, strict=True))
+            if not self.contact:
+                self._offline(checked)
+            by_key.update(checked)
+        cache.update({cache_keys[k]: r for k, r in by_key.items() if k in cache_keys}, time.time())
         if cache.path is not None and todo:
             cache.save()
         out = {url: dataclasses.replace(by_key[key], url=url) for url, key in keys.items()}
-        return LinkCheckReport(out, self.stats, time.perf_counter() - started, self.requests)
+        elapsed = time.perf_counter() - started
+        return LinkCheckReport(out, self.stats, elapsed, self.requests, self.notes)
+
+    def _offline(self, results: dict[str, LinkResult]) -> None:
+        """Nothing answered: the links were not checked, which is no verdict on them."""
+        failed = [url for url, result in results.items() if result.status == "broken"]
+        if not failed:
+            return
+        why = f"no host could be reached ({self.unreached})"
+        for url in failed:
+            results[url] = dataclasses.replace(
+                results[url], status="offline", reason=f"not checked: {why}"
+            )
+        hosts = len({host_key(url) for url in failed})
+        links = f"{len(failed)} external link{'s' if len(failed) != 1 else ''}"
+        self.notes.append(
+            f"{links} not checked: {why} on {hosts} host{'s' if hosts != 1 else ''}; "
+            "is this machine offline?"
+        )
+
+    def cache_key(self, url: str) -> str:
+        """The URL, and a digest of the options that change its verdict unless all are defaults.
+
+        A digest rather than the values: headers may hold tokens, which do not belong in a
+        cache file. Results with default options keep the bare URL as their key.
+        """
+        options: dict[str, Any] = {}
+        if self.opts.accept:
+            options["accept"] = sorted(set(self.opts.accept))
+        headers = self._host_headers(host_key(url))
+        if headers:
+            options["headers"] = sorted((k.lower(), v) for k, v in headers.items())
+        if self.opts.user_agent != DEFAULT_USER_AGENT:
+            options["user-agent"] = self.opts.user_agent
+        if not options:
+            return url
+        options["methods"] = _METHODS
+        blob = json.dumps(options, sort_keys=True).encode("utf-8")
+        return f"{url} options:{hashlib.sha256(blob).hexdigest()[:16]}"
+
+    def _host_headers(self, key: str) -> dict[str, str] | None:
+        return self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
 
     def _early_verdict(self, url: str) -> LinkResult | None:
         """Verdicts that need no network: excluded, not http(s), private IP literals."""
@@ -603,6 +776,10 @@ class _Checker:
                 )
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 reason, retriable = describe_error(exc, opts.timeout)
+                if not reached_nothing(exc):
+                    self.contact = True
+                elif not self.unreached:
+                    self.unreached = reason
                 if not retriable or last:
                     return LinkResult(
                         url,
@@ -741,7 +918,7 @@ class _Checker:
 
     async def _probe(self, url: str, state: _Try) -> _Hop:
         """One hop: HEAD, then GET when the server seems not to handle HEAD properly."""
-        await self._guard(url)
+        await self.addresses(urlsplit(url).hostname or "")
         key = host_key(url)
         status, location, retry_after, method = await self._send("HEAD", url, key, state)
         if method == "GET" or status < 400 or status in _NO_GET_FALLBACK:
@@ -768,8 +945,7 @@ class _Checker:
             self.stats.setdefault(key, HostStats()).requests += 1
             if method == "HEAD" and key in self.head_unsupported:
                 method = "GET"
-            extra = self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
-            async with self.client.stream(method, url, headers=extra) as resp:
+            async with self.client.stream(method, url, headers=self._host_headers(key)) as resp:
                 if method == "HEAD":
                     # No body to read, but finishing the exchange keeps the connection alive;
                     # an unfinished one is closed, costing a new connection per request.
@@ -781,25 +957,57 @@ class _Checker:
                     method,
                 )
 
-    async def _guard(self, url: str) -> None:
-        """Refuse hosts that are, or resolve to, private addresses (unless allowed)."""
-        if self.opts.check_private_addresses:
-            return
-        host = (urlsplit(url).hostname or "").lower()
-        if is_private_address(host):
-            raise _PrivateAddress(f"{host} is a private or local address, not checked")
+    async def addresses(self, host: str) -> tuple[str, ...]:
+        """Where to connect for ``host``: looked up once per run, refused if not global.
+
+        The connection goes to these very addresses (see :class:`_PinnedBackend`), so a DNS
+        answer that changes between the check and the connection cannot slip a private
+        address in.
+        """
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
-            return  # a public IP literal
+            found: tuple[str, ...] = (host,)
         except ValueError:
-            pass
-        task = self.dns.get(host)
-        if task is None:
-            task = self.dns[host] = asyncio.ensure_future(self._resolves_private(host))
-        if await asyncio.shield(task):
-            raise _PrivateAddress(f"{host} resolves to a private or local address, not checked")
+            task = self.dns.get(host)
+            if task is None:
+                task = self.dns[host] = asyncio.ensure_future(self._lookup(host))
+            try:
+                found = await asyncio.shield(task)
+            except TimeoutError:
+                if self.dns.get(host) is task:
+                    del self.dns[host]  # a retry looks the host up again
+                raise
+        if not self.opts.check_private_addresses:
+            private = [address for address in found if is_private_address(address)]
+            if private == [host]:
+                raise _PrivateAddress(f"{host} is a private or local address, not checked")
+            if private:
+                raise _PrivateAddress(
+                    f"{host} resolves to a private or local address ({private[0]}), not checked"
+                )
+        return found
 
-    async def _resolves_private(self, host: str) -> bool:
+    async def _lookup(self, host: str) -> tuple[str, ...]:
         async with asyncio.timeout(self.opts.timeout):
-            addresses = await resolve(host)
-        return any(is_private_address(a) for a in addresses)
+            found = tuple(dict.fromkeys(await resolve(host)))
+        if not found:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return found
+
+    def transport(self, scheme: str, addresses: Sequence[str]) -> _OriginTransport:
+        """A pool for one origin, as large as the per-host limit, pinned to ``addresses``."""
+        if scheme == "https" and self.ssl is None:
+            self.ssl = httpx.create_ssl_context(
+                verify=self.opts.verify_tls, trust_env=self.opts.trust_env
+            )
+        pool = httpcore.AsyncConnectionPool(
+            ssl_context=self.ssl,
+            max_connections=self.opts.per_host_concurrency,
+            max_keepalive_connections=self.opts.per_host_concurrency,
+            keepalive_expiry=5.0,
+            network_backend=_PinnedBackend(addresses, self._connected),
+        )
+        return _OriginTransport(pool)
+
+    def _connected(self) -> None:
+        self.contact = True

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import inspect
+import ssl
 import sys
 import threading
 import time
@@ -73,12 +74,20 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class LoopbackServer:
-    """One listening socket with its handler and counters."""
+    """One listening socket with its handler and counters.
 
-    def __init__(self, group: LoopbackServers, handler: Handler, host: str) -> None:
+    With ``tls`` (a server context) it speaks HTTPS and records the server name each client
+    asked for in its TLS handshake (``server_names``).
+    """
+
+    def __init__(
+        self, group: LoopbackServers, handler: Handler, host: str, tls: ssl.SSLContext | None
+    ) -> None:
         self.group = group
         self.handler = handler
         self.host = host
+        self.tls = tls
+        self.server_names: list[str | None] = []
         self.port = 0
         self.requests: list[Request] = []
         self.in_flight = 0
@@ -89,7 +98,7 @@ class LoopbackServer:
     @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.origin + path
@@ -102,7 +111,13 @@ class LoopbackServer:
         )
 
     async def _start(self, port: int) -> None:
-        self._server = await asyncio.start_server(self._serve, self.host, port)
+        if self.tls is not None:
+
+            def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+                self.server_names.append(name)
+
+            self.tls.sni_callback = sni  # type: ignore[assignment]
+        self._server = await asyncio.start_server(self._serve, self.host, port, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -234,11 +249,17 @@ class LoopbackServers:
 
         asyncio.run_coroutine_threadsafe(_wrap(), self.loop).result(5)
 
-    def add(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
+    def add(
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> LoopbackServer:
         """Start a server on ``host`` (a loopback address) and an ephemeral port."""
         if not (host.startswith("127.") or host in ("::1", "localhost")):
             raise ValueError(f"loopback addresses only, not {host}")
-        srv = LoopbackServer(self, handler, host)
+        srv = LoopbackServer(self, handler, host, tls)
         asyncio.run_coroutine_threadsafe(srv._start(port), self.loop).result(5)
         self.servers.append(srv)
         return srv
