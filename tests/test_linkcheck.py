@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import errno
 import json
 import socket
 import ssl
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 import pytest
 
 from postlint import linkcheck
@@ -256,13 +257,17 @@ def test_tls_error_against_plain_http(servers: LoopbackServers) -> None:
     assert res.attempts == 1  # TLS failures are not retried
 
 
-def test_describe_dns_failure() -> None:
-    import socket
-
-    exc = httpx.ConnectError("[Errno -2] Name or service not known")
-    exc.__cause__ = socket.gaierror(-2, "Name or service not known")
-    assert describe_error(exc, 10.0) == ("DNS lookup failed", False)
-    assert describe_error(httpx.ReadTimeout("x"), 10.0) == ("timed out after 10 s", True)
+def test_describe_errors() -> None:
+    gai = socket.gaierror(-2, "Name or service not known")
+    assert describe_error(gai, 10.0) == ("DNS lookup failed", False)
+    key = Any  # aiohttp only reads the connection key for its message
+    wrapped = aiohttp.ClientConnectorDNSError(key, gai)
+    wrapped.__cause__ = gai
+    assert describe_error(wrapped, 10.0) == ("DNS lookup failed", False)
+    assert describe_error(aiohttp.SocketTimeoutError(), 10.0) == ("timed out after 10 s", True)
+    assert describe_error(aiohttp.ServerDisconnectedError(), 1.0)[1] is True
+    unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
+    assert describe_error(unreachable, 1.0) == ("network unreachable", False)
 
 
 class _CountingServer:
@@ -695,3 +700,29 @@ def test_a_refused_connection_is_an_answer(monkeypatch: pytest.MonkeyPatch) -> N
     url = f"http://127.0.0.1:{free_port()}/"  # something answered: the link is broken
     report = check_urls_with_stats([url], opts(retries=0))
     assert report.results[url].status == "broken" and report.notes == []
+
+
+def test_proxy_from_the_environment(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forward(req: Request) -> Reply:  # a forward proxy answers for the URL it was given
+        return Reply(200) if req.path.startswith("http://far.test/") else Reply(502)
+
+    proxy = servers.add(forward, "127.0.0.27")
+    near = servers.add(site, "127.0.0.28")
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://who:secret@127.0.0.27:{proxy.port}")
+    monkeypatch.setenv("no_proxy", "near.test")
+
+    async def fake_resolve(host: str) -> list[str]:
+        # far.test points at a port nothing listens on: only the proxy can answer for it
+        return {"far.test": ["127.0.0.29"], "near.test": ["127.0.0.28"]}[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    urls = ["http://far.test/page", f"http://near.test:{near.port}/ok"]
+    res = check_urls(urls, opts(trust_env=True, retries=0))
+    assert [r.status for r in res.values()] == ["ok", "ok"], res
+    assert [r.path for r in proxy.requests] == ["http://far.test/page"]
+    assert proxy.requests[0].headers["proxy-authorization"] == "Basic d2hvOnNlY3JldA=="
+    assert near.count("/ok") == 1
