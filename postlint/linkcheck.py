@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import email.utils
 import errno
+import functools
 import hashlib
 import ipaddress
 import json
@@ -274,6 +275,7 @@ def _request_key(url: str) -> str:
         return url.split("#", 1)[0]
 
 
+@functools.lru_cache(maxsize=4096)  # asked several times per URL and hop
 def host_key(url: str) -> str:
     """The unit of per-host limits and statistics: host, plus the port when one is written."""
     parts = urlsplit(url)
@@ -570,13 +572,19 @@ class _PinnedResolver(AbstractResolver):
 
 
 def _tls_context(verify: bool, trust_env: bool) -> ssl.SSLContext | bool:
-    """certifi's roots, or the bundle named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``."""
+    """What to trust for HTTPS: the bundle named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``, else
+    the system's roots (``True``: aiohttp's context, made when it is imported, so loading the
+    roots is paid once), else certifi's where the system has none (python.org builds on macOS).
+    """
     if not verify:
         return False
     if trust_env and os.environ.get("SSL_CERT_FILE"):
         return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
     if trust_env and os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    system = ssl.get_default_verify_paths()
+    if system.cafile or system.capath:
+        return True
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -599,6 +607,8 @@ class _Proxies:
         Credentials in the proxy's URL go in ``Proxy-Authorization``: on the request itself for
         http, on the CONNECT for https (aiohttp sends ``proxy_headers`` only there).
         """
+        if not self.by_scheme:
+            return {"headers": headers}
         parts = urlsplit(url)
         proxy = self.by_scheme.get(parts.scheme.lower())
         host = parts.hostname or ""
@@ -633,7 +643,8 @@ class _Checker:
         self.global_sem = asyncio.Semaphore(options.concurrency)
         self.host_sems: dict[str, asyncio.Semaphore] = {}
         self.head_unsupported: set[str] = set()
-        self.dns: dict[str, asyncio.Task[tuple[str, ...]]] = {}
+        self.dns: dict[str, asyncio.Task[tuple[str, ...]]] = {}  # host names of links
+        self.vetted: dict[str, tuple[str, ...]] = {}  # hosts cleared, with their addresses
         self.tls: ssl.SSLContext | bool | None = None  # made at the first https request
         self.proxies = _Proxies(options.trust_env)
         self.stats: dict[str, HostStats] = {}
@@ -696,6 +707,9 @@ class _Checker:
             connector=connector,
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # IP-address hosts keep their cookies
+            # Some sites send headers (policies, cookies) past aiohttp's 8 KB default.
+            max_line_size=65536,
+            max_field_size=65536,
             headers={
                 "User-Agent": self.opts.user_agent,
                 "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
@@ -1012,6 +1026,9 @@ class _Checker:
         answer that changes between the check and the connection cannot slip a private
         address in.
         """
+        vetted = self.vetted.get(host)
+        if vetted is not None:
+            return vetted
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
             found: tuple[str, ...] = (host,)
@@ -1033,6 +1050,7 @@ class _Checker:
                 raise _PrivateAddress(
                     f"{host} resolves to a private or local address ({private[0]}), not checked"
                 )
+        self.vetted[host] = found
         return found
 
     async def _lookup(self, host: str) -> tuple[str, ...]:

@@ -101,6 +101,13 @@ def test_ok_and_404(servers: LoopbackServers) -> None:
     assert [r.method for r in srv.requests if r.path == "/missing"] == ["HEAD", "GET"]
 
 
+def test_long_headers(servers: LoopbackServers) -> None:
+    policy = "default-src 'self'; " + "; ".join(f"img-src https://cdn{i}.test" for i in range(900))
+    srv = servers.add(lambda req: Reply(200, {"Content-Security-Policy": policy}))
+    assert len(policy) > 20_000
+    assert check_urls([srv.url("/")], FAST)[srv.url("/")].status == "ok"
+
+
 def test_head_refused_then_get(servers: LoopbackServers) -> None:
     def handler(req: Request) -> Reply:
         return Reply(405) if req.method == "HEAD" else Reply(200, body=b"x" * 1000)
@@ -726,3 +733,21 @@ def test_proxy_from_the_environment(
     assert [r.path for r in proxy.requests] == ["http://far.test/page"]
     assert proxy.requests[0].headers["proxy-authorization"] == "Basic d2hvOnNlY3JldA=="
     assert near.count("/ok") == 1
+
+
+def test_what_https_trusts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bundle = tmp_path / "roots.pem"
+    pytest.importorskip("trustme").CA().cert_pem.write_to_path(str(bundle))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    named = linkcheck._tls_context(verify=True, trust_env=True)
+    assert isinstance(named, ssl.SSLContext) and named.cert_store_stats()["x509_ca"] == 1
+    monkeypatch.delenv("SSL_CERT_FILE")
+    assert linkcheck._tls_context(verify=False, trust_env=True) is False
+    system = ssl.DefaultVerifyPaths(str(bundle), None, "", "", "", "")
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: system)
+    assert linkcheck._tls_context(verify=True, trust_env=True) is True  # aiohttp's own context
+    nothing = ssl.DefaultVerifyPaths(None, None, "", "", "", "")  # type: ignore[arg-type]
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: nothing)
+    fallback = linkcheck._tls_context(verify=True, trust_env=True)
+    assert isinstance(fallback, ssl.SSLContext) and fallback.cert_store_stats()["x509_ca"] > 100
