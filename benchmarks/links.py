@@ -14,7 +14,7 @@ back to back, as separate processes:
 
 Wall time includes interpreter start-up, reading and parsing the posts. The machine may be
 shared, so each round's ratio to lychee is printed and the median ratio is the figure to quote.
-``--library`` adds the checker alone, in this process, against a bare aiohttp loop.
+``--library`` adds the checker alone, in this process, against a bare httpx loop.
 
     python benchmarks/links.py                # 5 rounds
     python benchmarks/links.py --rounds 3 --library
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -149,9 +149,8 @@ async def baseline(urls: list[str], concurrency: int, per_host: int, timeout: fl
     global_sem = asyncio.Semaphore(concurrency)
     host_sems: dict[str, asyncio.Semaphore] = {}
     ok = 0
-    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=per_host)
-    timeouts = aiohttp.ClientTimeout(sock_connect=timeout, sock_read=timeout)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeouts) as session:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) as client:
 
         async def one(url: str) -> None:
             nonlocal ok
@@ -159,10 +158,11 @@ async def baseline(urls: list[str], concurrency: int, per_host: int, timeout: fl
             sem = host_sems.setdefault(host, asyncio.Semaphore(per_host))
             async with sem, global_sem:
                 try:
-                    async with session.head(url, allow_redirects=False) as resp:
-                        ok += resp.status == 200
-                except aiohttp.ClientError as exc:
+                    resp = await client.head(url)
+                except httpx.HTTPError as exc:
                     print(f"baseline: {url}: {exc!r}", file=sys.stderr)
+                    return
+                ok += resp.status_code == 200
 
         await asyncio.gather(*(one(u) for u in urls))
     return ok
@@ -190,9 +190,9 @@ def timed(fn: Callable[[], Awaitable[int]]) -> tuple[float, int]:
 
 
 def in_process(urls: list[str], rounds: int, concurrency: int, per_host: int) -> None:
-    times: dict[str, list[float]] = {"checker": [], "bare aiohttp": []}
+    times: dict[str, list[float]] = {"checker": [], "bare httpx": []}
     for _ in range(rounds):
-        for name, fn in (("checker", library), ("bare aiohttp", baseline)):
+        for name, fn in (("checker", library), ("bare httpx", baseline)):
             elapsed, n = timed(lambda fn=fn: fn(urls, concurrency, per_host, 10.0))  # type: ignore[misc]
             times[name].append(elapsed if n == len(urls) else float("nan"))
     print("in this process (no start-up, no posts):")

@@ -3,7 +3,7 @@
 All servers of a :class:`LoopbackServers` group share one asyncio loop in a background thread,
 so their counters (requests, requests in flight) need no locks and a group-wide "max in flight"
 is exact. Handlers are plain functions of a :class:`Request` returning a :class:`Reply`, which
-may delay its headers, drip an endless body, or drop the connection.
+may delay its headers, drip an endless body, or drop or reset the connection.
 
     with LoopbackServers() as group:
         srv = group.add(lambda req: Reply(200), host="127.0.0.2")
@@ -22,7 +22,9 @@ import argparse
 import asyncio
 import contextlib
 import inspect
+import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -52,6 +54,7 @@ class Reply:
     body: bytes | AsyncIterator[bytes] = b""
     delay: float = 0.0  # seconds before the status line
     drop: bool = False  # close the connection without answering
+    reset: bool = False  # reset the connection (TCP RST) without answering
 
 
 Handler = Callable[[Request], Union[Reply, Awaitable[Reply]]]  # noqa: UP007
@@ -66,8 +69,6 @@ async def drip(chunk: bytes = b"x" * 64, every: float = 0.01) -> AsyncIterator[b
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on (bound then released), for "connection refused" tests."""
-    import socket
-
     with socket.socket() as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
@@ -90,6 +91,7 @@ class LoopbackServer:
         self.server_names: list[str | None] = []
         self.port = 0
         self.requests: list[Request] = []
+        self.connections = 0  # accepted so far
         self.in_flight = 0
         self.max_in_flight = 0
         self.bytes_sent = 0
@@ -124,6 +126,7 @@ class LoopbackServer:
         task = asyncio.current_task()
         assert task is not None
         self.group._conns.add(task)
+        self.connections += 1
         try:
             while await self._one(reader, writer):
                 pass
@@ -175,6 +178,10 @@ class LoopbackServer:
             assert isinstance(reply, Reply)
             if reply.delay:
                 await asyncio.sleep(reply.delay)
+            if reply.reset:
+                sock = writer.get_extra_info("socket")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return False
             if reply.drop:
                 return False
             keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
+import httpx
 import pytest
 
 from postlint import linkcheck
@@ -264,15 +264,29 @@ def test_tls_error_against_plain_http(servers: LoopbackServers) -> None:
     assert res.attempts == 1  # TLS failures are not retried
 
 
+def test_dropped_and_reset_connections_are_retried(servers: LoopbackServers) -> None:
+    dropped = servers.add(lambda req: Reply(drop=True), "127.0.0.34")
+    reset = servers.add(lambda req: Reply(reset=True), "127.0.0.35")
+    res = check_urls([dropped.url("/"), reset.url("/")], FAST)
+    assert [(r.status, r.reason) for r in res.values()] == [
+        ("broken", "the server closed the connection without a valid answer (3 tries)"),
+        ("broken", "connection reset by the server (3 tries)"),
+    ]
+    assert dropped.count() == 3 and reset.count() == 3
+
+
 def test_describe_errors() -> None:
     gai = socket.gaierror(-2, "Name or service not known")
     assert describe_error(gai, 10.0) == ("DNS lookup failed", False)
-    key = Any  # aiohttp only reads the connection key for its message
-    wrapped = aiohttp.ClientConnectorDNSError(key, gai)
+    wrapped = httpx.ConnectError("[Errno -2] Name or service not known")
     wrapped.__cause__ = gai
     assert describe_error(wrapped, 10.0) == ("DNS lookup failed", False)
-    assert describe_error(aiohttp.SocketTimeoutError(), 10.0) == ("timed out after 10 s", True)
-    assert describe_error(aiohttp.ServerDisconnectedError(), 1.0)[1] is True
+    assert describe_error(httpx.ReadTimeout("x"), 10.0) == ("timed out after 10 s", True)
+    disconnected = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    assert describe_error(disconnected, 1.0) == (
+        "the server closed the connection without a valid answer",
+        True,
+    )
     unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
     assert describe_error(unreachable, 1.0) == ("network unreachable", False)
 
@@ -741,13 +755,59 @@ def test_what_https_trusts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
     named = linkcheck._tls_context(verify=True, trust_env=True)
-    assert isinstance(named, ssl.SSLContext) and named.cert_store_stats()["x509_ca"] == 1
+    assert named.cert_store_stats()["x509_ca"] == 1
+    assert named.verify_mode == ssl.CERT_REQUIRED and named.check_hostname
     monkeypatch.delenv("SSL_CERT_FILE")
-    assert linkcheck._tls_context(verify=False, trust_env=True) is False
+    unchecked = linkcheck._tls_context(verify=False, trust_env=True)
+    assert unchecked.verify_mode == ssl.CERT_NONE and not unchecked.check_hostname
     system = ssl.DefaultVerifyPaths(str(bundle), None, "", "", "", "")
     monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: system)
-    assert linkcheck._tls_context(verify=True, trust_env=True) is True  # aiohttp's own context
+    assert linkcheck._tls_context(verify=True, trust_env=True).cert_store_stats()["x509_ca"] == 1
     nothing = ssl.DefaultVerifyPaths(None, None, "", "", "", "")  # type: ignore[arg-type]
     monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: nothing)
-    fallback = linkcheck._tls_context(verify=True, trust_env=True)
-    assert isinstance(fallback, ssl.SSLContext) and fallback.cert_store_stats()["x509_ca"] > 100
+    fallback = linkcheck._tls_context(verify=True, trust_env=True)  # certifi's
+    assert fallback.cert_store_stats()["x509_ca"] > 100
+
+
+def test_netrc_credentials_are_never_sent(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    srv = servers.add(site, "127.0.0.30")
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.30 login who password secret\n", "utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("NO_PROXY", "*")
+    res = check_urls([srv.url("/ok")], opts(trust_env=True))
+    assert res[srv.url("/ok")].status == "ok"
+    assert [r.headers.get("authorization") for r in srv.requests] == [None]
+
+
+def test_pools_idle_past_the_keepalive_are_closed(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linkcheck, "_KEEPALIVE", 0.2)
+    open_then: list[int] = []
+
+    async def last(req: Request) -> Reply:
+        await asyncio.sleep(0.1)  # the server sees the closed sockets first
+        open_then.append(len(servers._conns))
+        return Reply(200)
+
+    c = servers.add(last, "127.0.0.33")
+    b = servers.add(lambda req: Reply(302, {"Location": c.url("/")}, delay=0.6), "127.0.0.32")
+    a = servers.add(site, "127.0.0.31")
+    report = check_urls_with_stats([a.url("/ok"), b.url("/hop")], opts(timeout=2))
+    assert [r.status for r in report.results.values()] == ["ok", "ok"], report.results
+    # a's connection (idle for 0.6 s) and b's were closed when c's pool opened
+    assert open_then == [1]
+
+
+def test_connections_are_kept_alive_and_reused(servers: LoopbackServers) -> None:
+    srv = servers.add(lambda req: Reply(200), "127.0.0.36")
+    closing = servers.add(lambda req: Reply(200, {"Connection": "close"}), "127.0.0.37")
+    urls = [srv.url(f"/{i}") for i in range(30)] + [closing.url(f"/{i}") for i in range(6)]
+    res = check_urls(urls, opts(per_host_concurrency=3))
+    assert {r.status for r in res.values()} == {"ok"}
+    assert srv.count() == 30 and 1 <= srv.connections <= 3
+    assert closing.count() == 6 and closing.connections == 6  # "Connection: close" honoured
