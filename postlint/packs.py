@@ -29,12 +29,12 @@ from typing import Any, ClassVar
 
 import tomli
 
-from postlint import __version__
 from postlint.config import ConfigError
 from postlint.model import Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.site import smart_punctuation
 from postlint.tomlkeys import key_offsets
+from postlint.version import __version__
 
 KINDS = ("existence", "substitution", "consistency", "occurrence", "capitalization", "repetition")
 SCOPES = ("prose", "title", "headings", "link-text", "alt", "tags")
