@@ -64,12 +64,7 @@ def lint_text(
 ) -> list[Diagnostic]:
     """Lint one post given as text; ``path`` places it in a site (for site-aware checks)."""
     start = Path(path).parent if path else Path.cwd()
-    linter = make_linter(start, config)
-    post = linter.parse(text, path or "<text>")
-    result = linter.lint_post(post, Path(path) if path else None)
-    diagnostics = list(result.diagnostics)
-    diagnostics.extend(linter.site_phase(linter.site_index([result]), result.errors))
-    return sorted(linter.filter(diagnostics, {result.path: result}), key=Diagnostic.sort_key)
+    return make_linter(start, config).run_text(text, path).diagnostics
 
 
 def lint_paths(

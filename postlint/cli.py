@@ -15,13 +15,15 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, fix, gitdiff, init, stats
+from postlint import baseline, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
 from postlint.rule import Rule
+from postlint.services import Note, Notes
+from postlint.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -241,20 +243,11 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
     return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
 
 
-def default_paths() -> list[Path]:
-    from postlint.site import detect_site
-
-    site = detect_site(Path.cwd())
-    if site.generator != "plain" and site.content_dir.is_dir():
-        return [site.content_dir]
-    return [Path(".")]
-
-
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
     from postlint.engine import collect_files
-    from postlint.site import detect_site
+    from postlint.site import default_paths, detect_site
 
     paths = args.paths or default_paths()
     for path in paths:
@@ -271,13 +264,35 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
     # the catalogue loaded with the configuration (api.make_linter would load it again)
-    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
+    notes = Notes(show=Terminal())
+    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]), notes)
     files = collect_files(paths, linter.site, linter.config.exclude)
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
-    for note in result.notes:
-        print(f"postlint: note: {note}", file=sys.stderr)
     return linter, result
+
+
+class Terminal:
+    """The notes channel on stderr: notes and ``--verbose`` details as lines as they come, and
+    progress redrawn in place, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, note: Note) -> None:
+        if note.kind == "progress":
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\rpostlint: {note.text}\x1b[K")
+                sys.stderr.flush()
+                self.drawn = True
+            return
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.drawn = False
+        if note.kind != "done":
+            prefix = "note: " if note.kind == "note" else ""
+            print(f"postlint: {prefix}{note.text}", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:
