@@ -218,7 +218,7 @@ def malformed_reason(url: str, kind: str) -> str | None:
             f"starts with the domain `{domain}` but no `https://`, so it links to a page of "
             f"this site; write `https://{target}`"
         )
-    if _EMAIL_LIKE.match(target):
+    if _EMAIL_LIKE.match(target) and kind != "autolink":  # `<a@b.org>` links as mailto:
         return f"is an e-mail address without `mailto:`; write `mailto:{target}`"
     if kind == "html" and " " in target and not target.startswith(("/", ".", "#")):
         return "contains a space; write it as `%20` or remove it"

@@ -534,6 +534,8 @@ class LinkSelfAbsolute(Rule):
     ## Why is this bad?
     Absolute links to yourself break in local previews and staging builds, keep pointing at
     the old domain when the site moves, and send readers to `http` when you moved to `https`.
+    It is advice, not a defect: a page that is also read elsewhere (a README imported from a
+    theme's repository, shown on GitHub too) needs the absolute address.
 
     ## Example
     ```markdown
@@ -559,7 +561,7 @@ class LinkSelfAbsolute(Rule):
     code = "LNK009"
     name = "link-self-absolute"
     summary = "Link to the site's own address where a site-relative link belongs"
-    severity = "warning"
+    severity = "info"
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
