@@ -197,68 +197,38 @@ class Linter:
         jobs: int | None,
         cache_dir: Path | None,
     ) -> RunResult:
-        """The run: read every file once (through the guarded reader), lint what is new, take
-        the rest from the cache, build the site index from the summaries, run the site phase."""
-        notes = self.notes
-        start = len(notes.kept)
-        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
-        if cache and cache.damaged:
-            notes.note(f"the result cache in {cache_dir} was damaged; rebuilding it")
-        results: dict[str, FileResult] = {}
-        texts: dict[str, tuple[Path | None, str]] = {}
-        plan: list[tuple[Path, str, bool]] = []  # (file, reported path, run the checks)
-        for source, path, text in given:
-            if text is not None:
-                texts[path] = (source, text)
-            elif source is not None:
-                plan.append((source, path, True))
+        """Read every file once (through the guarded reader), lint what is new, take the rest
+        from the cache, build the site index from the summaries, then run the site phase."""
+        start = len(self.notes.kept)
         reported = {path for _, path, _ in given}
-        mine = {os.path.abspath(source) for source, _, _ in given if source is not None}
-        candidates, found = self._discover()
-        rest = 0
-        for source in candidates:
-            if os.path.abspath(source) in mine:
-                continue
-            check = not excluded(source, self.config.exclude)
-            rest += check
-            plan.append((source, display_path(source), check))
-        index_only = {path for _, path, check in plan if not check}
-        pending: list[tuple[str, Path, bytes, str, bool]] = []
-        hits = 0
-        for source, path, check in plan:
-            data = self._read(source, path, path in reported, results)
-            if data is None:
-                continue
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            hit = cache.get(path, digest, check) if cache else None
-            if hit is not None:
-                results[path] = hit
-                hits += 1
-            else:
-                pending.append((path, source, data, digest, check))
-        for path, (source, text) in texts.items():
-            results[path] = self.lint_text_source(text, path, source)
-        for path, result in self._lint_many(pending, jobs):
-            results[path] = result
-        if cache:
-            digests = {path: digest for path, _, _, digest, _ in pending}
-            cache.update({p: (digests[p], results[p]) for p in digests})
-            if not cache.save():
-                notes.note(f"could not write the cache in {cache_dir}")
-        linted = {p: r for p, r in results.items() if p not in index_only}
-        indexed = {p: r.summary for p, r in results.items() if p in index_only and r.summary}
-        sources = {path: source for source, path, _ in plan}
-        sources.update({path: source for path, (source, _) in texts.items() if source})
+        candidates, files = self._discover()
+        plan = [_Item(source, path, True, text) for source, path, text in given]
+        named = {os.path.abspath(source) for source, _, _ in given if source is not None}
+        plan += [
+            _Item(source, display_path(source), not excluded(source, self.config.exclude))
+            for source in candidates
+            if os.path.abspath(source) not in named
+        ]
+        results, hits = self._results(plan, reported, jobs, cache_dir)
+        linted = {i.path: results[i.path] for i in plan if i.check and i.path in results}
+        indexed = {
+            i.path: r.summary
+            for i in plan
+            if not i.check and (r := results.get(i.path)) is not None and r.summary is not None
+        }
         summarized = {
-            os.path.abspath(sources[p]) for p, r in linted.items() if r.summary and p in sources
+            os.path.abspath(i.source)
+            for i in plan
+            if i.check and i.source is not None and i.path in linted and linted[i.path].summary
         }
         complete = bool(candidates) and all(os.path.abspath(c) in summarized for c in candidates)
-        site = self.site_index(linted.values(), found, indexed, complete)
+        site = self.site_index(linted.values(), files, indexed, complete)
         diagnostics = [d for result in linted.values() for d in result.diagnostics]
         errors = [e for result in linted.values() for e in result.errors]
         diagnostics.extend(self.site_phase(site, errors))
         # a site-wide finding about a file that is not a post (an unused image) belongs to a
         # run over the whole content folder
+        rest = any(i.check for i in plan[len(given) :])
         whole = not rest and self.site.generator != "plain"
         diagnostics = [
             d
@@ -267,8 +237,42 @@ class Linter:
         ]
         diagnostics.sort(key=Diagnostic.sort_key)
         checked = sum(1 for path in linted if path in reported)
-        kept = [n.text for n in notes.kept[start:] if n.kind == "note"]
-        return RunResult(diagnostics, checked, kept, errors, hits, site)
+        notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
+        return RunResult(diagnostics, checked, notes, errors, hits, site)
+
+    def _results(
+        self, plan: list[_Item], reported: set[str], jobs: int | None, cache_dir: Path | None
+    ) -> tuple[dict[str, FileResult], int]:
+        """Each planned file's result: from the cache when its bytes are unchanged, else linted
+        (in parallel); the cache is updated."""
+        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
+        if cache and cache.damaged:
+            self.notes.note(f"the result cache in {cache_dir} was damaged; rebuilding it")
+        results: dict[str, FileResult] = {}
+        pending: list[tuple[str, Path, bytes, str, bool]] = []
+        hits = 0
+        for item in plan:
+            if item.text is not None:
+                results[item.path] = self.lint_text_source(item.text, item.path, item.source)
+                continue
+            assert item.source is not None
+            data = self._read(item.source, item.path, item.path in reported, results)
+            if data is None:
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            hit = cache.get(item.path, digest, item.check) if cache else None
+            if hit is not None:
+                results[item.path] = hit
+                hits += 1
+            else:
+                pending.append((item.path, item.source, data, digest, item.check))
+        for path, result in self._lint_many(pending, jobs):
+            results[path] = result
+        if cache:
+            cache.update({path: (digest, results[path]) for path, _, _, digest, _ in pending})
+            if not cache.save():
+                self.notes.note(f"could not write the cache in {cache_dir}")
+        return results, hits
 
     def _discover(self) -> tuple[list[Path], SiteFiles]:
         """The site's other files, when a selected rule needs the whole site to judge."""
@@ -387,6 +391,17 @@ class Linter:
             *(r.code + r.digest for r in self.rules),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A file of the run: where it is, how it is reported, whether its checks run (False: only
+    summarized for the site index), and its text when given as text."""
+
+    source: Path | None
+    path: str
+    check: bool
+    text: str | None = None
 
 
 _START = Span(0, 0, 1, 1, 1, 1)  # where findings about a whole unreadable file point

@@ -126,9 +126,16 @@ def _walk(folder: Path, hidden: bool = False) -> Iterator[tuple[str, os.DirEntry
                 ) and entry.name not in _SKIPPED_FOLDERS:
                     yield rel, entry
                     below.append((rel + "/", Path(entry.path)))
-            else:
+            elif not _links_to_folder(entry):
                 yield rel, entry
         stack.extend(reversed(below))
+
+
+def _links_to_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def _regular(entry: os.DirEntry[str], root: Path) -> bool:
