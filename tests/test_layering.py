@@ -169,3 +169,21 @@ def test_checks_open_no_files(module: str) -> None:
         assert opened, f"{module} no longer reads files: drop it from the list"
     else:
         assert opened == set(), f"{module} reads files itself: ask the site index"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if _is(m, "postlint.checks")])
+def test_no_check_writes_to_the_terminal(module: str) -> None:
+    """Long work reports through the run's notes (``ctx.services.notes``); only the command
+    line prints."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    written = [
+        ast.unparse(node)
+        for node in ast.walk(tree)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+        )
+        or (isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr", "warn"))
+    ]
+    assert written == []
