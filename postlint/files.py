@@ -10,6 +10,7 @@ what the generator would see; checks get these lists through the site index, nev
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -83,8 +84,7 @@ def read_text(path: Path, root: Path | None) -> str | None:
 def escapes(path: Path | str, root: Path) -> bool:
     """Whether ``path``, named inside the site, really lives outside it through a link."""
     named = os.path.abspath(path)
-    top = os.path.abspath(root)
-    real_top = os.path.realpath(root)
+    top, real_top = _tops(str(root))
     if not (_within(named, top) or _within(named, real_top)):
         return False  # named outside the site (an explicit path elsewhere): nothing escapes
     return not _within(os.path.realpath(path), real_top)
@@ -96,6 +96,11 @@ def is_regular(path: Path, root: Path) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode) and not escapes(path, root)
     except OSError:
         return False
+
+
+@functools.lru_cache(maxsize=8)
+def _tops(root: str) -> tuple[str, str]:
+    return os.path.abspath(root), os.path.realpath(root)
 
 
 def _within(path: str, folder: str) -> bool:

@@ -42,6 +42,17 @@ class SiteInfo:
         except ValueError:
             return path.name
 
+    @cached_property
+    def content_shown(self) -> str:
+        """The content folder as messages name it (``content``; ``""`` for a plain folder)."""
+        shown = self.shown(self.content_dir)
+        return "" if shown == "." else shown
+
+    @cached_property
+    def static_shown(self) -> str:
+        """The static folder as messages name it (``static`` even when there is none yet)."""
+        return self.shown(self.static_dir) if self.static_dir else "static"
+
 
 @dataclass(frozen=True)
 class PostSummary:
@@ -257,15 +268,6 @@ def slug_mode(info: SiteInfo) -> str:
     return str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
 
 
-def content_prefix(info: SiteInfo) -> str:
-    """The content folder as messages name it (``content``)."""
-    try:
-        prefix = info.content_dir.relative_to(info.root).as_posix()
-    except ValueError:
-        prefix = info.content_dir.name
-    return "" if prefix == "." else prefix
-
-
 def build_routes(site: Site) -> Routes:
     info = site.info
     routes = Routes(info, site.files.load)
@@ -318,7 +320,7 @@ def build_routes(site: Site) -> Routes:
         for key in list(routes.folders):
             if key.count("/") == 2:
                 routes.sections.add(key)
-    prefix = content_prefix(info)
+    prefix = info.content_shown
     for asset in assets:
         published = Published(f"{prefix}/{asset}" if prefix else asset, content / asset)
         folder, _, name = asset.rpartition("/")

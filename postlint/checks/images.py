@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from postlint.index import Published, above_root, content_prefix
+from postlint.index import Published, above_root
 from postlint.model import Finding, Image, Post, Span
 from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
 from postlint.urls import normalize_url_path
@@ -126,7 +126,7 @@ def resolve(src: str, summary: PostSummary, site: Site, lenient: bool = False) -
     keys = []
     if path.startswith("/"):
         keys.append(normalize_url_path(path))
-        static = info.shown(info.static_dir) if info.static_dir else "static"
+        static = info.static_shown
         result.tried = f"{static}/{posixpath.normpath(_clean(src)).lstrip('/')}"
     else:
         if above_root(path, summary.url):
@@ -137,7 +137,7 @@ def resolve(src: str, summary: PostSummary, site: Site, lenient: bool = False) -
             if summary.bundle_dir is not None and posixpath.dirname(
                 result.key.rstrip("/")
             ) == summary.url.rstrip("/"):
-                prefix = content_prefix(info)
+                prefix = info.content_shown
                 name = posixpath.basename(result.key.rstrip("/"))
                 result.tried = "/".join(p for p in (prefix, summary.bundle_dir, name) if p)
         beside = _beside(path, summary, info)
@@ -164,10 +164,10 @@ def _beside(path: str, summary: PostSummary, info: SiteInfo) -> str | None:
     the static folder (``../../static/images/a.png`` is published at ``/images/a.png``)."""
     if summary.rel is None:
         return None
-    prefix = content_prefix(info)
+    prefix = info.content_shown
     folder = posixpath.dirname(f"{prefix}/{summary.rel}" if prefix else summary.rel)
     rel = posixpath.normpath(posixpath.join(folder, path))
-    static = info.shown(info.static_dir) if info.static_dir else "static"
+    static = info.static_shown
     for top in (prefix, static):
         if top and rel.startswith(top + "/"):
             return normalize_url_path(rel[len(top) :])
@@ -600,7 +600,7 @@ def _candidates(site: Site) -> list[Published]:
         for summary in site.posts.values()
         if summary.rel is not None and posixpath.basename(summary.rel) in ("index.md", "_index.md")
     }
-    prefix = content_prefix(info)
+    prefix = info.content_shown
     for rel in site.files.content:
         if posixpath.dirname(rel) in bundles:
             shown = f"{prefix}/{rel}" if prefix else rel

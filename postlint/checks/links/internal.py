@@ -23,7 +23,7 @@ from postlint.checks.links.common import (
     scheme_of,
     templated,
 )
-from postlint.index import Page, Routes, above_root, content_prefix, loose
+from postlint.index import Page, Routes, above_root, loose
 from postlint.model import Finding, Post, Span
 from postlint.rule import Context, Rule, Site, SiteInfo
 from postlint.urls import normalize_url_path
@@ -129,7 +129,7 @@ def posix_normalize(path: str) -> str | None:
 
 
 def _content_name(info: SiteInfo, rel: str) -> str:
-    prefix = content_prefix(info)
+    prefix = info.content_shown
     return f"{prefix}/{rel}" if prefix else rel
 
 
