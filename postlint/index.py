@@ -164,6 +164,11 @@ class Routes:
         return list(self.urls)
 
     @cached_property
+    def rels(self) -> list[str]:
+        """Every content file, for "did you mean" suggestions on ``@/`` links."""
+        return list(self.pages)
+
+    @cached_property
     def folded_files(self) -> dict[str, str]:
         """File URL keys by their case-folded form: a name that only matches ignoring case."""
         folded: dict[str, str] = {}

@@ -62,7 +62,7 @@ def resolve(link_url: str, source: Page, routes: Routes) -> Resolved | None:
         rel = unquote(url[2:].split("?", 1)[0])
         page = routes.markdown(rel)
         if page is None:
-            near = difflib.get_close_matches(rel, list(routes.pages), 1, 0.85)
+            near = difflib.get_close_matches(rel, routes.rels, 1, 0.85)
             hint = f"; did you mean `@/{near[0]}`?" if near else ""
             return Resolved(
                 f"@/{rel}",
