@@ -463,10 +463,11 @@ _VAGUE_STRIP = " \t\n.:!?…→»>-–—()[]\"'“”‘’*_"
 
 
 def html_link_text(post: Post, link: Link) -> tuple[str, Span]:
-    """The text of a link and the span of the whole link, looking past an HTML opening tag."""
-    if link.text or link.kind != "html":
-        return link.text, link.span
+    """The text of a link and the span of the whole link, looking past an HTML opening tag
+    (only an ``<a>`` has text: an embed's address is a link without any)."""
     text = post.text
+    if link.text or link.kind != "html" or not _A_OPEN.match(text, link.span.start):
+        return link.text, link.span
     close = _A_CLOSE.search(text, link.span.end, link.span.end + 500)
     if not close:
         return "", link.span
@@ -474,6 +475,7 @@ def html_link_text(post: Post, link: Link) -> tuple[str, Span]:
     return inner, post.span(link.span.start, close.end())
 
 
+_A_OPEN = re.compile(r"<a\b", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
 
 
