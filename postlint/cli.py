@@ -237,9 +237,7 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
     for option, values in (("--select", select), ("--extend-select", extend), ("--ignore", ignore)):
         unknown = catalogue.unknown_selectors(values or ())
         if unknown:
-            raise CliError(
-                f"{option}: no rule is called or coded `{unknown[0]}` (see `postlint rules`)"
-            )
+            raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
     return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -54,6 +54,11 @@ class Option:
     default: Any
     doc: str
     type: Any = None  # bool, int, float, str, list (of str), dict, or a tuple of allowed strings
+    minimum: float | None = None  # numbers: the smallest value that makes sense
+    # checks a value of the right type when the configuration is loaded: returns the value to
+    # use (it may normalise it) or raises ValueError with what is wrong ("... is not a status")
+    validate: Callable[[Any], Any] | None = None
+    path: bool = False  # str or list: files, relative to the configuration file that names them
 
     @property
     def kind(self) -> Any:
@@ -91,6 +96,11 @@ class Rule:
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         """Findings about one post."""
         return ()
+
+    def active(self, ctx: Context) -> bool:
+        """False when the options switch the rule off (external link checks without
+        ``external``): a suppression of it then cannot be judged unused."""
+        return True
 
     def collect(self, post: Post, ctx: Context) -> Any:
         """Facts about one post for ``check_site`` (picklable; None collects nothing)."""

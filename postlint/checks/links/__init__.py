@@ -16,7 +16,13 @@ from postlint.checks.links.common import (
     scheme_of,
     url_sites,
 )
-from postlint.checks.links.external import LinkBroken, LinkRedirected, LinkUnverifiable
+from postlint.checks.links.external import (
+    LinkBroken,
+    LinkRedirected,
+    LinkUnverifiable,
+    check_headers,
+    http_statuses,
+)
 from postlint.checks.links.hygiene import (
     LinkBareUrl,
     LinkInsecure,
@@ -28,6 +34,7 @@ from postlint.checks.links.hygiene import (
     strip_tracking,
 )
 from postlint.checks.links.internal import LinkAnchorBroken, LinkInternalBroken
+from postlint.config import positive, regular_expressions
 from postlint.rule import Family, Option
 
 __all__ = [
@@ -80,20 +87,49 @@ FAMILY = Family(
         ),
         Option("external", False, "Check external links over the network (also `--external`)."),
         Option("verbose", False, "External checks: per-host counts on stderr (also `--verbose`)."),
-        Option("concurrency", 64, "External checks: requests in flight at once."),
-        Option("per-host-concurrency", 8, "External checks: requests in flight per host."),
-        Option("timeout", 10.0, "External checks: seconds to connect and for each read."),
-        Option("deadline", 30.0, "External checks: seconds for one URL, retries included."),
-        Option("retries", 2, "External checks: extra tries of a transient failure."),
-        Option("max-retry-wait", 30.0, "External checks: longest wait before a retry, seconds."),
+        Option("concurrency", 64, "External checks: requests in flight at once.", minimum=1),
+        Option(
+            "per-host-concurrency", 8, "External checks: requests in flight per host.", minimum=1
+        ),
+        Option(
+            "timeout",
+            10.0,
+            "External checks: seconds to connect and for each read.",
+            validate=positive,
+        ),
+        Option(
+            "deadline",
+            30.0,
+            "External checks: seconds for one URL, retries included.",
+            validate=positive,
+        ),
+        Option("retries", 2, "External checks: extra tries of a transient failure.", minimum=0),
+        Option(
+            "max-retry-wait",
+            30.0,
+            "External checks: longest wait before a retry, seconds.",
+            minimum=0,
+        ),
         Option(
             "accept",
             (),
             "External checks: HTTP statuses that count as fine besides 2xx (numbers or strings).",
             object,
+            validate=http_statuses,
         ),
-        Option("headers", {}, "External checks: extra request headers by host (host -> table)."),
-        Option("exclude", (), "External checks: regular expressions of URLs not to check.", list),
+        Option(
+            "headers",
+            {},
+            "External checks: extra request headers by host (host -> table).",
+            validate=check_headers,
+        ),
+        Option(
+            "exclude",
+            (),
+            "External checks: regular expressions of URLs not to check.",
+            list,
+            validate=regular_expressions,
+        ),
         Option(
             "check-private-addresses",
             False,
@@ -112,6 +148,8 @@ FAMILY = Family(
             "External checks: where results are kept (default `.postlint-cache` beside the "
             "configuration or the site root; `none` for no cache).",
         ),
-        Option("cache-ttl", 86400.0, "External checks: seconds a good result is trusted."),
+        Option(
+            "cache-ttl", 86400.0, "External checks: seconds a good result is trusted.", minimum=0
+        ),
     ),
 )

@@ -51,10 +51,33 @@ def external_results(site: Site, ctx: Context) -> tuple[list[ExternalUse], dict[
     return uses, ctx.services.links.check([use.url for use in uses], ctx.options)
 
 
+def http_statuses(value: Any) -> tuple[int, ...]:
+    """``accept``: HTTP statuses, as numbers or strings (checked when the configuration loads)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    statuses = []
+    for item in items:
+        text = str(item).strip()
+        if isinstance(item, bool) or not text.isdigit() or not 100 <= int(text) <= 599:
+            raise ValueError(f"{item!r} is not an HTTP status; write numbers such as 403")
+        statuses.append(int(text))
+    return tuple(statuses)
+
+
+def check_headers(value: dict[str, Any]) -> dict[str, Any]:
+    """``headers``: a table of header values for each host."""
+    for host, fields in value.items():
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            raise ValueError(f'`{host}` must be a table of header values, as {{ Cookie = "a=1" }}')
+    return value
+
+
 class _ExternalRule(Rule):
     site_wide = True
     default = True  # but silent and free unless `external` is on
     verdict: ClassVar[str] = ""
+
+    def active(self, ctx: Context) -> bool:
+        return bool(ctx.options.get("external"))
 
     def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
         if not ctx.options.get("external"):
