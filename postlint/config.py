@@ -48,6 +48,8 @@ class Config:
     fail_on: str = "error"
     packs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    baseline: str | None = None  # a baseline file (absolute, or relative to the working folder)
+    docs_url: str | None = None  # where rule pages live: a base URL, or a template with {name}
     tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # family -> options
     severity: Mapping[str, Severity] = field(default_factory=dict)  # selector -> severity
 
@@ -70,6 +72,7 @@ class Config:
             "packs": self.packs,
             "tables": self.tables,
             "severity": dict(self.severity),
+            "docs_url": self.docs_url,  # diagnostics carry their rule's URL
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -90,6 +93,8 @@ TOP_LEVEL = {
     "extend-packs": "more rule packs, added to `packs` (and to the base's)",
     "exclude": "glob patterns of files never to check",
     "extend-exclude": "more patterns, added to `exclude` (and to the base's)",
+    "baseline": "a baseline file (`postlint baseline`): its findings are not reported",
+    "docs-url": "where the rule pages live: a base URL, or a template with {name}",
 }
 _SELECTOR_LISTS = ("select", "extend-select", "ignore", "extend-ignore")
 _ELEMENT = re.compile(r"\[\d+\]$")
@@ -270,6 +275,7 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
     per_file: dict[str, tuple[str, ...]] = {}
     severity: dict[str, Severity] = {}
     options: dict[str, dict[str, Any]] = {}
+    strings: dict[str, str] = {}  # baseline, docs-url
     for source in chain:
         data = source.data
         for key, value in data.items():
@@ -297,6 +303,13 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
                     "fail-on",
                     f"`fail-on` must be one of error, warning, info, never (got {fail_on!r}).",
                 )
+        for key in ("baseline", "docs-url"):
+            if key in data:
+                value = data[key]
+                if not isinstance(value, str) or not value:
+                    raise source.fail(key, f"`{key}` must be a non-empty string (got {value!r}).")
+                # a baseline is beside the configuration file that names it
+                strings[key] = str(source.folder / value) if key == "baseline" else value
         per_file.update(_per_file_ignores(source, known))
         severity.update(_severities(source, known))
         for name, family in tables.items():
@@ -312,6 +325,8 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
         fail_on=fail_on,
         packs=lists["packs"],
         exclude=lists["exclude"],
+        baseline=strings.get("baseline"),
+        docs_url=strings.get("docs-url"),
         tables=options,
         severity=severity,
     )

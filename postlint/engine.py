@@ -171,7 +171,7 @@ class Linter:
                 severity=self.severities[rule.name],
                 message=finding.message,
                 fix=fix.edits if fix else None,
-                url=rule.url(),
+                url=rule.url(self.config.docs_url),
                 fix_safe=fix.safe if fix else None,
                 start=span.start,
                 end=span.end,

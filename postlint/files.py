@@ -165,10 +165,15 @@ def markdown_files(folder: Path, exclude: Iterable[str] = ()) -> list[Path]:
 
     Every kind of file with a Markdown name is listed: the reader decides what a FIFO or a
     dangling link becomes."""
+    return files_named(folder, MARKDOWN_SUFFIXES, exclude)
+
+
+def files_named(folder: Path, suffixes: tuple[str, ...], exclude: Iterable[str] = ()) -> list[Path]:
+    """Files under ``folder`` whose names end with one of ``suffixes`` (any letter case)."""
     patterns = tuple(exclude)
     found = []
     for rel, entry in _walk(folder):
-        if not entry.is_dir(follow_symlinks=False) and is_markdown(entry.name):
+        if not entry.is_dir(follow_symlinks=False) and entry.name.lower().endswith(suffixes):
             path = folder / rel
             if not excluded(path, patterns):
                 found.append(path)

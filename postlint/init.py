@@ -30,6 +30,8 @@ class Survey:
     """What the posts of a site have in common."""
 
     posts: int = 0
+    sections: int = 0  # _index.md files: section pages, which `check` counts but are no posts
+    unreadable: int = 0
     authors: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
@@ -54,12 +56,16 @@ def survey(files: Iterable[Path], anchors: str, root: Path | None = None) -> Sur
         if isinstance(data, Refused):
             if data.note:
                 result.skipped.append(f"skipped {display_path(file)}: {data.message}")
+            else:
+                result.unreadable += 1
             continue
         text = decode(data)
         if isinstance(text, SourceProblem):
+            result.unreadable += 1
             continue
         post = parse_post(text, str(file), anchors)
         if file.name == "_index.md":
+            result.sections += 1
             continue
         result.posts += 1
         result.authors.update(section.author for section in post.authors)
@@ -76,6 +82,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def counted(found: Survey) -> str:
+    """What was learned from, in the terms `check` counts files: "47 posts (of 51 Markdown
+    files: 4 section pages, _index.md)"."""
+    left_out = []
+    if found.sections:
+        left_out.append(f"{_plural(found.sections, 'section page')}, _index.md")
+    if found.unreadable:
+        left_out.append(f"{found.unreadable} not readable as text")
+    if not left_out:
+        return _plural(found.posts, "post")
+    files = _plural(found.posts + found.sections + found.unreadable, "Markdown file")
+    return f"{_plural(found.posts, 'post')} (of {files}: {'; '.join(left_out)})"
+
+
 def render(info_root: Path, found: Survey) -> str:
     """The configuration text."""
     from postlint.checks.authors import _near
@@ -83,7 +103,7 @@ def render(info_root: Path, found: Survey) -> str:
 
     out = [
         f"# postlint configuration for {info_root.name}, written by `postlint init` from "
-        f"{_plural(found.posts, 'post')}.",
+        f"{counted(found)}.",
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
     ]
@@ -178,7 +198,7 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"{target} already exists; use --force to overwrite it or --stdout")
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} from {_plural(found.posts, 'post')}")
+    print(f"wrote {target} from {counted(found)}")
     return 0
 
 

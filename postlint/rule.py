@@ -29,7 +29,9 @@ __all__ = [
     "SiteInfo",
 ]
 
-DOCS_URL = "https://postlint.dev/rules/{name}/"
+# The rule pages in the repository (docs/rules/, made by `postlint rules --docs docs/rules`);
+# the `docs-url` setting points diagnostics at a site's own copy instead.
+DOCS_URL = "https://github.com/postlint/postlint/blob/main/docs/rules/"
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
 _MARKDOWN_BLOCK = re.compile(r"^(`{3,})markdown[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 
@@ -129,8 +131,13 @@ class Rule:
         return Example({"content/post.md": blocks[0]}), Example({"content/post.md": blocks[1]})
 
     @classmethod
-    def url(cls) -> str:
-        return DOCS_URL.format(name=cls.name)
+    def url(cls, base: str | None = None) -> str:
+        """The rule's page: ``base`` (the `docs-url` setting, default the repository's
+        docs/rules/) followed by ``NAME.md``, or with ``{name}`` replaced when it has one."""
+        base = base or DOCS_URL
+        if "{name}" in base:
+            return base.replace("{name}", cls.name)
+        return f"{base.rstrip('/')}/{cls.name}.md"
 
     @classmethod
     def has_hook(cls, hook: str) -> bool:
