@@ -107,6 +107,13 @@ def render(info_root: Path, found: Survey) -> str:
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
     ]
+    off = _off_by_default()
+    if off:
+        out += [
+            "# style advice, off by default: uncomment to turn it on",
+            f"# extend-select = [{', '.join(_quote(name) for name in off)}]",
+            "",
+        ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
     required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
     if found.posts and required:
@@ -164,6 +171,13 @@ def render(info_root: Path, found: Survey) -> str:
                 out.append(f"    {_quote(tag)},  # {count}")
         out += ["]", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _off_by_default() -> list[str]:
+    """The built-in rules a site has to turn on."""
+    from postlint.registry import load_families
+
+    return [rule.name for family in load_families() for rule in family.rules if not rule.default]
 
 
 def _misspelled(tag: str) -> tuple[str, str] | None:
