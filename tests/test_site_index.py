@@ -333,3 +333,20 @@ def test_a_plain_folder_reads_a_linked_post_on_demand(tmp_path: Path) -> None:
         ),
         (35, "`pipe.md` points at `pipe.md`, which does not exist."),
     ]
+
+
+def test_the_link_checkers_notes_go_through_the_notes_channel(tmp_path: Path) -> None:
+    """The run owns the link checker; what it has to say (a damaged link cache) is a note on
+    stderr, printed by the command line, never a warning or a write from a rule."""
+    files: dict[str, str | bytes | None] = {
+        "content/a.md": POST.format("A") + "See [x](http://127.0.0.1:9/x).\n",
+        ".postlint-cache/linkcheck.json": "not json{",
+    }
+    root = write_site(tmp_path / "site", files)
+    result = run_cli(
+        "check", "content", "--no-cache", "--external", "--select", "LNK010", cwd=root, timeout=60
+    )
+    assert result.returncode == 0, result.stdout
+    assert result.stderr.startswith("postlint: note: the link cache ")
+    assert result.stderr.endswith("linkcheck.json was damaged; rebuilding it\n")
+    assert result.stderr.count("\n") == 1
