@@ -20,6 +20,7 @@ from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
+from postlint.rule import Rule
 from postlint.services import Note, Notes
 from postlint.version import __version__
 
@@ -107,6 +108,11 @@ def add_check(
         help="also write a report in FORMAT to FILE (repeatable), e.g. sarif=postlint.sarif",
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has (text or json), instead of the findings",
+    )
     check.add_argument(
         "--diff",
         nargs="?",
@@ -217,6 +223,11 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
         choices=("error", "warning", "info", "never"),
         help="lowest severity that fails the run (default: error)",
     )
+    parser.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="lowest severity to report, in every format (default: info, or `min-severity`)",
+    )
 
 
 def add_rules(
@@ -256,7 +267,13 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
         unknown = catalogue.unknown_selectors(values or ())
         if unknown:
             raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
-    return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
+    return {
+        "select": select,
+        "extend_select": extend,
+        "ignore": ignore,
+        "fail_on": args.fail_on,
+        "min_severity": getattr(args, "min_severity", None),
+    }
 
 
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
@@ -288,6 +305,8 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     mdx = _mdx_files(paths, linter.config.exclude)
     files = [file for file in files if file.suffix.lower() != ".mdx"]
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
+    # a first run: no configuration, and no cache yet (this run makes one)
+    args.first_run = config.path is None and cache_dir is not None and not cache_dir.exists()
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
     if mdx:
         shown = ", ".join(display_path(path) for path in mdx[:3]) + (
@@ -360,14 +379,70 @@ def run_check(args: argparse.Namespace) -> int:
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = linter.catalogue.rules
     root = Path.cwd()
-    report = render(args.format, diagnostics, rules, result.files, root, colour)
+    if args.statistics:
+        report = statistics(args.format, diagnostics, rules)
+    else:
+        report = render(args.format, diagnostics, rules, result.files, root, colour)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
+        if args.first_run and args.format == "text" and diagnostics and not args.statistics:
+            sys.stdout.write(FIRST_RUN_TIP)
     for fmt, path in extra:
         _write(path, render(fmt, diagnostics, rules, result.files, root))
     return _exit_code(linter, result, diagnostics)
+
+
+FIRST_RUN_TIP = (
+    "Tune this for your site: `postlint init` writes a postlint.toml (with the style rules "
+    "that are off, to turn on), and `postlint check --statistics` counts the findings per "
+    "rule.\n"
+)
+
+
+def statistics(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]]) -> str:
+    """How many findings each rule has, most first, with its code, name and severity; how many
+    of them a fix can repair (``--fix``, or ``--fix --unsafe-fixes``)."""
+    if fmt not in ("text", "json"):
+        raise CliError(f"--statistics prints text or json, not {fmt}")
+    known = {rule.name: rule for rule in rules}
+    counts: dict[str, list[int]] = {}
+    severity: dict[str, str] = {}
+    for d in diagnostics:
+        row = counts.setdefault(d.rule, [0, 0])
+        row[0] += 1
+        row[1] += d.fix is not None
+        severity.setdefault(d.rule, d.severity)  # as configured: [severity] may change it
+    order = sorted(counts, key=lambda name: (-counts[name][0], known[name].code))
+    if fmt == "json":
+        entries = [
+            {
+                "code": known[name].code,
+                "name": name,
+                "severity": severity[name],
+                "count": counts[name][0],
+                "fixable": counts[name][1],
+            }
+            for name in order
+        ]
+        return json.dumps({"version": 1, "statistics": entries}, indent=2) + "\n"
+    if not order:
+        return "No findings.\n"
+    width = max(len(str(counts[name][0])) for name in order)
+    code_width = max(len(known[name].code) for name in order)
+    name_width = max(len(name) for name in order)
+    lines = []
+    for name in order:
+        count, fixable = counts[name]
+        mark = f"  {fixable} fixable" if fixable else ""
+        lines.append(
+            f"{count:>{width}}  {known[name].code:<{code_width}}  {name:<{name_width}}  "
+            f"{severity[name]:<7}{mark}".rstrip()
+        )
+    total = sum(row[0] for row in counts.values())
+    lines.append(f"{total:>{width}}  in all")
+    return "\n".join(lines) + "\n"
 
 
 Reported = Callable[[Sequence[Diagnostic], Mapping[str, str]], list[Diagnostic]]
@@ -383,8 +458,10 @@ def _reported(args: argparse.Namespace, linter: Linter, diff_ref: str | None) ->
     if diff_ref is not None or args.staged:
         changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
 
+    shown = linter.config.min_severity  # below it: neither reported, fixed nor failing the run
+
     def reported(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
-        kept = list(diagnostics)
+        kept = [d for d in diagnostics if severity_at_least(d.severity, shown)]
         if path and known:
             kept = baseline.hide(kept, known, texts, root=path.parent)
         return [d for d in kept if changed.touches(d)] if changed else kept

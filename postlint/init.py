@@ -106,14 +106,8 @@ def render(info_root: Path, found: Survey) -> str:
         f"{counted(found)}.",
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
+        *_style_choices(),
     ]
-    off = _off_by_default()
-    if off:
-        out += [
-            "# style advice, off by default: uncomment to turn it on",
-            f"# extend-select = [{', '.join(_quote(name) for name in off)}]",
-            "",
-        ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
     required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
     if found.posts and required:
@@ -173,11 +167,28 @@ def render(info_root: Path, found: Survey) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _off_by_default() -> list[str]:
-    """The built-in rules a site has to turn on."""
-    from postlint.registry import load_families
+def _style_choices() -> list[str]:
+    """The rules that are off by default (house style that suits some sites only), offered as
+    a commented ``extend-select`` line: a pack by its name, any other rule by its own."""
+    from postlint.api import catalogue
 
-    return [rule.name for family in load_families() for rule in family.rules if not rule.default]
+    choices: list[tuple[str, str]] = []
+    for family in catalogue().families:
+        off = [rule for rule in family.rules if not rule.default]
+        if off and len(off) == len(family.rules):
+            choices.append((family.name, ", ".join(rule.name for rule in family.rules)))
+        else:
+            choices.extend((rule.name, rule.summary) for rule in off)
+    if not choices:
+        return []
+    width = max(len(name) for name, _ in choices)
+    return [
+        "# Off by default: house style that suits some sites only. To turn any on, uncomment",
+        "# the line below and keep the ones you want:",
+        *(f"#   {name:<{width}}  {what}" for name, what in choices),
+        f"# extend-select = [{', '.join(_quote(name) for name, _ in choices)}]",
+        "",
+    ]
 
 
 def _misspelled(tag: str) -> tuple[str, str] | None:
