@@ -14,13 +14,15 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, docs, fix, gitdiff, init, stats
+from postlint import baseline, docs, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
 from postlint.rule import Rule
+from postlint.services import Note, Notes
+from postlint.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -282,20 +284,11 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
     }
 
 
-def default_paths() -> list[Path]:
-    from postlint.site import detect_site
-
-    site = detect_site(Path.cwd())
-    if site.generator != "plain" and site.content_dir.is_dir():
-        return [site.content_dir]
-    return [Path(".")]
-
-
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
     from postlint.engine import collect_files, display_path
-    from postlint.site import detect_site
+    from postlint.site import default_paths, detect_site
 
     paths = args.paths or default_paths()
     for path in paths:
@@ -314,7 +307,8 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
     # the catalogue loaded with the configuration (api.make_linter would load it again)
-    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
+    notes = Notes(show=Terminal())
+    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]), notes)
     files = collect_files(paths, linter.site, linter.config.exclude)
     mdx = _mdx_files(paths, linter.config.exclude)
     files = [file for file in files if file.suffix.lower() != ".mdx"]
@@ -326,29 +320,50 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         shown = ", ".join(display_path(path) for path in mdx[:3]) + (
             ", ..." if len(mdx) > 3 else ""
         )
-        result.notes.append(
+        note = (
             f"skipped {len(mdx)} MDX file{'s' if len(mdx) != 1 else ''} ({shown}): "
             "postlint checks Markdown (.md, .markdown), not MDX"
         )
-    for note in result.notes:
-        print(f"postlint: note: {note}", file=sys.stderr)
+        notes.note(note)
+        result.notes.append(note)
     return linter, result
 
 
 def _mdx_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
     """The MDX files among ``paths``: JSX in Markdown is not Markdown, so they are skipped, but
     never without a word."""
+    from postlint.files import excluded, files_named
+
     found = []
     for path in paths:
         if path.is_dir():
-            for folder, subfolders, names in os.walk(path):
-                subfolders[:] = sorted(
-                    d for d in subfolders if not d.startswith(".") and d != "node_modules"
-                )
-                found += [Path(folder, n) for n in sorted(names) if n.lower().endswith(".mdx")]
-        elif path.suffix.lower() == ".mdx":
+            found += files_named(path, (".mdx",), exclude)
+        elif path.suffix.lower() == ".mdx" and not excluded(path, exclude):
             found.append(path)
-    return [file for file in found if not any(file.match(pattern) for pattern in exclude)]
+    return found
+
+
+class Terminal:
+    """The notes channel on stderr: notes and ``--verbose`` details as lines as they come, and
+    progress redrawn in place, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, note: Note) -> None:
+        if note.kind == "progress":
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\rpostlint: {note.text}\x1b[K")
+                sys.stderr.flush()
+                self.drawn = True
+            return
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.drawn = False
+        if note.kind != "done":
+            prefix = "note: " if note.kind == "note" else ""
+            print(f"postlint: {prefix}{note.text}", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from postlint.engine import UsageError, display_path
+from postlint.files import Refused, markdown_files, read_file
 from postlint.parse import SourceProblem, decode, parse_post
-from postlint.site import detect_site, markdown_files
+from postlint.site import detect_site
 
 REQUIRED_SHARE = 0.95
 CONFIG_NAME = "postlint.toml"
@@ -33,6 +35,7 @@ class Survey:
     authors: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)  # notes on files that were not read
 
 
 def _field_paths(data: Mapping[str, Any]) -> Iterable[str]:
@@ -44,14 +47,19 @@ def _field_paths(data: Mapping[str, Any]) -> Iterable[str]:
                 yield f"{key}.{inner}"
 
 
-def survey(files: Iterable[Path], anchors: str) -> Survey:
+def survey(files: Iterable[Path], anchors: str, root: Path | None = None) -> Survey:
+    """What the posts have in common, each read once through the guarded reader (a FIFO or a
+    link out of the site ``root`` is skipped with a note)."""
     result = Survey()
     for file in files:
-        try:
-            text = decode(file.read_bytes())
-        except OSError:
-            result.unreadable += 1
+        data = read_file(file, root)
+        if isinstance(data, Refused):
+            if data.note:
+                result.skipped.append(f"skipped {display_path(file)}: {data.message}")
+            else:
+                result.unreadable += 1
             continue
+        text = decode(data)
         if isinstance(text, SourceProblem):
             result.unreadable += 1
             continue
@@ -197,26 +205,26 @@ def _misspelled(tag: str) -> tuple[str, str] | None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from postlint.cli import EXIT_OK, CliError
-
     start = Path(args.path)
     if not start.exists():
-        raise CliError(f"{start}: no such file or directory")
+        raise UsageError(f"{start}: no such file or directory")
     info = detect_site(start)
     content = info.content_dir if info.content_dir.is_dir() else start
-    found = survey(markdown_files(content), info.anchors)
+    found = survey(markdown_files(content), info.anchors, info.root)
+    for note in found.skipped:
+        print(f"postlint: note: {note}", file=sys.stderr)
     if found.posts == 0:
-        raise CliError(f"{content}: no posts found to learn from")
+        raise UsageError(f"{content}: no posts found to learn from")
     text = render(info.root, found)
     if args.stdout:
         sys.stdout.write(text)
-        return EXIT_OK
+        return 0
     target = info.root / CONFIG_NAME
     if target.exists() and not args.force:
-        raise CliError(f"{target} already exists; use --force to overwrite it or --stdout")
+        raise UsageError(f"{target} already exists; use --force to overwrite it or --stdout")
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target} from {counted(found)}")
-    return EXIT_OK
+    return 0
 
 
 def register(

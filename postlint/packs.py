@@ -31,12 +31,13 @@ from typing import Any, ClassVar
 import regex
 import tomli
 
-from postlint import __version__, quotes
+from postlint import quotes
 from postlint.config import ConfigError
 from postlint.model import Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.site import smart_punctuation
 from postlint.tomlkeys import key_offsets
+from postlint.version import __version__
 
 KINDS = (
     "existence",

@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
-import postlint
 from postlint.model import Diagnostic, Edit, Severity
 from postlint.report.common import Paths, dumps, relative_path, uri_path, visible
 from postlint.rule import Rule
+from postlint.version import __version__
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -206,8 +206,8 @@ def build(
         "tool": {
             "driver": {
                 "name": "postlint",
-                "version": postlint.__version__,
-                "semanticVersion": postlint.__version__,
+                "version": __version__,
+                "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
                 "rules": descriptors,
             }
