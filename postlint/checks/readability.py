@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -116,9 +117,10 @@ def _units(post: Post) -> list[tuple[str, int, int, int]]:
 def score_post(post: Post, counter: str = "pyphen") -> list[Score]:
     """Scores of each author section (the whole post when it has none), prose paragraphs only."""
     prose = [p for p in paragraphs(post) if p.kind == "paragraph"]
+    starts = [p.start for p in prose]  # in document order: a section's are one slice
     scores = []
     for author, start, end, report in _units(post):
-        inside = [p for p in prose if start <= p.start < end]
+        inside = prose[bisect_left(starts, start) : bisect_left(starts, end)]
         if not inside:
             continue
         report = report if author else inside[0].start
