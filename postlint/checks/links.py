@@ -274,28 +274,43 @@ def _inline_texts(
             yield from _inline_texts(text, inline.children, needles)
 
 
+def _closing_parens(text: str) -> dict[int, int]:
+    """Where each `(` is closed on its own line, found in one pass (a scan from every `](` to
+    the end of the line was quadratic on long lines)."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for m in _PAREN_OR_NEWLINE.finditer(text):
+        c = m.group()
+        if c == "(":
+            opened.append(m.start())
+        elif c == ")":
+            if opened:
+                closes[opened.pop()] = m.start()
+        else:
+            opened.clear()
+    return closes
+
+
+_PAREN_OR_NEWLINE = re.compile(r"[()\n]")
+
+
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
     parsed = sum(1 for link in post.links if link.kind == "inline")
     parsed += sum(1 for image in post.images if image.kind == "markdown")
     if post.text.count("](") <= parsed:
         return  # every `](` belongs to a link or image the parser understood
     for base, text in prose_texts(post, ("](",)):
+        closes: dict[int, int] | None = None
         for m in _BROKEN_LINK.finditer(text):
             if m.start() > 0 and text[m.start() - 1] in "\\!":
                 continue  # an escaped bracket, or an image (not this rule's business)
-            depth = 1
-            i = m.end()
-            end = None
-            while i < len(text) and text[i] != "\n":
-                c = text[i]
-                if c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                    if depth == 0:
-                        end = i + 1
-                        break
-                i += 1
+            if closes is None:
+                closes = _closing_parens(text)
+            i = closes.get(m.end() - 1, -1)  # the `(` of `](`
+            end = i + 1 if i >= 0 else None
+            if end is None:
+                i = text.find("\n", m.end())
+                i = len(text) if i < 0 else i
             inner = text[m.end() : (end - 1) if end else i]
             if _templated(inner):
                 continue  # a shortcode such as Hugo's {{< ref "x.md" >}} makes the address
