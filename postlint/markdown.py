@@ -28,6 +28,7 @@ HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and ba
 from __future__ import annotations
 
 import gc
+import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -54,6 +55,7 @@ from postlint.model import (
     TextRun,
     UndefinedReference,
 )
+from postlint.rawhtml import URL_ATTRIBUTES, Attribute, Element, elements, srcset_urls
 from postlint.slug import heading_anchors
 
 __all__ = ["Body", "parse_body"]
@@ -325,10 +327,7 @@ _UNDEFINED_REF = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
 _SUPPRESSION = re.compile(
     r"<!--\s*postlint-(disable-next-line|disable|enable)(?![\w-])(.*?)-->", re.S
 )
-_A_TAG = re.compile(r"<a\b[^>]*>", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _TAG = re.compile(r"<[^>]*>")
 _ZOLA_SHORTCODE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\(([^()]*)\)\s*\}\}")
 _HUGO_SHORTCODE = re.compile(r"\{\{[<%]\s*([A-Za-z_][\w/-]*)((?:[^}]|\}(?!\}))*?)\s*[>%]\}\}")
@@ -816,53 +815,71 @@ class _Builder:
                 rules = tuple(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
                 action = m.group(1)
                 self.suppressions.append(Suppression(action, rules, span(m.start(), m.end())))  # type: ignore[arg-type]
-        if "<" not in raw:
-            return
         lower = raw.lower()
-        if "<a" in lower:
-            for m in _A_TAG.finditer(raw):
-                for am in _ATTR.finditer(raw, m.start() + 2, m.end()):
-                    if am.group(1).lower() == "href":
-                        g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
-                        close = _A_CLOSE.search(raw, m.end())
-                        if close:
-                            inner, end = raw[m.end() : close.start()], close.end()
-                        elif rest and (after := _A_CLOSE.search(rest)):
-                            inner = raw[m.end() :] + rest[: after.start()]
-                            inner = inner.replace("*", "").replace("`", "")
-                            end = len(raw) + after.end()
-                        else:
-                            inner, end = "", m.end()
-                        self.links.append(
-                            Link(
-                                url=am.group(g),
-                                text=" ".join(_TAG.sub("", inner).split()),
-                                span=span(m.start(), end),
-                                url_span=span(am.start(g), am.end(g)),
-                                kind="html",
-                            )
-                        )
-                        break
-        if "<img" in lower:
-            for m in _IMG_TAG.finditer(raw):
-                attrs: dict[str, tuple[str, int, int]] = {}
-                for am in _ATTR.finditer(raw, m.start() + 4, m.end()):
-                    g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
-                    attrs.setdefault(am.group(1).lower(), (am.group(g), am.start(g), am.end(g)))
-                if "src" in attrs:
-                    src, ss, se = attrs["src"]
-                    alt = attrs.get("alt")
-                    self.images.append(
-                        Image(
-                            src=src,
-                            alt=alt[0] if alt else "",
-                            span=span(m.start(), m.end()),
-                            src_span=span(ss, se),
-                            kind="html",
-                            alt_span=span(alt[1], alt[2]) if alt else None,
-                            title=attrs["title"][0] if "title" in attrs else None,
-                        )
-                    )
+        if "href" not in lower and "src" not in lower and "poster" not in lower:
+            return
+        for element in elements(raw):
+            tag, attrs = element.tag, element.attrs
+            whole = span(element.start, element.end)
+            for name in URL_ATTRIBUTES[tag]:
+                value = attrs.get(name)
+                if value is None:
+                    continue
+                if tag == "img" or name in ("srcset", "poster"):
+                    self._html_images(tag, name, value, attrs, whole, span)
+                elif tag == "a":
+                    self.links.append(self._html_anchor(element, value, span, rest))
+                else:
+                    url_span = span(value.start, value.end)
+                    self.links.append(Link(value.raw, "", whole, url_span, "html", element=tag))
+
+    def _html_images(
+        self,
+        tag: str,
+        name: str,
+        value: Attribute,
+        attrs: dict[str, Attribute],
+        whole: Span,
+        span: Callable[[int, int], Span],
+    ) -> None:
+        places = srcset_urls(value.raw) if name == "srcset" else [(0, len(value.raw))]
+        alt = attrs.get("alt") if name == "src" else None
+        title = attrs.get("title") if tag == "img" else None
+        for a, b in places:
+            self.images.append(
+                Image(
+                    src=value.raw[a:b],
+                    alt=alt.value if alt else "",
+                    span=whole,
+                    src_span=span(value.start + a, value.start + b),
+                    kind="html",
+                    alt_span=span(alt.start, alt.end) if alt else None,
+                    title=title.value if title else None,
+                    attribute=name,
+                )
+            )
+
+    def _html_anchor(
+        self, element: Element, href: Attribute, span: Callable[[int, int], Span], rest: str
+    ) -> Link:
+        text, end = element.text, element.close
+        if end < 0:
+            text, end = "", element.end
+            after = _A_CLOSE.search(rest) if rest else None
+            if after:  # an inline tag: the text is Markdown, up to the ``</a>`` of the leaf
+                inner = rest[: after.start()].replace("*", "").replace("`", "")
+                text = html.unescape(" ".join(_TAG.sub("", inner).split()))
+                end = element.end + after.end()
+        title = element.attrs.get("title")
+        return Link(
+            href.raw,
+            text,
+            span(element.start, end),
+            span(href.start, href.end),
+            "html",
+            title.value if title else None,
+            element="a",
+        )
 
 
 def _start(node: Link | Image) -> int:

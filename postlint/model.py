@@ -223,15 +223,18 @@ class Heading:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link: ``kind`` is inline, reference, autolink or html (``<a href>`` in raw HTML)."""
+    """A link: ``kind`` is inline, reference, autolink or html (a URL in raw HTML that a page
+    links to or embeds: ``<a href>``, and the ``src`` of ``iframe``, ``embed``, ``video``,
+    ``audio`` and ``source``; ``element`` names which)."""
 
     url: str  # the destination as written (reference links: from their definition)
     text: str  # the link text as plain text
-    span: Span  # the whole link
+    span: Span  # the whole link (html: the start tag, to ``</a>`` for an ``<a>``)
     url_span: Span | None  # the destination as written in the file (the definition's for refs)
     kind: Literal["inline", "reference", "autolink", "html"]
     title: str | None = None
     label: str | None = None  # reference label
+    element: str = ""  # html links: the element, lower case ("a", "iframe", ...)
 
 
 @_pickled_by_fields
@@ -256,15 +259,21 @@ class UndefinedReference:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image: ``kind`` is markdown, html (``<img src>``) or shortcode."""
+    """An image: ``kind`` is markdown, html or shortcode.
 
-    src: str
-    alt: str
-    span: Span
+    Raw HTML gives one image per URL: an ``<img>``'s ``src``, each candidate of a ``srcset``
+    (on ``<img>`` or ``<source>``) and a ``<video>``'s ``poster``; ``attribute`` says which.
+    Only ``src`` images carry the alt text: the others are other files for the same picture.
+    """
+
+    src: str  # as written
+    alt: str  # entities decoded
+    span: Span  # the whole image (html: the start tag)
     src_span: Span
     kind: Literal["markdown", "html", "shortcode"]
     alt_span: Span | None = None
     title: str | None = None
+    attribute: str = "src"  # html: src, srcset or poster
 
 
 @_pickled_by_fields

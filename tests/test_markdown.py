@@ -225,6 +225,82 @@ def test_links_of_every_kind() -> None:
     assert at(text, definition.url_span) == "https://r.example/"
 
 
+RAW_HTML = """\
+<p><a title="x>y" href = '/q?a=1&amp;b=2'>Tom &amp; <b>Jerry</b></a></p>
+
+<!-- <a href="/old/">x</a> <img src="/old.png"> -->
+
+<picture>
+<source srcset="/a.webp 1x, /b,c.webp 2x" type="image/webp">
+<img SRC=/i.png alt="A &quot;B&quot;" srcset="/i@2x.png 2x">
+</picture>
+
+<video poster="/p.jpg" src="/v.mp4"><source src="/v.webm"></video>
+
+Inline <iframe src="https://y.example/embed/x?si=abc"></iframe> <embed src=/e.swf>,
+<!-- <a href="/gone/">y</a> --> <a href="/in">the *text*</a>. (an HTML block: no Markdown)
+
+<script>document.write('<a href="/js/">');</script>
+"""
+
+
+def test_raw_html_links_with_exact_url_spans() -> None:
+    text = RAW_HTML
+    body = parse(text)
+    got = [
+        (lk.element, lk.url, lk.text, lc(lk.url_span), at(text, lk.span))  # type: ignore[arg-type]
+        for lk in body.links
+    ]
+    assert got == [
+        (
+            "a",
+            "/q?a=1&amp;b=2",  # as written: the span is what an edit replaces
+            "Tom & Jerry",
+            (1, 27, 1, 41),
+            "<a title=\"x>y\" href = '/q?a=1&amp;b=2'>Tom &amp; <b>Jerry</b></a>",
+        ),
+        ("video", "/v.mp4", "", (10, 29, 10, 35), '<video poster="/p.jpg" src="/v.mp4">'),
+        ("source", "/v.webm", "", (10, 50, 10, 57), '<source src="/v.webm">'),
+        (
+            "iframe",
+            "https://y.example/embed/x?si=abc",
+            "",
+            (12, 21, 12, 53),
+            '<iframe src="https://y.example/embed/x?si=abc">',
+        ),
+        ("embed", "/e.swf", "", (12, 76, 12, 82), "<embed src=/e.swf>"),
+        ("a", "/in", "the *text*", (13, 42, 13, 45), '<a href="/in">the *text*</a>'),
+    ]
+    assert all(lk.kind == "html" for lk in body.links)
+    assert body.links[0].title == "x>y"
+    for lk in body.links:
+        assert at(text, lk.url_span) == lk.url  # type: ignore[arg-type]
+    # nothing from the comments or the script
+    assert not any(lk.url in ("/old/", "/gone/", "/js/") for lk in body.links)
+
+
+def test_raw_html_images_one_per_url() -> None:
+    text = RAW_HTML
+    body = parse(text)
+    got = [(i.attribute, i.src, i.alt, lc(i.src_span), at(text, i.span)[:7]) for i in body.images]
+    assert got == [
+        ("srcset", "/a.webp", "", (6, 17, 6, 24), "<source"),
+        ("srcset", "/b,c.webp", "", (6, 29, 6, 38), "<source"),
+        ("src", "/i.png", 'A "B"', (7, 10, 7, 16), "<img SR"),
+        ("srcset", "/i@2x.png", "", (7, 47, 7, 56), "<img SR"),
+        ("poster", "/p.jpg", "", (10, 16, 10, 22), "<video "),
+    ]
+    for image in body.images:
+        assert at(text, image.src_span) == image.src
+        assert image.kind == "html"
+    img = body.images[2]
+    assert img.alt_span is not None and at(text, img.alt_span) == "A &quot;B&quot;"
+    assert all(i.alt_span is None for i in body.images if i.attribute != "src")
+    crlf = parse(text.replace("\n", "\r\n"))
+    assert [lc(i.src_span) for i in crlf.images] == [lc(i.src_span) for i in body.images]
+    assert [lc(lk.span) for lk in crlf.links] == [lc(lk.span) for lk in body.links]
+
+
 def test_undefined_references() -> None:
     text = "[a][missing] [Missing Too][] [b][known] `[c][code]` \\[d][esc] [e][]\n\n[known]: /k\n"
     body = parse(text)
