@@ -725,7 +725,7 @@ _VAGUE_STRIP = " \t\n.:!?…→»>-–—()[]\"'“”‘’*_"
 
 def html_link_text(post: Post, link: Link) -> tuple[str, Span]:
     """The text of a link and the span of the whole link, looking past an HTML opening tag."""
-    if link.text or link.kind != "html":
+    if link.text or link.kind != "html" or link.element != "a":
         return link.text, link.span
     text = post.text
     close = _A_CLOSE.search(text, link.span.end, link.span.end + 500)
