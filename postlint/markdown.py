@@ -44,6 +44,8 @@ from mistune.util import unikey
 
 from postlint.model import (
     Block,
+    Footnote,
+    FootnoteReference,
     Heading,
     Image,
     Inline,
@@ -75,6 +77,8 @@ class Body:
     images: tuple[Image, ...]
     runs: tuple[TextRun, ...]
     suppressions: tuple[Suppression, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    footnote_references: tuple[FootnoteReference, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,8 +207,40 @@ def _align_child(parent: _State, child: _State, src: str) -> None:
 _ATX_PREFIX = re.compile(r" {0,3}#{1,6}[ \t]*")
 
 
+# A footnote label: no white space, as in mistune's footnotes plugin, pulldown-cmark and Goldmark.
+_FOOTNOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,500}"
+_FOOTNOTE_DEF = r"^ {0,3}\[\^(?P<footnote_label>" + _FOOTNOTE_LABEL + r")\]:"
+# ``types![^1]`` is a mark after a "!", not an image (as pulldown-cmark and Goldmark read it)
+_FOOTNOTE_REF = r"!?\[\^(?P<footnote_ref>" + _FOOTNOTE_LABEL + r")\]"
+# what ends a footnote's lazy continuation: a line that starts a block of its own
+_FOOTNOTE_BREAKS = [
+    "blank_line",
+    "fenced_code",
+    "atx_heading",
+    "thematic_break",
+    "block_quote",
+    "list",
+    "block_html",
+    "footnote",
+]
+
+
 class _Parser(BlockParser):
-    """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token."""
+    """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token.
+
+    It also reads footnote definitions (``[^label]: text``), before link reference definitions,
+    as pulldown-cmark (Zola) and Goldmark (Hugo) do: a container like a list item, whose text
+    goes on in lines indented four columns, after blank lines too, and in lazy lines of a
+    paragraph. mistune's own footnotes plugin keeps the text aside and parses it apart, so its
+    positions would be lost.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specification["footnote"] = _FOOTNOTE_DEF
+        self._methods["footnote"] = self.parse_footnote
+        for rules in (self.rules, self.block_quote_rules, self.list_rules):
+            rules.insert(rules.index("ref_link"), "footnote")
 
     def parse_method(self, m: Match[str], state: Any) -> int | None:
         tokens = state.tokens
@@ -226,6 +262,52 @@ class _Parser(BlockParser):
         if res:
             _position_new(tokens, before, start, res)
         return res
+
+    def parse_footnote(self, m: Match[str], state: Any) -> int:
+        src: str = state.src
+        end: int = state.find_line_end_at(m.end())
+        lines = [src[m.end() : end].lstrip(" \t")]
+        pos = end
+        breaks = self.compile_sc(_FOOTNOTE_BREAKS)
+        blank = False
+        while pos < state.cursor_max:
+            end = state.find_line_end_at(pos)
+            line = src[pos:end]
+            if not line.strip():
+                lines.append(line)
+                blank = True
+            elif line.startswith("\t") or line.startswith("    "):
+                lines.append(line[1:] if line[0] == "\t" else line[4:])
+                blank = False
+            elif not blank and not breaks.match(src, pos) and lines[-1].strip():
+                lines.append(line)  # a lazy continuation of the paragraph
+            else:
+                break
+            pos = end
+        while len(lines) > 1 and not lines[-1].strip():
+            pos -= len(lines.pop())  # trailing blank lines belong to what follows
+        if not lines[0].strip():
+            lines.pop(0)  # the text starts on the next line
+        text = "".join(lines)
+        old = state.hint
+        state.hint = m.start()
+        try:
+            child = state.child_state(text if text.endswith("\n") else text + "\n")
+        finally:
+            state.hint = old
+        rules = self.block_quote_rules
+        if state.depth() >= self.max_nested_level - 1:
+            rules = [r for r in rules if r not in ("block_quote", "list", "footnote")]
+        self.parse(child, rules)
+        state.append_token(
+            {
+                "type": "footnote",
+                "label": m.group("footnote_label"),
+                "children": child.tokens,
+                "_label": (m.start("footnote_label") - 2, m.end("footnote_label") + 1),
+            }
+        )
+        return pos
 
     def parse_block_quote(self, m: Match[str], state: Any) -> int:
         old = state.hint
@@ -443,6 +525,21 @@ class _Misaligned(Exception):
 
 _BLOCK_PARSER = _Parser()
 _INLINE_PARSER = InlineParser()
+
+
+def _parse_footnote_ref(parser: InlineParser, m: Match[str], state: Any) -> int:
+    """``[^label]``: a footnote reference, defined or not (checks judge that)."""
+    raw = m.group(0)
+    if raw.startswith("!"):
+        state.append_token({"type": "text", "raw": "!"})
+        raw = raw[1:]
+    state.append_token({"type": "footnote_ref", "raw": raw, "label": m.group("footnote_ref")})
+    return m.end()
+
+
+_INLINE_PARSER.register(
+    "footnote", _FOOTNOTE_REF, _parse_footnote_ref, before="link", start_chars=("!", "[")
+)
 # Every default inline rule of mistune starts with one of these characters (``linebreak`` needs
 # the newline), so a leaf without any of them is one text token: no need to run the parser.
 _INLINE_MARKUP = re.compile(r"[\\`*_!\[\]<\n]")
@@ -504,6 +601,8 @@ class _Builder:
         self.images: list[Image] = []
         self.runs: list[TextRun] = []
         self.suppressions: list[Suppression] = []
+        self.footnotes: list[Footnote] = []
+        self.footnote_references: list[FootnoteReference] = []
         self.leaf = 0
 
     # -- offsets ------------------------------------------------------------------------------
@@ -590,6 +689,8 @@ class _Builder:
             images=tuple(sorted(self.images, key=_start)),
             runs=tuple(self.runs),
             suppressions=tuple(self.suppressions),
+            footnotes=tuple(self.footnotes),
+            footnote_references=tuple(self.footnote_references),
         )
 
     def _collect_definitions(self, tokens: list[Token], state: _State) -> None:
@@ -608,7 +709,7 @@ class _Builder:
                         title=tok["title"],
                     )
                     self.definitions.append(d)
-                elif t == "block_quote":
+                elif t == "block_quote" or t == "footnote":
                     stack.append((tok["children"], self._child_state(tok, st)))
                 elif t == "list":
                     for item in tok["children"]:
@@ -684,6 +785,12 @@ class _Builder:
             )
         if t == "list":
             return self._list(tok, state)
+        if t == "footnote":
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            span = self.span(state, s, e)
+            self.footnotes.append(Footnote(tok["label"], span, self.span(state, *tok["_label"])))
+            children = self._blocks(tok["children"], self._child_state(tok, state))
+            return Block("footnote", span, children, attrs={"label": tok["label"]})
         return None
 
     def _list(self, tok: Token, state: _State) -> Block:
@@ -927,6 +1034,7 @@ class _InlineWalker:
         self.html: list[tuple[int, str]] = []
         self.links: list[Link] = []
         self.images: list[Image] = []
+        self.footnote_references: list[FootnoteReference] = []
         self.map = builder.mapper(state, base)
         self.file_span = builder.file_span
         self.text_span_cache: dict[tuple[int, int], Span] = {}  # text tokens, in order
@@ -1002,6 +1110,14 @@ class _InlineWalker:
             elif t in ("link", "image"):
                 node, pos = self._link(tok, pos)
                 append(node)
+            elif t == "footnote_ref":
+                raw = tok["raw"]
+                if not s.startswith(raw, pos):
+                    raise _Misaligned(t)
+                pos += len(raw)
+                sp = self.span(start, pos)
+                self.footnote_references.append(FootnoteReference(tok["label"], sp))
+                append(_INLINE("footnote_ref", sp, tok["label"], ()))
             else:
                 raise _Misaligned(t)
         return out, pos
@@ -1132,6 +1248,7 @@ class _InlineWalker:
         # links and images in document order with html ones interleaved
         b.links.extend(self.links)
         b.images.extend(self.images)
+        b.footnote_references.extend(self.footnote_references)
         for start, raw in self.html:
             rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
             b._html(raw, self._offset_span(start), rest)

@@ -184,7 +184,8 @@ class TextRun:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Inline:
-    """An inline node: text, emphasis, strong, codespan, link, image, html, linebreak, softbreak."""
+    """An inline node: text, emphasis, strong, codespan, link, image, html, linebreak, softbreak,
+    footnote_ref (``text`` is the label)."""
 
     kind: str
     span: Span
@@ -196,7 +197,7 @@ class Inline:
 @dataclass(frozen=True, slots=True)
 class Block:
     """A block node. ``kind``: paragraph, heading, list, list_item, block_quote, code_block,
-    html_block, html_comment, thematic_break, reference_definition, blank_line."""
+    html_block, html_comment, thematic_break, reference_definition, footnote, blank_line."""
 
     kind: str
     span: Span
@@ -205,7 +206,7 @@ class Block:
     attrs: dict[str, Any] = field(default_factory=dict)
     # heading: level, style ("atx"|"setext"), anchor; list: ordered, start, tight, bullet;
     # list_item: number (ordered) or bullet; code_block: style ("fenced"|"indented"), info,
-    # closed (bool); html_block / html_comment: raw
+    # closed (bool); html_block / html_comment: raw; footnote: label
 
 
 @_pickled_by_fields
@@ -251,6 +252,26 @@ class LinkDefinition:
 @dataclass(frozen=True, slots=True)
 class UndefinedReference:
     """``[text][label]`` or ``[label]`` that mistune left as text because no definition exists."""
+
+    label: str
+    span: Span
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote definition, ``[^label]: text``; its text is the ``footnote`` block's children
+    (paragraphs and more, continued on lines indented four columns)."""
+
+    label: str  # as written between ``[^`` and ``]``
+    span: Span  # the whole definition
+    label_span: Span  # ``[^label]``
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class FootnoteReference:
+    """``[^label]`` in the text: a footnote mark, whether or not a definition exists."""
 
     label: str
     span: Span
@@ -336,6 +357,8 @@ class Post:
     suppressions: tuple[Suppression, ...]
     bom: bool = False
     crlf: bool = False
+    footnotes: tuple[Footnote, ...] = ()
+    footnote_references: tuple[FootnoteReference, ...] = ()
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

@@ -301,6 +301,77 @@ def test_raw_html_images_one_per_url() -> None:
     assert [lc(lk.span) for lk in crlf.links] == [lc(lk.span) for lk in body.links]
 
 
+FOOTNOTES = """\
+Claim[^1] and a second[^Note] with one missing[^gone].
+
+[^1]: Reuters.
+[^note]: Its first paragraph
+goes on in a lazy line.
+
+\tThe second *paragraph*, indented.
+
+> Quoted[^q].
+>
+> [^q]: Defined inside the quote.
+
+[^unused]:
+    Text that starts on the next line.
+
+Back to prose: `[^code]` and \\[^escaped].
+"""
+
+
+def test_footnotes_are_blocks_and_references_not_links() -> None:
+    text = FOOTNOTES
+    body = parse(text)
+    assert [(f.label, lc(f.span), at(text, f.label_span)) for f in body.footnotes] == [
+        ("1", (3, 1, 3, 15), "[^1]"),
+        ("note", (4, 1, 7, 35), "[^note]"),
+        ("q", (11, 3, 11, 34), "[^q]"),
+        ("unused", (13, 1, 14, 39), "[^unused]"),
+    ]
+    assert [(r.label, lc(r.span)) for r in body.footnote_references] == [
+        ("1", (1, 6, 1, 10)),
+        ("Note", (1, 23, 1, 30)),
+        ("gone", (1, 47, 1, 54)),
+        ("q", (9, 9, 9, 13)),
+    ]
+    assert not body.links and not body.definitions and not body.undefined_references
+    note = body.blocks[2]
+    assert note.kind == "footnote" and note.attrs["label"] == "note"
+    assert [(b.kind, at(text, b.span)) for b in note.children] == [
+        ("paragraph", "Its first paragraph\ngoes on in a lazy line."),
+        ("paragraph", "The second *paragraph*, indented."),
+    ]
+    quote = body.blocks[3]
+    assert [b.kind for b in quote.children] == ["paragraph", "footnote"]
+    # the notes are prose; the marks are not
+    runs = [r.text for r in body.runs]
+    assert "Reuters." in runs and "goes on in a lazy line." in runs
+    assert "Text that starts on the next line." in runs
+    assert not any("[^" in r for r in runs[:4])
+    assert_runs_exact(text, body)
+    mark = body.blocks[0].inlines[1]
+    assert mark.kind == "footnote_ref" and mark.text == "1" and at(text, mark.span) == "[^1]"
+    _same_positions(body, parse(text.replace("\n", "\r\n")))
+    _same_positions(body, parse("\ufeff" + text), shift=1)
+
+
+def test_footnote_definition_ends_where_its_indentation_does() -> None:
+    text = "[^a]: One.\n\nNot indented: a paragraph of the post.\n\n[^b]: Two.\n- a list item\n"
+    body = parse(text)
+    assert [b.kind for b in body.blocks] == ["footnote", "paragraph", "footnote", "list"]
+    assert [lc(f.span) for f in body.footnotes] == [(1, 1, 1, 11), (5, 1, 5, 11)]
+
+
+def test_footnote_mark_after_an_exclamation_mark_is_no_image() -> None:
+    text = "Not supported![^a] and ![alt](/i.png).\n\n[^a]: Note.\n"
+    body = parse(text)
+    assert [(r.label, lc(r.span)) for r in body.footnote_references] == [("a", (1, 15, 1, 19))]
+    assert [i.src for i in body.images] == ["/i.png"]
+    assert body.runs[0].text == "Not supported!"
+
+
 def test_undefined_references() -> None:
     text = "[a][missing] [Missing Too][] [b][known] `[c][code]` \\[d][esc] [e][]\n\n[known]: /k\n"
     body = parse(text)
@@ -632,6 +703,9 @@ ATOMS = (
     "    ",
     "é",
     '"',
+    "[^1]",
+    "[^1]: ",
+    "[^x]:\n    note\n",
 )
 
 
