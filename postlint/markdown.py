@@ -212,8 +212,8 @@ _FOOTNOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,500}"
 _FOOTNOTE_DEF = r"^ {0,3}\[\^(?P<footnote_label>" + _FOOTNOTE_LABEL + r")\]:"
 # ``types![^1]`` is a mark after a "!", not an image (as pulldown-cmark and Goldmark read it)
 _FOOTNOTE_REF = r"!?\[\^(?P<footnote_ref>" + _FOOTNOTE_LABEL + r")\]"
-# what ends a footnote's lazy continuation: a line that starts a block of its own
-_FOOTNOTE_BREAKS = [
+# A line that starts a block of its own: it ends a footnote's lazy continuation and a table.
+_BLOCK_STARTS = [
     "blank_line",
     "fenced_code",
     "atx_heading",
@@ -223,24 +223,64 @@ _FOOTNOTE_BREAKS = [
     "block_html",
     "footnote",
 ]
+# A pipe table (GFM, as Zola and Hugo read it): a header line with a pipe, then a delimiter row
+# of ``---`` cells (``:`` for alignment) with a pipe; the cell counts are compared when parsed.
+_DELIMITER_CELL = r"[ \t]*:?-+:?[ \t]*"
+_TABLE = (
+    r"^ {0,3}(?P<table_head>[^\n]*\|[^\n]*)\n {0,3}(?P<table_delimiter>\|?(?:"
+    + _DELIMITER_CELL
+    + r"\|)+(?:"
+    + _DELIMITER_CELL
+    + r")?|\|"
+    + _DELIMITER_CELL
+    + r")[ \t]*(?:\n|$)"
+)
 
 
 class _Parser(BlockParser):
     """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token.
 
-    It also reads footnote definitions (``[^label]: text``), before link reference definitions,
-    as pulldown-cmark (Zola) and Goldmark (Hugo) do: a container like a list item, whose text
-    goes on in lines indented four columns, after blank lines too, and in lazy lines of a
-    paragraph. mistune's own footnotes plugin keeps the text aside and parses it apart, so its
-    positions would be lost.
+    It also reads two extensions that Zola (pulldown-cmark) and Hugo (Goldmark) turn on:
+    footnote definitions (``[^label]: text``), before link reference definitions: a container
+    like a list item, whose text goes on in lines indented four columns, after blank lines too,
+    and in lazy lines of a paragraph; and pipe tables, whose cells keep their places. mistune's
+    own plugins for both keep no positions (the footnotes plugin parses the text apart, the
+    table plugin strips the cells).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.specification["footnote"] = _FOOTNOTE_DEF
+        self.specification["table"] = _TABLE
         self._methods["footnote"] = self.parse_footnote
+        self._methods["table"] = self.parse_table
         for rules in (self.rules, self.block_quote_rules, self.list_rules):
             rules.insert(rules.index("ref_link"), "footnote")
+            rules.insert(rules.index("ref_link") + 1, "table")
+
+    def parse_table(self, m: Match[str], state: Any) -> int | None:
+        src: str = state.src
+        head = _table_cells(src, *m.span("table_head"))
+        delimiter = _table_cells(src, *m.span("table_delimiter"))
+        if len(head) != len(delimiter):
+            return None  # not a table: the header line stays in the paragraph
+        align = []
+        for a, b in delimiter:
+            cell = src[a:b]
+            left, right = cell.startswith(":"), cell.endswith(":")
+            align.append(
+                "center" if left and right else "left" if left else "right" if right else None
+            )
+        rows = [(m.start("table_head"), _rstrip(src, m.start(), m.end("table_head")), head)]
+        pos: int = m.end()
+        breaks = self.compile_sc(_BLOCK_STARTS)
+        while pos < state.cursor_max and not breaks.match(src, pos):
+            end: int = state.find_line_end_at(pos)
+            cells = _table_cells(src, pos, end)[: len(head)]  # cells past the header's are dropped
+            rows.append((_lstrip(src, pos, end), _rstrip(src, pos, end), cells))
+            pos = end
+        state.append_token({"type": "table", "rows": rows, "align": align})
+        return pos
 
     def parse_method(self, m: Match[str], state: Any) -> int | None:
         tokens = state.tokens
@@ -268,7 +308,7 @@ class _Parser(BlockParser):
         end: int = state.find_line_end_at(m.end())
         lines = [src[m.end() : end].lstrip(" \t")]
         pos = end
-        breaks = self.compile_sc(_FOOTNOTE_BREAKS)
+        breaks = self.compile_sc(_BLOCK_STARTS)
         blank = False
         while pos < state.cursor_max:
             end = state.find_line_end_at(pos)
@@ -380,6 +420,35 @@ class _Parser(BlockParser):
                 }
             )
         return res
+
+
+def _table_cells(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the cells of a table line stand, white space trimmed; an escaped pipe is text."""
+    start, end = _strip(src, start, end)
+    if start < end and src[start] == "|":
+        start += 1
+    if end > start and src[end - 1] == "|" and not _escaped_at(src, end - 1):
+        end -= 1
+    cells = []
+    cell = i = start
+    while i < end:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "|":
+            cells.append(_strip(src, cell, i))
+            cell = i + 1
+        i += 1
+    cells.append(_strip(src, cell, end))
+    return cells
+
+
+def _escaped_at(src: str, i: int) -> bool:
+    slashes = 0
+    while i - slashes - 1 >= 0 and src[i - slashes - 1] == "\\":
+        slashes += 1
+    return slashes % 2 == 1
 
 
 def _position_new(tokens: list[Token], before: int, start: int, end: int) -> None:
@@ -785,6 +854,8 @@ class _Builder:
             )
         if t == "list":
             return self._list(tok, state)
+        if t == "table":
+            return self._table(tok, state)
         if t == "footnote":
             s, e = _strip(src, tok["_s"], tok["_e"])
             span = self.span(state, s, e)
@@ -818,6 +889,24 @@ class _Builder:
                 "bullet": tok.get("bullet"),
             },
         )
+
+    def _table(self, tok: Token, state: _State) -> Block:
+        """A table of rows of cells; each cell is a leaf of its own, as the page shows it."""
+        src = state.src
+        align = tok["align"]
+        rows = []
+        for r, (rs, re_, cells) in enumerate(tok["rows"]):
+            kids = []
+            for c, (cs, ce) in enumerate(cells):
+                inlines = self._leaf_inlines(state, cs, src[cs:ce])
+                attrs = {"leaf": self.leaf, "head": r == 0, "align": align[c]}
+                kids.append(_BLOCK("table_cell", self.span(state, cs, ce), (), inlines, attrs))
+                self.leaf += 1
+            rows.append(
+                Block("table_row", self.span(state, rs, re_), tuple(kids), attrs={"head": r == 0})
+            )
+        s, e = _strip(src, tok["_s"], tok["_e"])
+        return Block("table", self.span(state, s, e), tuple(rows), attrs={"align": tuple(align)})
 
     # -- headings -----------------------------------------------------------------------------
 

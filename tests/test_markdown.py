@@ -372,6 +372,57 @@ def test_footnote_mark_after_an_exclamation_mark_is_no_image() -> None:
     assert body.runs[0].text == "Not supported!"
 
 
+TABLE = """\
+Prices, as a paragraph line before the table:
+| Model | Score \\| note | Cost |
+|:------|:-----:|-----:|
+| **Big** | the the | `a\\|b` |
+| short |
+A row without pipes
+| one | two | three | dropped |
+
+> | q |
+> |---|
+> | quoted cell |
+
+Not | a table
+---
+"""
+
+
+def test_pipe_tables_have_a_leaf_per_cell() -> None:
+    text = TABLE
+    body = parse(text)
+    assert [b.kind for b in body.blocks] == ["paragraph", "table", "block_quote", "heading"]
+    table = body.blocks[1]
+    assert lc(table.span) == (2, 1, 7, 32) and table.attrs["align"] == ("left", "center", "right")
+    rows = [[(at(text, c.span), lc(c.span)) for c in row.children] for row in table.children]
+    assert rows == [
+        [("Model", (2, 3, 2, 8)), ("Score \\| note", (2, 11, 2, 24)), ("Cost", (2, 27, 2, 31))],
+        [("**Big**", (4, 3, 4, 10)), ("the the", (4, 13, 4, 20)), ("`a\\|b`", (4, 23, 4, 29))],
+        [("short", (5, 3, 5, 8))],
+        [("A row without pipes", (6, 1, 6, 20))],
+        [("one", (7, 3, 7, 6)), ("two", (7, 9, 7, 12)), ("three", (7, 15, 7, 20))],
+    ]
+    assert [row.attrs["head"] for row in table.children] == [True, False, False, False, False]
+    assert lc(table.children[1].span) == (4, 1, 4, 31)
+    cells = [c for row in table.children for c in row.children]
+    assert all(c.kind == "table_cell" for c in cells)
+    assert [c.attrs["leaf"] for c in cells] == list(range(1, 12))
+    # each cell is its own prose: runs never cross a pipe
+    assert [(r.text, r.block) for r in body.runs if r.block in (2, 4, 5)] == [
+        ("Score ", 2),
+        (" note", 2),
+        ("Big", 4),
+        ("the the", 5),
+    ]
+    quoted = body.blocks[2].children[0]
+    assert quoted.kind == "table" and at(text, quoted.children[1].children[0].span) == "quoted cell"
+    assert body.blocks[3].attrs["style"] == "setext"  # one cell over `---`: a heading
+    assert_runs_exact(text, body)
+    _same_positions(body, parse(text.replace("\n", "\r\n")))
+
+
 def test_undefined_references() -> None:
     text = "[a][missing] [Missing Too][] [b][known] `[c][code]` \\[d][esc] [e][]\n\n[known]: /k\n"
     body = parse(text)
@@ -706,6 +757,9 @@ ATOMS = (
     "[^1]",
     "[^1]: ",
     "[^x]:\n    note\n",
+    "| a | b |\n",
+    "|---|:-:|\n",
+    "|",
 )
 
 
