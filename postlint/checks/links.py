@@ -8,6 +8,7 @@ network when ``external`` is on (``--external`` or ``[links] external = true``).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import html
@@ -292,6 +293,18 @@ def _closing_parens(text: str) -> dict[int, int]:
 
 
 _PAREN_OR_NEWLINE = re.compile(r"[()\n]")
+_TEMPLATE_MARK = re.compile(r"\{[{%<]")
+_ADDRESS_CHAR = re.compile(r"[/.:#]")
+_SPACE = re.compile(r"\s")
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
@@ -301,6 +314,7 @@ def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
         return  # every `](` belongs to a link or image the parser understood
     for base, text in prose_texts(post, ("](",)):
         closes: dict[int, int] | None = None
+        marks: tuple[list[int], list[int]] | None = None
         for m in _BROKEN_LINK.finditer(text):
             if m.start() > 0 and text[m.start() - 1] in "\\!":
                 continue  # an escaped bracket, or an image (not this rule's business)
@@ -308,17 +322,26 @@ def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
                 closes = _closing_parens(text)
             i = closes.get(m.end() - 1, -1)  # the `(` of `](`
             end = i + 1 if i >= 0 else None
-            if end is None:
+            inner = ""
+            if end is not None:
+                inner = text[m.end() : i]
+                templated, address = _templated(inner), bool(_ADDRESS_CHAR.search(inner))
+            else:
+                # the rest of the line: positions found once per text, as a search of it from
+                # every unclosed `](` was quadratic on long lines
                 i = text.find("\n", m.end())
                 i = len(text) if i < 0 else i
-            inner = text[m.end() : (end - 1) if end else i]
-            if _templated(inner):
+                if marks is None:
+                    marks = (_starts(_TEMPLATE_MARK, text), _starts(_ADDRESS_CHAR, text))
+                templated = _any_between(marks[0], m.end(), i - 1)
+                address = _any_between(marks[1], m.end(), i)
+            if templated:
                 continue  # a shortcode such as Hugo's {{< ref "x.md" >}} makes the address
-            if not re.search(r"[/.:#]", inner):
+            if not address:
                 continue  # `a[i](x)` and other bracketed prose, not an address
             if end is None:  # the address ends at the first space
-                space = re.search(r"\s", text[m.end() : i])
-                i = m.end() + space.start() if space else i
+                space = _SPACE.search(text, m.end(), i)
+                i = space.start() if space else i
             start = base + m.start()
             stop = base + (end if end else i)
             if end is None:
