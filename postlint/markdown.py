@@ -14,6 +14,10 @@ positions around it:
 * Finally, offsets in the normalised body are shifted by the CR characters that ``\\r\\n``
   normalisation removed and by the front matter / BOM that precede the body.
 
+Two extensions that Zola and Hugo both turn on are read here too, with their positions:
+footnotes (``[^1]`` marks and ``[^1]: ...`` notes) and pipe tables (a leaf block per cell).
+URLs in raw HTML are found by ``rawhtml`` with the standard library's HTML parser.
+
 Nesting is capped by mistune's own ``max_nested_level`` (20 block or inline levels); deeper
 markers are parsed as plain paragraph text, which also keeps every walker here shallow.
 
@@ -21,7 +25,9 @@ Known limits: a leaf whose inline tokens cannot be matched to its source (never 
 tests, including random input) keeps its block span but gets no inlines or runs, rather than
 wrong positions; shortcut references (``[label]`` alone) are not reported as undefined, since
 prose uses brackets too; shortcodes are only found in paragraphs and headings, not inside raw
-HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and backticks removed.
+HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and backticks removed;
+a table may interrupt a paragraph as in Goldmark (pulldown-cmark wants a leading ``|`` for
+that); an entity inside a ``srcset`` value is not decoded.
 ``parse_body`` pauses the cyclic garbage collector while it runs (see there).
 """
 
@@ -57,7 +63,14 @@ from postlint.model import (
     TextRun,
     UndefinedReference,
 )
-from postlint.rawhtml import URL_ATTRIBUTES, Attribute, Element, elements, srcset_urls
+from postlint.rawhtml import (
+    URL_ATTRIBUTES,
+    Attribute,
+    Element,
+    elements,
+    srcset_urls,
+    start_tag,
+)
 from postlint.slug import heading_anchors
 
 __all__ = ["Body", "parse_body"]
@@ -618,8 +631,8 @@ def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str =
     """Parse ``text[body_start:]`` (``text`` is the whole decoded file) into a positioned Body.
 
     ``TextRun.block`` (and ``Block.attrs["leaf"]``) number the leaf blocks that hold prose, that
-    is paragraphs (including tight list item text) and headings, from 0 in document order, nested
-    containers included; runs of one paragraph share the number.
+    is paragraphs (including tight list item text), headings and table cells, from 0 in document
+    order, nested containers included; runs of one paragraph share the number.
     """
     # The parse allocates hundreds of thousands of small acyclic objects (tokens, spans, runs);
     # letting the cyclic collector rescan them all as they pile up costs more than the parse
@@ -1001,10 +1014,13 @@ class _Builder:
                 self.runs.append(_RUN(src, span, self.leaf))
         return (_INLINE("text", span, src, ()),)
 
-    def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
+    def _html(
+        self, raw: str, span: Callable[[int, int], Span], leaf: str = "", after: int = 0
+    ) -> None:
         """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).
 
-        ``rest`` is the Markdown after an inline tag, where an ``<a>``'s text and ``</a>`` are.
+        For an inline tag, ``leaf[after:]`` is the Markdown after it, where an ``<a>``'s text and
+        ``</a>`` are.
         """
         if "<!--" in raw:
             for m in _SUPPRESSION.finditer(raw):
@@ -1014,7 +1030,12 @@ class _Builder:
         lower = raw.lower()
         if "href" not in lower and "src" not in lower and "poster" not in lower:
             return
-        for element in elements(raw):
+        if leaf:  # one inline tag
+            found = start_tag(raw)
+            tags = [found] if found is not None else []
+        else:
+            tags = elements(raw)
+        for element in tags:
             tag, attrs = element.tag, element.attrs
             whole = span(element.start, element.end)
             for name in URL_ATTRIBUTES[tag]:
@@ -1024,7 +1045,7 @@ class _Builder:
                 if tag == "img" or name in ("srcset", "poster"):
                     self._html_images(tag, name, value, attrs, whole, span)
                 elif tag == "a":
-                    self.links.append(self._html_anchor(element, value, span, rest))
+                    self.links.append(self._html_anchor(element, value, span, leaf, after))
                 else:
                     url_span = span(value.start, value.end)
                     self.links.append(Link(value.raw, "", whole, url_span, "html", element=tag))
@@ -1056,16 +1077,21 @@ class _Builder:
             )
 
     def _html_anchor(
-        self, element: Element, href: Attribute, span: Callable[[int, int], Span], rest: str
+        self,
+        element: Element,
+        href: Attribute,
+        span: Callable[[int, int], Span],
+        leaf: str,
+        after: int,
     ) -> Link:
         text, end = element.text, element.close
         if end < 0:
             text, end = "", element.end
-            after = _A_CLOSE.search(rest) if rest else None
-            if after:  # an inline tag: the text is Markdown, up to the ``</a>`` of the leaf
-                inner = rest[: after.start()].replace("*", "").replace("`", "")
+            close = _A_CLOSE.search(leaf, after) if leaf else None
+            if close:  # an inline tag: the text is Markdown, up to the ``</a>`` of the leaf
+                inner = leaf[after : close.start()].replace("*", "").replace("`", "")
                 text = html.unescape(" ".join(_TAG.sub("", inner).split()))
-                end = element.end + after.end()
+                end = element.end + close.end() - after
         title = element.attrs.get("title")
         return Link(
             href.raw,
@@ -1339,8 +1365,7 @@ class _InlineWalker:
         b.images.extend(self.images)
         b.footnote_references.extend(self.footnote_references)
         for start, raw in self.html:
-            rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
-            b._html(raw, self._offset_span(start), rest)
+            b._html(raw, self._offset_span(start), s, start + len(raw))
         if "][" in s:
             self._undefined()
 

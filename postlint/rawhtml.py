@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["URL_ATTRIBUTES", "Attribute", "Element", "elements", "srcset_urls"]
+__all__ = ["URL_ATTRIBUTES", "Attribute", "Element", "elements", "srcset_urls", "start_tag"]
 
 # The attributes that hold a URL, per element: what a page loads or links to.
 URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -95,23 +95,7 @@ class _Scanner(HTMLParser):
     def _element(self, tag: str) -> Element | None:
         if tag not in self.tags:
             return None
-        text = self.get_starttag_text() or ""
-        start = self._offset()
-        element = Element(tag, start, start + len(text))
-        m = _TAG_NAME.match(text)
-        pos = m.end() if m else len(text)
-        while pos < len(text):
-            am = _ATTRIBUTE.match(text, pos)
-            if not am or am.end() == pos:
-                break
-            pos = am.end()
-            name = am.group(1).lower()
-            if am.group(2) is None or name in element.attrs:
-                continue
-            a, b = am.start(3), am.end(3)
-            if b - a >= 2 and text[a] in "'\"" and text[b - 1] == text[a]:
-                a, b = a + 1, b - 1
-            element.attrs[name] = Attribute(text[a:b], start + a, start + b)
+        element = _read_tag(tag, self.get_starttag_text() or "", self._offset())
         self.found.append(element)
         return element
 
@@ -139,6 +123,35 @@ class _Scanner(HTMLParser):
             self.anchor.text = " ".join("".join(self.words).split())
             self.anchor.close = close
         self.anchor, self.words = None, []
+
+
+def _read_tag(tag: str, text: str, start: int) -> Element:
+    """The element of the start tag ``text``, found at ``start``, with its attributes' places."""
+    element = Element(tag, start, start + len(text))
+    m = _TAG_NAME.match(text)
+    pos = m.end() if m else len(text)
+    while pos < len(text):
+        am = _ATTRIBUTE.match(text, pos)
+        if not am or am.end() == pos:
+            break
+        pos = am.end()
+        name = am.group(1).lower()
+        if am.group(2) is None or name in element.attrs:
+            continue
+        a, b = am.start(3), am.end(3)
+        if b - a >= 2 and text[a] in "'\"" and text[b - 1] == text[a]:
+            a, b = a + 1, b - 1
+        element.attrs[name] = Attribute(text[a:b], start + a, start + b)
+    return element
+
+
+def start_tag(raw: str, tags: Collection[str] = URL_ATTRIBUTES) -> Element | None:
+    """The element of ``raw`` when it is one start tag named in ``tags`` (as Markdown's inline
+    HTML is), read without the parser, which costs more than the tag."""
+    m = _TAG_NAME.match(raw)
+    if m is None or m.group(1).lower() not in tags or not raw.endswith(">"):
+        return None
+    return _read_tag(m.group(1).lower(), raw, 0)
 
 
 _SCANNER = _Scanner()
