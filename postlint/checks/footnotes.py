@@ -59,11 +59,17 @@ class FootnoteUndefined(Rule):
         if not post.footnote_references:
             return
         defined = {label_key(note.label): note.label for note in post.footnotes}
+        used = {label_key(ref.label) for ref in post.footnote_references}
+        # a mark without a note is most often a typo of a note without a mark
+        orphans = sorted(label for key, label in defined.items() if key not in used)
+        hints: dict[str, str] = {}
         for ref in post.footnote_references:
             if label_key(ref.label) in defined:
                 continue
-            near = difflib.get_close_matches(ref.label, sorted(defined.values()), 1, 0.6)
-            hint = f" (did you mean `[^{near[0]}]`?)" if near else ""
+            if ref.label not in hints:
+                near = difflib.get_close_matches(ref.label, orphans, 1, 0.6)
+                hints[ref.label] = f" (did you mean `[^{near[0]}]`?)" if near else ""
+            hint = hints[ref.label]
             yield self.finding(
                 ref.span,
                 f"No note `[^{ref.label}]: ...` exists for this footnote mark, so the page shows "
