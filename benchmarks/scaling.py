@@ -13,7 +13,8 @@ that once made the time grow with the square of the size: ``mojibake``, ``unclos
 ``links`` and ``sections``.
 
 Each size is timed as the issue measured it, ``postlint check --no-cache -j1 FILE`` in a fresh
-process, minus the time of the same command on a tiny post (start-up, dictionary loading):
+process, minus the time of the same command on a tiny post (start-up, dictionary loading), in
+wall-clock seconds and in CPU seconds (the steadier figure on a busy machine):
 
     python benchmarks/scaling.py                      # default rules, 1, 2, 4 and 10 MB
     python benchmarks/scaling.py --select ALL --shapes line --sizes 1 2
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -126,13 +128,17 @@ SHAPES = ("paragraphs", "line", "posts")
 HAZARDS = ("mojibake", "unclosed", "links", "sections")
 
 
-def _run(path: Path, select: str | None) -> float:
+def _run(path: Path, select: str | None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user and system) of one ``postlint check``."""
     command = [sys.executable, "-m", "postlint", "check", "--no-cache", "-j1", str(path)]
     if select:
         command[5:5] = ["--select", select]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main() -> None:
@@ -145,14 +151,18 @@ def main() -> None:
         tiny = Path(tmp) / "tiny.md"
         tiny.write_text(FRONT + "A short post.\n", encoding="utf-8")
         base = min(_run(tiny, args.select) for _ in range(2))
-        print(f"start-up (a tiny post): {base:.2f} s; rules: {args.select or 'default'}")
-        print(f"{'shape':<12}{'MB':>6}{'seconds':>10}{'s/MB':>8}")
+        print(
+            f"start-up (a tiny post): {base[0]:.2f} s, {base[1]:.2f} s CPU; "
+            f"rules: {args.select or 'default'}; times below are net of start-up"
+        )
+        print(f"{'shape':<12}{'MB':>6}{'seconds':>10}{'s/MB':>8}{'CPU s':>10}{'CPU s/MB':>10}")
         for shape in args.shapes:
             for mb in args.sizes:
                 path = Path(tmp) / f"{shape}-{mb}.md"
                 path.write_text(build(shape, int(mb * 1_000_000)), encoding="utf-8")
-                seconds = _run(path, args.select) - base
-                print(f"{shape:<12}{mb:>6g}{seconds:>10.2f}{seconds / mb:>8.2f}", flush=True)
+                wall, cpu = (a - b for a, b in zip(_run(path, args.select), base, strict=True))
+                row = f"{shape:<12}{mb:>6g}{wall:>10.2f}{wall / mb:>8.2f}"
+                print(f"{row}{cpu:>10.2f}{cpu / mb:>10.2f}", flush=True)
                 path.unlink()
 
 
