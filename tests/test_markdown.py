@@ -301,6 +301,15 @@ def test_raw_html_images_one_per_url() -> None:
     assert [lc(lk.span) for lk in crlf.links] == [lc(lk.span) for lk in body.links]
 
 
+def test_raw_html_tag_across_lines() -> None:
+    text = "<figure>\n<img\n  alt=\"Two\nlines\"\n  src='/a b.png'>\n</figure>\n"
+    for variant in (text, text.replace("\n", "\r\n")):
+        (image,) = parse(variant).images
+        assert (image.src, image.alt) == ("/a b.png", "Two\nlines")
+        assert lc(image.src_span) == (5, 8, 5, 16) and lc(image.span) == (2, 1, 5, 18)
+        assert at(variant, image.alt_span).split() == ["Two", "lines"]  # type: ignore[arg-type]
+
+
 FOOTNOTES = """\
 Claim[^1] and a second[^Note] with one missing[^gone].
 
