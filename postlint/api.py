@@ -6,10 +6,10 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from postlint.config import Config, find_config, load_config
+from postlint.config import Config, ConfigError, config_packs, find_config, load_config
 from postlint.engine import Linter, RunResult, collect_files
 from postlint.model import Diagnostic
-from postlint.packs import load_pack_files, read_pack_list, shipped_families
+from postlint.packs import load_pack_files, shipped_families
 from postlint.registry import Catalogue, RegistryError, check_unique, load_families
 from postlint.site import detect_site
 
@@ -38,7 +38,7 @@ def load(
     if isinstance(config, Config):
         return config, catalogue(config)
     path = Path(config) if config is not None else find_config(start)
-    known = catalogue(Config(path=path, packs=read_pack_list(path)))
+    known = catalogue(Config(path=path, packs=config_packs(path)))
     return load_config(path, known.families), known
 
 
@@ -60,11 +60,26 @@ def make_linter(
 
 
 def lint_text(
-    text: str, path: str | None = None, config: Config | str | os.PathLike[str] | None = None
+    text: str,
+    path: str | None = None,
+    config: Config | str | os.PathLike[str] | None = None,
+    *,
+    select: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
-    """Lint one post given as text; ``path`` places it in a site (for site-aware checks)."""
+    """Lint one post given as text; ``path`` places it in a site (for site-aware checks).
+
+    ``select`` runs those rules (names, codes, prefixes or families, as in ``postlint.toml``)
+    instead of the configured ones; a selector that names no rule raises ``ConfigError``::
+
+        lint_text("Teh end.", path="content/a.md", select=["spelling", "links"])
+    """
     start = Path(path).parent if path else Path.cwd()
-    linter = make_linter(start, config)
+    resolved, known = load(start, config)
+    chosen = None if select is None else (select,) if isinstance(select, str) else tuple(select)
+    unknown = known.unknown_selectors(chosen or ())
+    if unknown:
+        raise ConfigError(f"select: {known.unknown_message(unknown[0])}")
+    linter = Linter(resolved.with_overrides(select=chosen), known, detect_site(start))
     post = linter.parse(text, path or "<text>")
     result = linter.lint_post(post, Path(path) if path else None)
     diagnostics = list(result.diagnostics)

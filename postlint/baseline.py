@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from postlint.model import Diagnostic
@@ -40,14 +40,26 @@ def fingerprint(diagnostic: Diagnostic, texts: dict[str, str | None]) -> str:
     return digest[:16]
 
 
-def keys(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, str, str]]:
-    texts: dict[str, str | None] = {}
-    return [(d.rule, d.path, fingerprint(d, texts)) for d in diagnostics]
+def keys(
+    diagnostics: Iterable[Diagnostic],
+    texts: Mapping[str, str] | None = None,
+    root: Path | None = None,
+) -> list[tuple[str, str, str]]:
+    """(rule, path, fingerprint) per diagnostic; ``texts`` gives files' text being fixed in
+    memory, ``root`` makes paths relative to the baseline's folder, wherever postlint runs."""
+    known: dict[str, str | None] = dict(texts or {})
+    return [(d.rule, _relative(d.path, root), fingerprint(d, known)) for d in diagnostics]
 
 
-def write(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
+def _relative(path: str, root: Path | None) -> str:
+    if root is None:
+        return path
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+
+
+def write(path: Path, diagnostics: Sequence[Diagnostic], root: Path | None = None) -> int:
     """Write the baseline atomically; returns the number of findings recorded."""
-    counts = Counter(keys(diagnostics))
+    counts = Counter(keys(diagnostics, root=root))
     entries = [
         {"rule": rule, "path": file, "fingerprint": digest, "count": count}
         for (rule, file, digest), count in sorted(
@@ -78,12 +90,15 @@ def load(path: Path) -> Counter[tuple[str, str, str]]:
 
 
 def hide(
-    diagnostics: Sequence[Diagnostic], baseline: Counter[tuple[str, str, str]]
+    diagnostics: Sequence[Diagnostic],
+    baseline: Counter[tuple[str, str, str]],
+    texts: Mapping[str, str] | None = None,
+    root: Path | None = None,
 ) -> list[Diagnostic]:
     """The diagnostics the baseline does not account for."""
     remaining = Counter(baseline)
     kept = []
-    for diagnostic, key in zip(diagnostics, keys(diagnostics), strict=True):
+    for diagnostic, key in zip(diagnostics, keys(diagnostics, texts, root), strict=True):
         if remaining[key] > 0:
             remaining[key] -= 1
         else:

@@ -10,18 +10,16 @@ import argparse
 import json
 import os
 import sys
-import textwrap
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, fix, gitdiff, init, stats
+from postlint import __version__, baseline, docs, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
-from postlint.rule import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -110,13 +108,20 @@ def add_check(
     check.add_argument(
         "--diff",
         nargs="?",
-        const="",
+        const=True,
         metavar="REF",
-        help="only report findings on lines changed since the git ref REF (and in files added "
-        "since); without REF, with --fix: print the fixes as a unified diff and write nothing",
+        help="only report (and with --fix, only fix) findings on lines changed since the git "
+        "ref REF, and in files added since",
     )
     check.add_argument(
-        "--fix", action="store_true", help="apply safe fixes, then report what is left"
+        "--staged",
+        action="store_true",
+        help="only report (and with --fix, only fix) findings on lines staged in git",
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes to the findings reported, then report what is left",
     )
     check.add_argument(
         "--unsafe-fixes",
@@ -124,10 +129,15 @@ def add_check(
         help="with --fix, also apply fixes that change words the writer chose",
     )
     check.add_argument(
-        "--staged", action="store_true", help="only report findings on lines staged in git"
+        "--dry-run",
+        action="store_true",
+        help="with --fix: print the fixes as a unified diff and write nothing",
     )
     check.add_argument(
-        "--baseline", type=Path, metavar="FILE", help="hide the findings recorded in FILE"
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="hide the findings recorded in FILE (default: the configuration's `baseline`)",
     )
     check.set_defaults(handler=run_check)
 
@@ -146,7 +156,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="where to keep the cache (default: .postlint-cache in the site)",
+        help="where to keep the result and link caches (default: .postlint-cache in the site)",
     )
     parser.add_argument(
         "--external",
@@ -168,17 +178,18 @@ def add_baseline(
         "baseline",
         parents=[common],
         help="record the current findings so `check --baseline` hides them",
-        description="Record today's findings in a baseline file, so that `postlint check "
-        "--baseline FILE` reports only new ones. Entries survive lines moving.",
+        description='Record today\'s findings in a baseline file; with `baseline = "FILE"` '
+        "in the configuration (or `check --baseline FILE`) every run then reports only new "
+        "ones. Entries survive lines moving.",
     )
     add_run_options(parser)
     parser.add_argument(
         "--output",
         "-o",
         type=Path,
-        default=Path(".postlint-baseline.json"),
         metavar="FILE",
-        help="where to write it (default: .postlint-baseline.json)",
+        help="where to write it (default: the configuration's `baseline`, else "
+        ".postlint-baseline.json)",
     )
     parser.set_defaults(handler=run_baseline)
 
@@ -213,6 +224,13 @@ def add_rules(
         "rules", parents=[common], help="list every rule", description="List every rule."
     )
     rules.add_argument("--format", default="text", choices=("text", "json"))
+    rules.add_argument(
+        "--docs",
+        type=Path,
+        metavar="DIR",
+        help="write a Markdown page per rule and an index (README.md) into DIR "
+        "(the repository's: docs/rules)",
+    )
     rules.set_defaults(handler=run_rules)
     rule = commands.add_parser(
         "rule",
@@ -235,9 +253,7 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
     for option, values in (("--select", select), ("--extend-select", extend), ("--ignore", ignore)):
         unknown = catalogue.unknown_selectors(values or ())
         if unknown:
-            raise CliError(
-                f"{option}: no rule is called or coded `{unknown[0]}` (see `postlint rules`)"
-            )
+            raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
     return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
 
 
@@ -253,7 +269,7 @@ def default_paths() -> list[Path]:
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
-    from postlint.engine import collect_files
+    from postlint.engine import collect_files, display_path
     from postlint.site import detect_site
 
     paths = args.paths or default_paths()
@@ -264,41 +280,68 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         raise CliError("--jobs must be at least 1")
     config, catalogue = api.load(paths[0], args.config)
     overrides = selection_overrides(args, catalogue)
-    links = {"external": True} if args.external else {}
+    links: dict[str, object] = {"external": True} if args.external else {}
     if args.verbose:
         links["verbose"] = True
+    if args.cache_dir is not None:  # the link cache moves with the result cache
+        links["cache-dir"] = str(args.cache_dir.absolute())
     if links:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
     # the catalogue loaded with the configuration (api.make_linter would load it again)
     linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
     files = collect_files(paths, linter.site, linter.config.exclude)
+    mdx = _mdx_files(paths, linter.config.exclude)
+    files = [file for file in files if file.suffix.lower() != ".mdx"]
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
+    if mdx:
+        shown = ", ".join(display_path(path) for path in mdx[:3]) + (
+            ", ..." if len(mdx) > 3 else ""
+        )
+        result.notes.append(
+            f"skipped {len(mdx)} MDX file{'s' if len(mdx) != 1 else ''} ({shown}): "
+            "postlint checks Markdown (.md, .markdown), not MDX"
+        )
     for note in result.notes:
         print(f"postlint: note: {note}", file=sys.stderr)
     return linter, result
 
 
+def _mdx_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
+    """The MDX files among ``paths``: JSX in Markdown is not Markdown, so they are skipped, but
+    never without a word."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(
+                    d for d in subfolders if not d.startswith(".") and d != "node_modules"
+                )
+                found += [Path(folder, n) for n in sorted(names) if n.lower().endswith(".mdx")]
+        elif path.suffix.lower() == ".mdx":
+            found.append(path)
+    return [file for file in found if not any(file.match(pattern) for pattern in exclude)]
+
+
 def run_check(args: argparse.Namespace) -> int:
     diff_ref = _diff_ref(args)
+    fixing = args.fix or args.unsafe_fixes
+    if args.dry_run and not fixing:
+        raise CliError("--dry-run goes with --fix: `postlint check --fix --dry-run` shows fixes")
     extra = [_output_format(value) for value in args.output_format]
     linter, result = lint(args)
-    show_diff = args.diff == ""
-    if args.fix or args.unsafe_fixes or show_diff:
-        applied = _fix(linter, result, unsafe=args.unsafe_fixes, show_diff=show_diff)
-        if show_diff:
+    reported = _reported(args, linter, diff_ref)
+    if fixing:
+        applied = _fix(linter, result, reported, unsafe=args.unsafe_fixes, dry_run=args.dry_run)
+        if args.dry_run:
             return EXIT_FINDINGS if applied else EXIT_OK
         if applied:
             linter, result = lint(args)
+            reported = _reported(args, linter, diff_ref)
         done = f"Applied {applied} fix{'es' if applied != 1 else ''}."
         print(done, file=sys.stdout if args.format == "text" and not args.output else sys.stderr)
-    diagnostics = result.diagnostics
-    if diff_ref is not None or args.staged:
-        changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
-        diagnostics = [d for d in diagnostics if changed.touches(d)]
-    if args.baseline:
-        diagnostics = baseline.hide(diagnostics, baseline.load(args.baseline))
+    diagnostics = reported(result.diagnostics, {})
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = linter.catalogue.rules
     root = Path.cwd()
@@ -312,17 +355,52 @@ def run_check(args: argparse.Namespace) -> int:
     return _exit_code(linter, result, diagnostics)
 
 
-def _fix(linter: Linter, result: RunResult, unsafe: bool, show_diff: bool) -> int:
-    """Apply the fixes of the files that have any (or print them as a diff); returns the count."""
-    wanted = fix.applicable(result.diagnostics, unsafe)
+Reported = Callable[[Sequence[Diagnostic], Mapping[str, str]], list[Diagnostic]]
+
+
+def _reported(args: argparse.Namespace, linter: Linter, diff_ref: str | None) -> Reported:
+    """What the run reports, and so what ``--fix`` fixes: findings the baseline does not record,
+    on the lines changed since ``--diff REF`` or staged (``--staged``) when asked. It takes the
+    texts of files being fixed, whose findings are fingerprinted against the text in memory."""
+    path = _baseline_file(args, linter)
+    known = baseline.load(path) if path else None
+    changed = None
+    if diff_ref is not None or args.staged:
+        changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
+
+    def reported(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
+        kept = list(diagnostics)
+        if path and known:
+            kept = baseline.hide(kept, known, texts, root=path.parent)
+        return [d for d in kept if changed.touches(d)] if changed else kept
+
+    return reported
+
+
+def _baseline_file(args: argparse.Namespace, linter: Linter) -> Path | None:
+    """``--baseline FILE``, else the configuration's ``baseline`` (relative to its folder)."""
+    if getattr(args, "baseline", None) is not None:
+        return Path(args.baseline)
+    configured = linter.config.baseline
+    return linter.config.root / configured if configured else None
+
+
+def _fix(linter: Linter, result: RunResult, reported: Reported, unsafe: bool, dry_run: bool) -> int:
+    """Fix the findings the run reports (or print the fixes as a diff); returns the count."""
+    wanted = fix.applicable(reported(result.diagnostics, {}), unsafe)
     paths = sorted({d.path for d in wanted})
     results = fix.apply_fixes(
-        [Path(p) for p in paths], linter, unsafe=unsafe, write=not show_diff, site=result.site
+        [Path(p) for p in paths],
+        linter,
+        unsafe=unsafe,
+        write=not dry_run,
+        site=result.site,
+        only=lambda path, text, found: reported(found, {path: text}),
     )
     for outcome in results:
         for warning in outcome.dropped_warnings:
             print(f"postlint: warning: {warning}", file=sys.stderr)
-        if show_diff and outcome.changed:
+        if dry_run and outcome.changed:
             sys.stdout.write(fix.unified_diff(outcome.path, outcome.original, outcome.fixed))
     return sum(outcome.applied for outcome in results)
 
@@ -338,24 +416,34 @@ def _exit_code(linter: Linter, result: RunResult, diagnostics: Sequence[Diagnost
 
 
 def _diff_ref(args: argparse.Namespace) -> str | None:
-    """``--diff REF`` limits findings to changed lines; a bare ``--diff`` shows fixes as a diff.
-
-    A value that is an existing path and no commit was meant as a path: ``--diff content/``.
-    """
+    """``--diff REF``; anything that could be misread fails loudly. A bare ``--diff`` (which once
+    printed fixes) and an empty ref (``--diff $BASE`` with the variable unset) would otherwise
+    report on every line or none, and a path (``--diff content/``) was meant for ``--dry-run``."""
     value = args.diff
-    if value is None or value == "":
+    if value is None:
         return None
+    if value is True:
+        raise CliError(
+            "--diff needs a git ref (`--diff origin/main`); "
+            "to print the fixes as a diff, use `--fix --dry-run`"
+        )
+    if not value.strip():
+        raise CliError("--diff got an empty git ref (is the variable meant to hold it unset?)")
+    if args.staged:
+        raise CliError("--diff and --staged cannot be combined: use one or the other")
     if Path(value).exists() and not gitdiff.is_revision(value, Path.cwd()):
-        args.paths.append(Path(value))
-        args.diff = ""
-        return None
+        raise CliError(
+            f"--diff takes a git ref, and `{value}` is a path; "
+            f"to print the fixes as a diff, use `--fix --dry-run {value}`"
+        )
     return str(value)
 
 
 def run_baseline(args: argparse.Namespace) -> int:
-    _, result = lint(args)
-    count = baseline.write(args.output, result.diagnostics)
-    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {args.output}.")
+    linter, result = lint(args)
+    target = args.output or _baseline_file(args, linter) or Path(".postlint-baseline.json")
+    count = baseline.write(target, result.diagnostics, root=target.parent)
+    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {target}.")
     return EXIT_OK
 
 
@@ -385,7 +473,7 @@ def _colour_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def rule_catalogue(catalogue: Catalogue) -> dict[str, object]:
+def rule_catalogue(catalogue: Catalogue, docs_url: str | None = None) -> dict[str, object]:
     """The catalogue as data (``postlint rules --format json``)."""
     entries = []
     for family in catalogue.families:
@@ -409,7 +497,7 @@ def rule_catalogue(catalogue: Catalogue) -> dict[str, object]:
                         for o in family.options
                     ],
                     "docs": rule.docs(),
-                    "url": rule.url(),
+                    "url": rule.url(docs_url),
                 }
             )
     return {"version": 1, "rules": entries}
@@ -422,9 +510,15 @@ def _jsonable(value: object) -> object:
 def run_rules(args: argparse.Namespace) -> int:
     from postlint import api
 
-    catalogue = api.load(Path.cwd())[1]  # with the packs the configuration names
+    config, catalogue = api.load(Path.cwd())  # with the packs the configuration names
+    if args.docs is not None:
+        count, removed = docs.write(args.docs, catalogue)
+        gone = f"; removed {', '.join(removed)}" if removed else ""
+        print(f"Wrote {count} rule pages and {docs.INDEX} in {args.docs}{gone}.")
+        return EXIT_OK
     if args.format == "json":
-        sys.stdout.write(json.dumps(rule_catalogue(catalogue), indent=2, ensure_ascii=False) + "\n")
+        data = rule_catalogue(catalogue, config.docs_url)
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     rows = [
         (
@@ -461,22 +555,8 @@ def run_rule(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.rule, names, n=1)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise CliError(f"no rule is called or coded `{args.rule}`{hint}")
-    sys.stdout.write(describe_rule(rule, catalogue))
+    sys.stdout.write(docs.describe_rule(rule, catalogue))
     return EXIT_OK
-
-
-def describe_rule(rule: type[Rule], catalogue: Catalogue) -> str:
-    family = catalogue.family_of(rule)
-    head = f"# {rule.name} ({rule.code})\n\n{rule.summary}.\n\n"
-    facts = f"Severity: {rule.severity}. Fixable: {'yes' if rule.fixable else 'no'}. "
-    facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}].\n\n"
-    options = ""
-    if family.options:
-        options = f"\n\n## Options of [{family.name}]\n" + "\n".join(
-            f"- `{o.name}` (default {json.dumps(_jsonable(o.default))}): {o.doc}"
-            for o in family.options
-        )
-    return head + facts + textwrap.dedent(rule.docs()) + options + "\n"
 
 
 COMMANDS: list[

@@ -31,7 +31,7 @@ from postlint.parse import SourceProblem, decode, parse_post
 from postlint.registry import Catalogue, matches
 from postlint.rule import Context, PostSummary, Rule, Site, SiteInfo
 from postlint.site import markdown_files, static_files, summarize
-from postlint.suppress import Suppressor, suppressor_for
+from postlint.suppress import Matcher, Suppressor, suppressor_for
 
 PARALLEL_THRESHOLD = 16  # fewer files than this are linted in-process: forking costs more
 
@@ -77,6 +77,11 @@ class Linter:
             for rule in self.rules
         }
         self.roster = tuple(self._roster())
+        self.severities = catalogue.severities(self.rules, config.severity)
+        # the rules that can report in this run, to judge which suppressions are unused
+        self.active = tuple(
+            type(rule) for rule in self.instances if rule.active(self.contexts[rule.name])
+        )
 
     def _roster(self) -> Iterable[str]:
         authors = self.config.tables.get("authors", {})
@@ -138,10 +143,10 @@ class Linter:
                 end_column=span.end_column,
                 code=rule.code,
                 rule=rule.name,
-                severity=rule.severity,
+                severity=self.severities[rule.name],
                 message=finding.message,
                 fix=fix.edits if fix else None,
-                url=rule.url(),
+                url=rule.url(self.config.docs_url),
                 fix_safe=fix.safe if fix else None,
                 start=span.start,
                 end=span.end,
@@ -286,21 +291,40 @@ class Linter:
     def filter(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
     ) -> list[Diagnostic]:
-        """Drop what inline suppressions, a post's own ignores or per-file-ignores silence."""
+        """Drop what inline suppressions, a post's own ignores or per-file-ignores silence, then
+        add what the suppressions say about themselves (unknown rules, silencing nothing)."""
+        kept, used = self._silence(diagnostics, results)
+        about = [
+            diagnostic
+            for path, result in results.items()
+            if result.suppressor is not None
+            for diagnostic in self.diagnose(
+                path, result.suppressor.findings(used.get(path, ()), self.catalogue, self.active)
+            )
+        ]
+        return kept + self._silence(about, results)[0]
+
+    def _silence(
+        self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
+    ) -> tuple[list[Diagnostic], dict[str, set[int]]]:
         by_name = self.by_name
         per_file = self.config.per_file_ignores
         root = self.config.root
+        matcher = self.catalogue.matches
         kept = []
+        used: dict[str, set[int]] = {}
         for diagnostic in diagnostics:
             rule = by_name[diagnostic.rule]
             result = results.get(diagnostic.path)
             suppressor = result.suppressor if result else None
-            if suppressor and suppressor.silences(rule, diagnostic.line):
+            silencing = suppressor.silencing(rule, diagnostic.line, matcher) if suppressor else ()
+            if silencing:
+                used.setdefault(diagnostic.path, set()).update(silencing)
                 continue
-            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root):
+            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root, matcher):
                 continue
             kept.append(diagnostic)
-        return kept
+        return kept, used
 
     def cache_key(self) -> str:
         parts = [
@@ -340,14 +364,16 @@ def _crash(rule: str, where: str) -> str:
     return f"internal error: rule {rule} failed on {where}: {last}"
 
 
-def _per_file_ignored(path: str, rule: type[Rule], per_file: Any, root: Path) -> bool:
+def _per_file_ignored(
+    path: str, rule: type[Rule], per_file: Any, root: Path, matcher: Matcher = matches
+) -> bool:
     try:
         relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         relative = path
     for pattern, selectors in per_file.items():
         if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern)) and any(
-            matches(s, rule) for s in selectors
+            matcher(s, rule) for s in selectors
         ):
             return True
     return False

@@ -249,6 +249,14 @@ def post_lint(linter: Linter, path: Path, site: Site | None = None) -> Lint:
     return lint
 
 
+def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]]) -> Lint:
+    def kept(text: str) -> list[Diagnostic]:
+        found = lint(text)
+        return only(found[0].path, text, found) if found else found
+
+    return kept
+
+
 def apply_fixes(
     files: Sequence[Path],
     linter: Linter,
@@ -256,13 +264,19 @@ def apply_fixes(
     write: bool = True,
     max_rounds: int = 10,
     site: Site | None = None,
+    only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]] | None = None,
 ) -> list[FixResult]:
-    """Fix every file (``write=False`` for ``--diff``): the command line's ``--fix`` is this call,
-    then a report of ``remaining_diagnostics``. Files that are not readable posts are skipped."""
+    """Fix every file (``write=False`` for ``--fix --dry-run``): the command line's ``--fix`` is
+    this call, then a report of ``remaining_diagnostics``. Files that are not readable posts are
+    skipped. ``only(path, text, diagnostics)`` keeps the findings to fix (those on changed lines,
+    not in the baseline), so that ``--fix`` fixes what the run reports."""
     results = []
     for path in files:
+        lint = post_lint(linter, path, site)
+        if only is not None:
+            lint = _keeping(lint, only)
         try:
-            result = fix_file(path, post_lint(linter, path, site), unsafe, max_rounds)
+            result = fix_file(path, lint, unsafe, max_rounds)
         except OSError:
             continue
         if write and result.changed:

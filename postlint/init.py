@@ -28,6 +28,8 @@ class Survey:
     """What the posts of a site have in common."""
 
     posts: int = 0
+    sections: int = 0  # _index.md files: section pages, which `check` counts but are no posts
+    unreadable: int = 0
     authors: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
@@ -48,11 +50,14 @@ def survey(files: Iterable[Path], anchors: str) -> Survey:
         try:
             text = decode(file.read_bytes())
         except OSError:
+            result.unreadable += 1
             continue
         if isinstance(text, SourceProblem):
+            result.unreadable += 1
             continue
         post = parse_post(text, str(file), anchors)
         if file.name == "_index.md":
+            result.sections += 1
             continue
         result.posts += 1
         result.authors.update(section.author for section in post.authors)
@@ -69,6 +74,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def counted(found: Survey) -> str:
+    """What was learned from, in the terms `check` counts files: "47 posts (of 51 Markdown
+    files: 4 section pages, _index.md)"."""
+    left_out = []
+    if found.sections:
+        left_out.append(f"{_plural(found.sections, 'section page')}, _index.md")
+    if found.unreadable:
+        left_out.append(f"{found.unreadable} not readable as text")
+    if not left_out:
+        return _plural(found.posts, "post")
+    files = _plural(found.posts + found.sections + found.unreadable, "Markdown file")
+    return f"{_plural(found.posts, 'post')} (of {files}: {'; '.join(left_out)})"
+
+
 def render(info_root: Path, found: Survey) -> str:
     """The configuration text."""
     from postlint.checks.authors import _near
@@ -76,10 +95,17 @@ def render(info_root: Path, found: Survey) -> str:
 
     out = [
         f"# postlint configuration for {info_root.name}, written by `postlint init` from "
-        f"{_plural(found.posts, 'post')}.",
+        f"{counted(found)}.",
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
     ]
+    off = _off_by_default()
+    if off:
+        out += [
+            "# style advice, off by default: uncomment to turn it on",
+            f"# extend-select = [{', '.join(_quote(name) for name in off)}]",
+            "",
+        ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
     required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
     if found.posts and required:
@@ -139,6 +165,13 @@ def render(info_root: Path, found: Survey) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _off_by_default() -> list[str]:
+    """The built-in rules a site has to turn on."""
+    from postlint.registry import load_families
+
+    return [rule.name for family in load_families() for rule in family.rules if not rule.default]
+
+
 def _misspelled(tag: str) -> tuple[str, str] | None:
     """A word of the tag that looks misspelled, with the likeliest correction."""
     from postlint.checks.tags import _WORD, _is_acronym, _known, _suggest
@@ -171,7 +204,7 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CliError(f"{target} already exists; use --force to overwrite it or --stdout")
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} from {_plural(found.posts, 'post')}")
+    print(f"wrote {target} from {counted(found)}")
     return EXIT_OK
 
 

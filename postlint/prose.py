@@ -9,6 +9,7 @@ each paragraph, no per-character Python loops.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ WORD = re.compile(r"[^\W_]+(?:[.,'’\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s|$)")
 _ABBREVIATIONS = frozenset(
     word_list(
-        "mr mrs ms dr st vs etc e.g i.e eg ie cf approx inc ltd co jr sr no fig al u.s u.k "
+        "mr mrs ms dr st vs e.g i.e eg ie cf approx no fig u.s u.k "
         "jan feb mar apr jun jul aug sep sept oct nov dec p pp vol ed"
     )
 )
+# Abbreviations that often end a sentence: a capital after them starts the next one
+# ("pears, etc. The shop opens at nine.").
+_FINAL_ABBREVIATIONS = frozenset(word_list("etc inc ltd co jr sr al"))
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,12 @@ class Paragraph:
     """
 
     block: int  # TextRun.block
-    kind: str  # "paragraph" or "heading"
+    kind: str  # "paragraph", "heading", or "table" (a paragraph holding a GFM table)
     text: str
     starts: tuple[int, ...]  # where each run begins in ``text``
     files: tuple[int, ...]  # where each run begins in the file
+    quoted: bool = False  # inside a block quote: someone else's words, quoted
+    listed: bool = False  # inside a list item
 
     def offset(self, index: int, end: bool = False) -> int:
         """The file offset of ``index`` in ``text`` (``end``: of the character before it, + 1)."""
@@ -92,15 +98,22 @@ class Sentence:
 
 def leaf_kinds(post: Post) -> dict[int, str]:
     """Leaf number -> block kind, for the blocks that hold prose."""
-    kinds: dict[int, str] = {}
-    stack: list[Block] = list(post.blocks)
+    return {leaf: kind for leaf, (kind, _, _) in leaf_places(post).items()}
+
+
+def leaf_places(post: Post) -> dict[int, tuple[str, bool, bool]]:
+    """Leaf number -> (block kind, inside a block quote, inside a list item)."""
+    places: dict[int, tuple[str, bool, bool]] = {}
+    stack: list[tuple[Block, bool, bool]] = [(block, False, False) for block in post.blocks]
     while stack:
-        block = stack.pop()
+        block, quoted, listed = stack.pop()
         leaf = block.attrs.get("leaf")
         if isinstance(leaf, int):
-            kinds[leaf] = block.kind
-        stack.extend(block.children)
-    return kinds
+            places[leaf] = (block.kind, quoted, listed)
+        quoted = quoted or block.kind == "block_quote"
+        listed = listed or block.kind == "list_item"
+        stack.extend((child, quoted, listed) for child in block.children)
+    return places
 
 
 _last: list[Any] = [None, ()]  # the last post asked for and its paragraphs: rules share them
@@ -116,7 +129,7 @@ def paragraphs(post: Post) -> tuple[Paragraph, ...]:
 
 
 def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
-    kinds = leaf_kinds(post) if post.runs else {}
+    places = leaf_places(post) if post.runs else {}
     groups: dict[int, list[TextRun]] = {}
     for run in post.runs:
         groups.setdefault(run.block, []).append(run)
@@ -132,18 +145,38 @@ def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
             if previous_end >= 0 and run.span.start > previous_end:
                 gap = source[previous_end : run.span.start]
                 if gap.strip("*_~"):  # a line break, code, a link's URL, HTML: words end here
-                    pieces.append(" ")
-                    pos += 1
+                    shown = _rendered(gap)  # but an escape or an entity is the character it shows
+                    pieces.append(shown)
+                    pos += len(shown)
             starts.append(pos)
             files.append(run.span.start)
             pieces.append(run.text)
             pos += len(run.text)
             previous_end = run.span.end
         text = "".join(pieces)
+        kind, quoted, listed = places.get(block, ("paragraph", False, False))
+        if kind == "paragraph" and _TABLE_RULE.search(source, files[0], runs[-1].span.end):
+            kind = "table"  # the parser reads a GFM table as a paragraph: its cells are not prose
         result.append(
-            Paragraph(block, kinds.get(block, "paragraph"), text, tuple(starts), tuple(files))
+            Paragraph(block, kind, text, tuple(starts), tuple(files), quoted, listed)
         )
     return tuple(result)
+
+
+# The delimiter row of a GFM table: | --- | :-: |
+_TABLE_RULE = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.M)
+_ESCAPES = re.compile(
+    r"(?:\\[!-/:-@\[-`{-~]|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)+"
+)
+
+
+def _rendered(gap: str) -> str:
+    """What a gap between two runs shows as one character: the one an escape or an entity
+    stands for (``We\\'ve``, ``aren&#x27;t``), else a space."""
+    if not _ESCAPES.fullmatch(gap):
+        return " "
+    shown = html.unescape(re.sub(r"\\(.)", r"\1", gap))
+    return shown if len(shown) == 1 and not shown.isspace() else " "
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -161,6 +194,10 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
             token = before.lstrip("(\"'“‘*_").lower()
             if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
+            if token in _FINAL_ABBREVIATIONS:
+                following = _FOLLOWING.match(text, end)
+                if not following or not following.group(1).isupper():
+                    continue  # "etc. and", "Acme Inc. said": the sentence goes on
             if "." in token:  # a.m. and, U.S. officials: no end before lower case
                 following = _FOLLOWING.match(text, end)
                 if following and following.group(1).islower():

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from postlint.model import Finding, Fix, Post, Severity, Span
 
-DOCS_URL = "https://postlint.dev/rules/{name}/"
+# The rule pages in the repository (docs/rules/, made by `postlint rules --docs docs/rules`);
+# the `docs-url` setting points diagnostics at a site's own copy instead.
+DOCS_URL = "https://github.com/postlint/postlint/blob/main/docs/rules/"
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")
 _MARKDOWN_BLOCK = re.compile(r"^(`{3,})markdown[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 
@@ -41,6 +43,11 @@ class Option:
     default: Any
     doc: str
     type: Any = None  # bool, int, float, str, list (of str), dict, or a tuple of allowed strings
+    minimum: float | None = None  # numbers: the smallest value that makes sense
+    # checks a value of the right type when the configuration is loaded: returns the value to
+    # use (it may normalise it) or raises ValueError with what is wrong ("... is not a status")
+    validate: Callable[[Any], Any] | None = None
+    path: bool = False  # str or list: files, relative to the configuration file that names them
 
     @property
     def kind(self) -> Any:
@@ -125,6 +132,11 @@ class Rule:
         """Findings about one post."""
         return ()
 
+    def active(self, ctx: Context) -> bool:
+        """False when the options switch the rule off (external link checks without
+        ``external``): a suppression of it then cannot be judged unused."""
+        return True
+
     def collect(self, post: Post, ctx: Context) -> Any:
         """Facts about one post for ``check_site`` (picklable; None collects nothing)."""
         return None
@@ -152,8 +164,13 @@ class Rule:
         return Example({"content/post.md": blocks[0]}), Example({"content/post.md": blocks[1]})
 
     @classmethod
-    def url(cls) -> str:
-        return DOCS_URL.format(name=cls.name)
+    def url(cls, base: str | None = None) -> str:
+        """The rule's page: ``base`` (the `docs-url` setting, default the repository's
+        docs/rules/) followed by ``NAME.md``, or with ``{name}`` replaced when it has one."""
+        base = base or DOCS_URL
+        if "{name}" in base:
+            return base.replace("{name}", cls.name)
+        return f"{base.rstrip('/')}/{cls.name}.md"
 
     @classmethod
     def has_hook(cls, hook: str) -> bool:

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli
-
+from postlint.config import read_toml
 from postlint.model import Block, Inline, Post
 from postlint.rule import PostSummary, SiteInfo
 from postlint.urls import page_url
@@ -45,10 +44,9 @@ def detect_site(start: Path) -> SiteInfo:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomli.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError):
-        return {}
+    """The generator's configuration; one that cannot be read is an error, never a plain folder
+    (internal links would go unjudged without a word)."""
+    return read_toml(path, "the site configuration")[1]
 
 
 def _zola(root: Path, config: dict[str, Any]) -> SiteInfo:

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import math
 import re
 import statistics
 import sys
@@ -18,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from postlint.checks.readability import DEFAULT_THRESHOLDS, METRIC_NAMES, Score, score_post
 from postlint.checks.readability import FAMILY as READABILITY
-from postlint.checks.readability import METRIC_NAMES, Score, score_post
 from postlint.model import Post
 
 UNKNOWN_AUTHOR = "(no author)"
@@ -208,73 +209,149 @@ def render_json(authors: list[AuthorStats], posts: list[PostStats], metric: str)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+@dataclass(frozen=True)
+class ChartOptions:
+    """What the chart takes from the readability options: sections shorter than ``min_words``
+    get no score worth plotting (a two-word thank-you scores 120), and the threshold line."""
+
+    min_words: int = 100
+    threshold: float | None = None  # None: the metric's default
 
 
-def _chart(posts: list[PostStats], metric: str) -> str:
-    """An SVG line chart: each author's section scores by post date."""
-    series: dict[str, list[tuple[dt.date, float]]] = {}
+POINT, LINE, THRESHOLD = "#6b8fc7", "#1d3f72", "#c0392b"
+PANEL_WIDTH, PANEL_HEIGHT = 300, 150
+WINDOW = 5  # sections in the rolling median
+
+
+def _rolling_median(values: list[float], window: int = WINDOW) -> list[float]:
+    """The median of each value's neighbourhood (``window`` values centred on it): a trend that
+    a lone easy or hard section does not bend."""
+    half = window // 2
+    return [statistics.median(values[max(0, i - half) : i + half + 1]) for i in range(len(values))]
+
+
+def _chart(posts: list[PostStats], metric: str, options: ChartOptions = ChartOptions()) -> str:
+    """One small chart per author on shared axes: a point per section (long enough to score)
+    by its post's date, the rolling median through them, and the threshold that flags."""
+    series: dict[str, list[tuple[dt.date, float, str, int]]] = {}
+    short = 0
     for post in posts:
-        if post.date is None:
-            continue
-        day = dt.date.fromisoformat(post.date)
         for section in post.sections:
-            series.setdefault(section["author"], []).append((day, section["readability"]))
-    if not series:
-        return "<p>No dated posts to chart.</p>"
-    width, height, left, right, top, bottom = 900, 360, 56, 170, 16, 40
-    days = [d for points in series.values() for d, _ in points]
-    values = [v for points in series.values() for _, v in points]
-    first, last = min(days), max(days)
-    low, high = min(values), max(values)
-    if high - low < 10:
-        low, high = low - 5, high + 5
-    span_days = max((last - first).days, 1)
-
-    def x(day: dt.date) -> float:
-        return left + (day - first).days / span_days * (width - left - right)
-
-    def y(value: float) -> float:
-        return top + (high - value) / (high - low) * (height - top - bottom)
-
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
-        f'aria-label="{html.escape(METRIC_NAMES[metric])} by author over time">'
+            series.setdefault(section["author"], [])
+            if section["words"] < options.min_words:
+                short += 1
+            elif post.date is not None:
+                day = dt.date.fromisoformat(post.date)
+                series[section["author"]].append(
+                    (day, section["readability"], post.title, section["words"])
+                )
+    points = [point for author in series.values() for point in author]
+    if not points:
+        return (
+            f"<p>No dated section of {options.min_words} words or more "
+            "(readability's <code>min-words</code>) to chart.</p>"
+        )
+    threshold = options.threshold
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLDS[metric]
+    first, last = min(p[0] for p in points), max(p[0] for p in points)
+    values = [p[1] for p in points] + [threshold]
+    low, high = 10 * math.floor(min(values) / 10), 10 * math.ceil(max(values) / 10)
+    if high - low < 20:
+        high = low + 20
+    axes = _Axes(first, last, low, high)
+    panels = [  # the authors with most sections first
+        _panel(author, sorted(series[author]), axes, threshold, metric)
+        for author in sorted(series, key=lambda a: (-len(series[a]), a))
     ]
-    for i in range(5):
-        value = low + (high - low) * i / 4
+    flagged = "below" if metric == "flesch-reading-ease" else "above"
+    note = (
+        f"Each point is an author section of {options.min_words} words or more "
+        "(readability's <code>min-words</code>), placed by its post's date; the dark line is the "
+        f"median of {WINDOW} neighbouring sections. Sections {flagged} the dashed line "
+        f"({threshold:g}) are flagged."
+    )
+    if short:
+        note += f" {short} shorter section{'s are' if short != 1 else ' is'} not charted."
+    return f'<p class="note">{note}</p>\n<div class="panels">\n' + "\n".join(panels) + "\n</div>"
+
+
+@dataclass(frozen=True)
+class _Axes:
+    """Shared by every panel, so that positions compare across authors."""
+
+    first: dt.date
+    last: dt.date
+    low: float
+    high: float
+    left: int = 36
+    right: int = 10
+    top: int = 8
+    bottom: int = 22
+
+    def x(self, day: dt.date) -> float:
+        span = max((self.last - self.first).days, 1)
+        return self.left + (day - self.first).days / span * (PANEL_WIDTH - self.left - self.right)
+
+    def y(self, value: float) -> float:
+        inner = PANEL_HEIGHT - self.top - self.bottom
+        return self.top + (self.high - value) / (self.high - self.low) * inner
+
+
+def _panel(
+    author: str,
+    points: list[tuple[dt.date, float, str, int]],
+    axes: _Axes,
+    threshold: float,
+    metric: str,
+) -> str:
+    name = html.escape(author)
+    count = f"{len(points)} section{'s' if len(points) != 1 else ''}"
+    parts = [
+        f"<figure><figcaption><strong>{name}</strong> · {count}</figcaption>",
+        f'<svg viewBox="0 0 {PANEL_WIDTH} {PANEL_HEIGHT}" width="{PANEL_WIDTH}" '
+        f'height="{PANEL_HEIGHT}" role="img" aria-label="{html.escape(METRIC_NAMES[metric])} '
+        f"of {name}'s sections over time\">",
+    ]
+    right = PANEL_WIDTH - axes.right
+    step = 10 if axes.high - axes.low <= 60 else 20
+    tick = axes.low
+    while tick <= axes.high:
+        y = axes.y(tick)
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-            'stroke="#ddd"/>'
-            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.0f}</text>'
+            f'<line x1="{axes.left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+            f'<text x="{axes.left - 4}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>'
         )
-    ticks = sorted({first + dt.timedelta(days=round(span_days * i / 4)) for i in range(5)})
-    for day in ticks if last > first else [first]:
+        tick += step
+    limit = axes.y(threshold)
+    parts.append(
+        f'<line x1="{axes.left}" x2="{right}" y1="{limit:.1f}" y2="{limit:.1f}" class="threshold"/>'
+    )
+    bottom = PANEL_HEIGHT - 6
+    parts.append(
+        f'<text x="{axes.left}" y="{bottom}">{axes.first.isoformat()}</text>'
+        f'<text x="{right}" y="{bottom}" text-anchor="end">{axes.last.isoformat()}</text>'
+    )
+    if not points:
         parts.append(
-            f'<text x="{x(day):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
-            f"{day.isoformat()}</text>"
+            f'<text x="{PANEL_WIDTH / 2:.0f}" y="{PANEL_HEIGHT / 2:.0f}" text-anchor="middle">'
+            "no section long enough</text>"
         )
-    for index, (author, points) in enumerate(sorted(series.items())):
-        colour = _COLOURS[index % len(_COLOURS)]
-        points.sort()
-        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    for day, value, title, words in points:
         parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{path}"/>'
+            f'<circle cx="{axes.x(day):.1f}" cy="{axes.y(value):.1f}" r="3" class="point">'
+            f"<title>{html.escape(title)}, {day.isoformat()}: {value:g} ({words} words)</title>"
+            "</circle>"
         )
-        for d, v in points:
-            parts.append(
-                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
-                f"<title>{html.escape(author)}, {d.isoformat()}: {v:g}</title></circle>"
-            )
-        legend_y = top + 14 + index * 18
-        parts.append(
-            f'<rect x="{width - right + 12}" y="{legend_y - 9}" width="10" height="10" '
-            f'fill="{colour}"/><text x="{width - right + 28}" y="{legend_y}">'
-            f"{html.escape(author)}</text>"
+    if len(points) >= 3:
+        trend = _rolling_median([value for _, value, _, _ in points])
+        line = " ".join(
+            f"{axes.x(day):.1f},{axes.y(value):.1f}"
+            for (day, _, _, _), value in zip(points, trend, strict=True)
         )
-    parts.append("</svg>")
-    return "\n".join(parts)
+        parts.append(f'<polyline points="{line}" class="trend"/>')
+    parts.append("</svg></figure>")
+    return "".join(parts)
 
 
 _NUMERIC = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -300,7 +377,12 @@ AUTHOR_HEADER = ("Author", "Posts", "Words", "Median sentence (words)")
 POST_HEADER = ("Post", "Title", "Date", "Authors", "Words", "Mean sentence (words)")
 
 
-def render_html(authors: list[AuthorStats], posts: list[PostStats], metric: str) -> str:
+def render_html(
+    authors: list[AuthorStats],
+    posts: list[PostStats],
+    metric: str,
+    options: ChartOptions = ChartOptions(),
+) -> str:
     name = METRIC_NAMES[metric]
     author_rows = _author_rows(authors)
     post_rows = [
@@ -325,13 +407,21 @@ body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; margin-bottom: 2em; }}
 th, td {{ padding: 0.25em 0.75em; border-bottom: 1px solid #ddd; text-align: left; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-svg text {{ font-size: 12px; fill: #444; }}
+.panels {{ display: flex; flex-wrap: wrap; gap: 1em 1.5em; margin-bottom: 2em; }}
+figure {{ margin: 0; }}
+figcaption {{ font-size: 14px; margin-bottom: 0.2em; }}
+p.note {{ max-width: 60em; color: #555; }}
+svg text {{ font-size: 11px; fill: #555; }}
+svg .grid {{ stroke: #e4e4e4; }}
+svg .threshold {{ stroke: {THRESHOLD}; stroke-dasharray: 4 3; }}
+svg .point {{ fill: {POINT}; fill-opacity: 0.7; }}
+svg .trend {{ fill: none; stroke: {LINE}; stroke-width: 2; }}
 </style>
 </head>
 <body>
 <h1>Readability by author</h1>
-<p>{html.escape(name)} of each author section, by the post's date.</p>
-{_chart(posts, metric)}
+<p>{html.escape(name)} of each author's sections over time.</p>
+{_chart(posts, metric, options)}
 <h2>Authors</h2>
 {_html_table((*AUTHOR_HEADER[:3], f"Median {name}", AUTHOR_HEADER[3]), author_rows)}
 <h2>Posts</h2>
@@ -399,7 +489,8 @@ def run_stats(args: argparse.Namespace) -> int:
     if args.html:
         try:
             args.html.parent.mkdir(parents=True, exist_ok=True)
-            args.html.write_text(render_html(authors, posts, metric), encoding="utf-8")
+            chart = ChartOptions(int(options["min-words"]), options["threshold"])
+            args.html.write_text(render_html(authors, posts, metric, chart), encoding="utf-8")
         except OSError as exc:
             raise CliError(f"{args.html}: cannot write the page: {exc.strerror}") from None
     return 0

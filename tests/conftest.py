@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,30 @@ def site(tmp_path: Path):  # type: ignore[no-untyped-def]
         return write_site(tmp_path / "site", files, config, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def release_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of this checkout's HEAD tagged with this version's release tag (`v0.1.0`), as the
+    public repository holds the release: the README's recipes and the action install from it."""
+    from postlint import __version__
+
+    clone = tmp_path_factory.mktemp("release") / "postlint"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    subprocess.run(
+        ["git", "tag", "--force", f"v{__version__}", "HEAD"],
+        cwd=clone,
+        check=True,
+        capture_output=True,
+    )
+    return clone
+
+
+PUBLIC_HOME = "https://github.com/postlint/postlint"
+
+
+def readme_blocks(language: str, containing: str = "") -> list[str]:
+    """The README's fenced code blocks in ``language`` that contain ``containing``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(rf"^```{language}\n(.*?)^```$", text, re.M | re.S)
+    return [block for block in blocks if containing in block]

@@ -139,3 +139,101 @@ def test_gitlab_code_quality(site, tmp_path: Path) -> None:  # type: ignore[no-u
         ),
     ]
     assert len({i["fingerprint"] for i in issues}) == 3
+
+
+LEGACY = (
+    '+++\ntitle = "Old"\n+++\n'
+    "We went to the the harbour.\n\n"
+    "The boats were were late.\n\n"
+    "A quiet line.\n"
+)
+
+
+def test_a_misreadable_diff_or_dry_run_fails_loudly(site) -> None:  # type: ignore[no-untyped-def]
+    files = {f"content/p{n}.md": f"+++\ntitle = {n}\n+++\nBody.\n" for n in range(19)}
+    root = site(files)
+    git(root, "init", "-q")
+    pointer = (
+        "postlint: error: --diff needs a git ref (`--diff origin/main`); "
+        "to print the fixes as a diff, use `--fix --dry-run`\n"
+    )
+    empty = (
+        "postlint: error: --diff got an empty git ref (is the variable meant to hold it unset?)\n"
+    )
+    cases = {
+        ("--diff",): pointer,
+        ("--diff", "--format", "json"): pointer,  # `--diff $BASE --format json`, BASE unset
+        ("--diff", ""): empty,  # `--diff "$BASE"`, BASE unset
+        ("--diff=",): empty,
+        ("--diff", "content"): "postlint: error: --diff takes a git ref, and `content` is a path; "
+        "to print the fixes as a diff, use `--fix --dry-run content`\n",
+        ("--dry-run",): "postlint: error: --dry-run goes with --fix: "
+        "`postlint check --fix --dry-run` shows fixes\n",
+        ("--diff", "HEAD", "--staged"): "postlint: error: --diff and --staged cannot be "
+        "combined: use one or the other\n",
+    }
+    for args, stderr in cases.items():
+        result = run_cli("check", "--no-cache", *args, cwd=root)
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", stderr), args
+    everything = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert everything.returncode == 1
+    assert json.loads(everything.stdout)["summary"]["error"] == 19
+
+
+def test_fix_with_diff_fixes_only_what_it_reports(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/old.md": LEGACY})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    post = root / "content" / "old.md"
+    edited = LEGACY.replace("A quiet line.", "A quiet quiet line.")
+    post.write_text(edited)
+
+    def lines(*args: str) -> list[tuple[int, str]]:
+        result = run_cli("check", "--no-cache", "--format", "json", *args, cwd=root)
+        return [(d["line"], d["rule"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+    assert lines() == [(4, "repeated-word"), (6, "repeated-word"), (8, "repeated-word")]
+    assert lines("--diff", "HEAD") == [(8, "repeated-word")]
+    shown = run_cli("check", "--no-cache", "--fix", "--dry-run", "--diff", "HEAD", cwd=root)
+    assert shown.returncode == 1
+    assert shown.stdout == (
+        "--- a/content/old.md\n+++ b/content/old.md\n@@ -5,4 +5,4 @@\n \n"
+        " The boats were were late.\n \n-A quiet quiet line.\n+A quiet line.\n"
+    )
+    assert post.read_text() == edited  # --dry-run writes nothing
+    fixed = run_cli("check", "--no-cache", "--fix", "--diff", "HEAD", cwd=root)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert fixed.stdout.startswith("Applied 1 fix.\nAll clear")
+    assert post.read_text() == LEGACY  # the legacy lines are left as they were
+    everything = run_cli("check", "--no-cache", "--fix", cwd=root)
+    assert everything.stdout.startswith("Applied 2 fixes.\nAll clear")
+
+
+def test_baseline_in_the_configuration_holds_for_check_fix_and_other_folders(site) -> None:  # type: ignore[no-untyped-def]
+    root = site({"content/old.md": LEGACY}, config='baseline = "known-findings.json"\n')
+    missing = run_cli("check", "--no-cache", cwd=root)
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        f"postlint: error: {root / 'known-findings.json'}: no such baseline file "
+        "(create it with `postlint baseline`)\n"
+    )
+    made = run_cli("baseline", "--no-cache", cwd=root)
+    assert made.stdout == f"Wrote 2 findings to {root / 'known-findings.json'}.\n"
+    entries = json.loads((root / "known-findings.json").read_text())["entries"]
+    assert {e["path"] for e in entries} == {"content/old.md"}
+    clean = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert clean.returncode == 0 and json.loads(clean.stdout)["diagnostics"] == []
+    post = root / "content" / "old.md"
+    post.write_text("\n\n" + LEGACY + "\nA new new slip.\n")  # lines move; one new finding
+    result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert [(d["line"], d["rule"]) for d in json.loads(result.stdout)["diagnostics"]] == [
+        (1, "frontmatter-leading-lines"),
+        (12, "repeated-word"),
+    ]
+    # run from the folder above the site: paths differ, the baseline still holds
+    above = run_cli("check", "--no-cache", "--format", "json", "site/content", cwd=root.parent)
+    assert [d["line"] for d in json.loads(above.stdout)["diagnostics"]] == [1, 12]
+    fixed = run_cli("check", "--no-cache", "--fix", cwd=root)
+    assert fixed.returncode == 0 and fixed.stdout.startswith("Applied 2 fixes.\nAll clear")
+    assert post.read_text() == LEGACY + "\nA new slip.\n"  # the recorded slips are kept

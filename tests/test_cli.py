@@ -107,7 +107,7 @@ def test_bad_config_names_file_line_and_nearest_key(site) -> None:  # type: igno
     result = run_cli("check", cwd=root)
     assert result.returncode == 2
     assert result.stderr == (
-        f"postlint: error: {root / 'postlint.toml'}:4: unknown key `requird` in [frontmatter] "
+        "postlint: error: postlint.toml:4: unknown key `requird` in [frontmatter] "
         "(did you mean `required`?).\n"
     )
 
@@ -117,7 +117,7 @@ def test_broken_config_toml(site) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check", cwd=root)
     assert result.returncode == 2
     assert result.stderr.startswith(
-        f"postlint: error: {root / 'postlint.toml'}: the configuration is not valid TOML"
+        "postlint: error: postlint.toml:2: the configuration is not valid TOML"
     )
     assert len(result.stderr.splitlines()) == 1
 
@@ -169,10 +169,10 @@ def test_fix_diff_and_idempotence(site) -> None:  # type: ignore[no-untyped-def]
     root = site({"content/bom.md": bom, "content/clean.md": GOOD})
     target, clean = root / "content" / "bom.md", root / "content" / "clean.md"
     os.utime(clean, (1_000_000_000, 1_000_000_000))
-    shown = run_cli("check", "--no-cache", "--diff", cwd=root)
+    shown = run_cli("check", "--no-cache", "--fix", "--dry-run", cwd=root)
     assert shown.returncode == 1
     assert shown.stdout.startswith("--- a/content/bom.md\n+++ b/content/bom.md\n")
-    assert target.read_bytes() == bom.encode()  # --diff writes nothing
+    assert target.read_bytes() == bom.encode()  # --dry-run writes nothing
     fixed = run_cli("check", "--no-cache", "--fix", cwd=root)
     assert fixed.returncode == 0, fixed.stdout
     assert fixed.stdout.startswith("Applied 1 fix.\n")
@@ -188,6 +188,29 @@ def test_a_rule_configuration_error_is_a_clean_exit_2(site) -> None:  # type: ig
     result = run_cli("check", "--no-cache", cwd=root)
     assert result.returncode == 2
     assert result.stderr == (
-        f"postlint: error: [tags] vocabulary-file: cannot read {root / 'tags.txt'}: "
-        "No such file or directory\n"
+        "postlint: error: postlint.toml:2: `tags.vocabulary-file` names `tags.txt`, which does "
+        "not exist.\n"
+    )
+
+
+def test_mdx_files_are_skipped_with_a_note(site) -> None:  # type: ignore[no-untyped-def]
+    root = site(
+        {
+            "content/a.md": GOOD,
+            "content/b.mdx": "import Chart from './chart'\n\n<Chart />\n",
+            "content/guides/c.MDX": "# Guide\n",
+        }
+    )
+    result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["summary"]["files"] == 1
+    assert result.stderr == (
+        "postlint: note: skipped 2 MDX files (content/b.mdx, content/guides/c.MDX): "
+        "postlint checks Markdown (.md, .markdown), not MDX\n"
+    )
+    named = run_cli("check", "--no-cache", "content/b.mdx", "content/a.md", cwd=root)
+    assert named.returncode == 0 and "1 file checked" in named.stdout
+    assert named.stderr == (
+        "postlint: note: skipped 1 MDX file (content/b.mdx): "
+        "postlint checks Markdown (.md, .markdown), not MDX\n"
     )

@@ -31,7 +31,10 @@ def test_init_writes_a_configuration_that_check_accepts(tmp_path: Path) -> None:
     (root / "hugo.toml").write_text(HUGO)
     result = run_cli("init", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"wrote {root / 'postlint.toml'} from 7 posts\n"
+    assert result.stdout == (
+        f"wrote {root / 'postlint.toml'} from 7 posts (of 8 Markdown files: 1 section page, "
+        "_index.md)\n"
+    )
     text = (root / "postlint.toml").read_text()
     assert 'required = ["date", "tags", "title"]' in text
     assert '    "Bhuvan",  # 6 sections\n' in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -17,8 +18,18 @@ PLUGIN = Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "postl
 def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtual environment that sees postlint (from this interpreter) plus the plugin."""
     env = tmp_path_factory.mktemp("venv")
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env)
+    venv.EnvBuilder(with_pip=True).create(env)
     python = env / "bin" / "python"
+    # this interpreter's packages (postlint, setuptools), also when it runs in a virtual
+    # environment, whose packages system_site_packages would not see
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    outer = sysconfig.get_paths()["purelib"]
+    Path(purelib, "outer.pth").write_text(f"import site; site.addsitedir({outer!r})\n")
     build = tmp_path_factory.mktemp("build")
     subprocess.run(
         [

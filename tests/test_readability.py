@@ -93,7 +93,44 @@ def test_a_dense_post_is_reported_at_its_first_paragraph_spanning_the_prose() ->
 
 def test_short_or_easy_prose_is_not_reported() -> None:
     assert list(Readability().check(post_of(EASY), context())) == []
-    assert list(Readability().check(post_of(DENSE), context(**{"min-words": 200}))) == []
+    plain = " ".join(["we met on the hill and then we went down to the town for tea"] * 5) + "."
+    assert list(Readability().check(post_of(plain), context())) == []  # long, not dense
+
+
+JARGON = (
+    "Notwithstanding considerable institutional heterogeneity, macroeconomic stabilisation "
+    "necessitates comprehensive intergovernmental coordination regarding countercyclical "
+    "fiscal interventions, monetary accommodation and prudential regulatory architecture, "
+    "particularly wherever domestic constituencies perceive disproportionate obligations."
+)
+
+
+def test_one_dense_sentence_is_reported_even_in_a_section_too_short_to_score() -> None:
+    post = post_of(f"We met on Monday. {JARGON} Then we went home.")
+    [finding] = Readability().check(post, context())
+    start = post.text.index("Notwithstanding")
+    assert (finding.span.start, finding.span.end) == (start, start + len(JARGON))
+    assert (finding.span.line, finding.span.column) == (4, 19)
+    assert finding.message == (
+        "This sentence reads at a grade level of 40 (27 words of 3.8 syllables on average): "
+        "few readers get through it; split it and use plainer words."
+    )
+    # the same sentence inside a section that is scored and flagged is named by that finding
+    [section] = Readability().check(post_of(DENSE), context(**{"min-words": 50}))
+    assert section.message.startswith("This post has a Flesch reading ease of ")
+
+
+def test_quotations_in_block_quotes_are_not_scored_and_the_finding_says_so() -> None:
+    quoted = f"As the report put it:\n\n> {DENSE}\n\n{EASY}"
+    assert list(Readability().check(post_of(quoted), context(**{"min-words": 50}))) == []
+    own = f"{DENSE}\n\n> {EASY}"
+    [finding] = Readability().check(post_of(own), context(**{"min-words": 50}))
+    assert finding.message.endswith("(112 words quoted in block quotes are not scored.)")
+    post = post_of(own)
+    assert (finding.span.start, finding.span.end) == (
+        post.text.index("Notwithstanding"),
+        post.text.index("> ") - 2,
+    )
 
 
 def test_grade_level_metric_and_threshold() -> None:
@@ -135,6 +172,56 @@ def test_each_author_section_is_scored_and_reported_at_its_author_line() -> None
     ben = post.text.index("**Ben**")
     assert (finding.span.start, finding.span.end) == (ben, len(post.text) - 1)
     assert finding.message.startswith("Ben’s section has a Flesch reading ease of ")
+
+
+def test_etc_ends_a_sentence_when_a_capital_follows() -> None:
+    text = "We sell apples, pears, etc. The shop opens at nine. Fruit etc. is fresh, says Acme Inc."
+    assert split(text) == [
+        "We sell apples, pears, etc.",
+        "The shop opens at nine.",
+        "Fruit etc. is fresh, says Acme Inc.",
+    ]
+
+
+def test_escapes_and_entities_join_the_words_they_split() -> None:
+    post = post_of("We\\'ve said it isn&#x27;t so &mdash; and *that\\*s* fine.")
+    [paragraph] = paragraphs(post)
+    assert paragraph.text == "We've said it isn't so — and that*s fine."
+    apostrophe = paragraph.text.index("'")
+    assert post.text[paragraph.offset(apostrophe)] == "\\"  # the escape's place in the file
+    assert post.text[paragraph.offset(apostrophe + 1) :].startswith("ve said")
+
+
+def test_sentence_and_paragraph_length_are_style_rules_off_by_default() -> None:
+    long_sentence = "We " + "saw the quick brown fox jump over a lazy dog and then " * 4 + "left."
+    text = f'+++\ntitle = "x"\n+++\n{long_sentence}\n'
+    assert api.lint_text(text, None, Config()) == []
+    on = Config(extend_select=("sentence-length",))
+    assert [d.rule for d in api.lint_text(text, None, on)] == ["sentence-length"]
+
+
+def test_length_rules_leave_quotations_and_tables_alone() -> None:
+    long_sentence = " ".join(["word"] * 41) + "."
+    table = "| a | b |\n|---|---|\n| " + " ".join(["cell"] * 45) + " | x |"
+    text = f'+++\ntitle = "x"\n+++\n> {long_sentence}\n\n{table}\n\nOwn {long_sentence}\n'
+    config = Config(
+        select=("sentence-length", "paragraph-length"),
+        tables={"readability": {"max-paragraph-words": 30}},
+    )
+    found = [(d.rule, d.line, d.column) for d in api.lint_text(text, None, config)]
+    assert found == [("sentence-length", 10, 1), ("paragraph-length", 10, 1)]
+
+
+def test_init_offers_the_style_rules_commented(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text('+++\ntitle = "x"\n+++\nHello.\n')
+    result = run_cli("init", str(tmp_path), "--stdout")
+    assert result.returncode == 0, result.stderr
+    assert '# extend-select = ["sentence-length", "paragraph-length"]' in result.stdout.split(
+        "\n"
+    )
 
 
 def test_sentence_and_paragraph_length_positions(tmp_path: Path) -> None:

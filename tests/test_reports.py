@@ -175,6 +175,7 @@ def test_github_empty() -> None:
 # markdown
 
 
+DOCS = "https://github.com/postlint/postlint/blob/main/docs/rules/"
 MARKDOWN_EXPECTED = """\
 ## postlint: 3 problems in 2 files
 
@@ -188,9 +189,9 @@ MARKDOWN_EXPECTED = """\
 
 | Rule | Problems |
 | --- | ---: |
-| [`LNK001` broken-link](<https://postlint.dev/rules/broken-link/>) | 1 |
-| [`RDB001` long-sentence](<https://postlint.dev/rules/long-sentence/>) | 1 |
-| [`SPL001` spelling](<https://postlint.dev/rules/spelling/>) | 1 |
+| [`LNK001` broken-link](<{DOCS}broken-link.md>) | 1 |
+| [`RDB001` long-sentence](<{DOCS}long-sentence.md>) | 1 |
+| [`SPL001` spelling](<{DOCS}spelling.md>) | 1 |
 
 <details>
 <summary><code>content/posts/café.md</code>: 1 problem</summary>
@@ -210,7 +211,7 @@ MARKDOWN_EXPECTED = """\
 | 9:14 | `SPL001` | spelling | warning | Misspelled word “recieve”: did you mean “receive”? |
 
 </details>
-"""
+""".replace("{DOCS}", DOCS)
 
 
 def test_markdown_exact() -> None:
@@ -267,7 +268,9 @@ def test_junit_structure() -> None:
     body = failures[1].text if failures[1] is not None else None
     assert body is not None
     assert body.startswith(f"{SPACED}:3:5: LNK001 [error] Link to `/a|b`")
-    assert body.endswith("See https://postlint.dev/rules/broken-link/")
+    assert body.endswith(
+        "See https://github.com/postlint/postlint/blob/main/docs/rules/broken-link.md"
+    )
 
 
 def test_junit_replaces_characters_xml_cannot_hold() -> None:
@@ -313,7 +316,10 @@ def test_sarif_valid_and_complete() -> None:
     }
     assert link["help"] == {"text": BrokenLink.docs(), "markdown": BrokenLink.docs()}
     assert link["properties"] == {"problem.severity": "error"}
-    assert link["helpUri"] == "https://postlint.dev/rules/broken-link/"
+    assert (
+        link["helpUri"]
+        == "https://github.com/postlint/postlint/blob/main/docs/rules/broken-link.md"
+    )
     levels = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
     assert levels == {"LNK001": "error", "RDB001": "note", "SPL001": "warning", "TAG001": "warning"}
     assert driver["rules"][3]["fullDescription"] == {"text": "Every post has tags"}

@@ -139,8 +139,9 @@ def test_a_missing_dictionary_file_is_an_error_that_names_it(site) -> None:  # t
     )
     result = run_cli("check", "content", "--select", "spelling", "--no-cache", cwd=root)
     assert result.returncode == 2
-    assert "[spelling] dictionaries: cannot read `nope.txt`" in result.stderr
-    assert "No such file or directory" in result.stderr
+    assert "postlint.toml:2: `spelling.dictionaries` names `nope.txt`, which does not exist" in (
+        result.stderr
+    )
 
 
 def test_authors_tags_and_preferred_terms_are_accepted() -> None:
@@ -166,9 +167,9 @@ def test_capitalised_names_in_mid_sentence() -> None:
 
 
 def test_a_capitalised_near_miss_used_once_is_flagged_used_twice_is_a_name() -> None:
-    once = post("We asked Sandor about it.\n")
-    assert [w for w, _ in found(lint(once), once)] == ["Sandor"]
-    twice = post("We asked Sandor about it. Sandor agreed.\n")
+    once = post("We asked Mondy about it.\n")
+    assert [w for w, _ in found(lint(once), once)] == ["Mondy"]
+    twice = post("We asked Mondy about it. Mondy agreed.\n")
     assert lint(twice) == []
 
 
@@ -238,14 +239,93 @@ def test_author_section_names_are_accepted() -> None:
     """Names on author lines, as the author parser finds them, are never flagged."""
     from postlint.parse import parse_post
 
-    text = post("**Oyelaran Quimby**\n\nHello from Quimby.\n")
+    text = post("**Oyelaran Zwirnell**\n\nHello from Zwirnell.\n")
     parsed = parse_post(text, "post.md")
-    assert [section.author for section in parsed.authors] == ["Oyelaran Quimby"]
+    assert [section.author for section in parsed.authors] == ["Oyelaran Zwirnell"]
     site = SiteInfo(Path("."), "zola", Path("content"), None)
     ctx = Context(spelling.FAMILY.defaults(), site, Config())
-    assert spelling.Spelling().collect(parsed, ctx).unknowns == []
-    other = parse_post(post("Hello from Quimby and Oyelaran.\n"), "post.md")
+    collected = spelling.Spelling().collect(parsed, ctx).unknowns
+    assert [u.word for u in collected] == ["Oyelaran", "Zwirnell", "Zwirnell"]
+    assert all(u.named for u in collected)  # counted as the site's words, never reported
+    other = parse_post(post("Hello from Zwirnell and Oyelaran.\n"), "post.md")
     assert [u.word for u in spelling.Spelling().collect(other, ctx).unknowns] == [
-        "Quimby",
+        "Zwirnell",
         "Oyelaran",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Signal over noise: each false alarm seen on real blogs, re-created, next to a planted typo
+
+
+FALSE_ALARMS = {
+    "hyphen halves": "Our sci-fi club, a no-brainer, the on-prem server and two how-tos.",
+    "Latin phrases": "The status quo, a de minimis fee, snacks et cetera.",
+    "units and numerals": "It weighed 5 kg at 60 kmph, as points (ii) and (iv) say.",
+    "everyday and British words": "At the cafe I paid by cheque and dreamt we would strategise "
+    "the next meetup, not a deepfake by scammers found while doomscrolling.",
+    "Indian English": "The sabzi mandi and the kirana shop made two crore and a few lakh.",
+    "a name mid-sentence": "It was late because Nithin shared the chart.",
+    "elisions": "My good ol' bike and 'tis the season.",
+    "escapes and entities": "We\\'ve seen it, and it isn&#x27;t over.",
+    "code glued to a word": "The `dev`elopment branch.",
+    "a chat log": "\\<grelling\\> shipping it now.",
+    "a roster": "Thanks to zorbrik, pellandine, Mark-Wendle and tamsinq.",
+    "a list of names": "Our sponsors: Akamai, Shopify, Dreamhost, and Bitly.",
+    "a handle in brackets": "Dana Whitlow (dwhitlow) fixed it.",
+    "a linked profile": "[hollowmere](https://github.com/hollowmere) said hollowmere would.",
+    "a repository name": "See the wg-docs-triage notes.",
+}
+
+
+def test_each_false_alarm_is_gone_while_a_planted_typo_in_it_is_found() -> None:
+    for case, sentence in FALSE_ALARMS.items():
+        text = post(f"{sentence} We saw teh end.\n")
+        diagnostics = lint(text)
+        assert [w for w, _ in found(diagnostics, text)] == ["teh"], case
+        assert diagnostics[0].column == text.split("\n")[3].index("teh") + 1, case
+
+
+def test_british_forms_still_follow_the_variant() -> None:
+    text = post("We strategise at the cafe.\n")
+    assert lint(text) == []
+    us = found(lint(text, config_of('[spelling]\nvariant = "us"\n')), text)
+    message = "“strategise” is not in the dictionary: did you mean “strategize”?"
+    assert us == [("strategise", message)]
+
+
+def test_capitalised_words_are_names_unless_they_are_near_a_common_word() -> None:
+    text = post(
+        "Eventhough we tried, the Everbetter team won.\n\n"
+        "Acomodation was scarce, and we met Brannoch and Nithin there.\n\n"
+        "## Rebalacing Your Portfolio\n\n"
+        "- Andrew Fotte\n- Priya Ramanathan (priyar)\n"
+    )
+    assert found(lint(text), text) == [
+        ("Eventhough", "“Eventhough” is not in the dictionary: did you mean “Even though”?"),
+        ("Acomodation", "“Acomodation” is not in the dictionary: did you mean “Accommodation”?"),
+        ("Rebalacing", "“Rebalacing” is not in the dictionary: did you mean “Rebalancing”?"),
+    ]
+    # Mid-sentence, "Everbetter" (two frequent words) and "Brannoch" (two edits from "branch")
+    # are names; where any word takes a capital, they are misspellings.
+    starts = post("Everbetter, we said.\n\n## Brannoch and more\n")
+    assert [w for w, _ in found(lint(starts), starts)] == ["Everbetter", "Brannoch"]
+
+
+def test_words_real_text_uses_often_are_accepted_but_never_offered() -> None:
+    from postlint.dictionary import checker, frequent
+
+    assert "neurodivergent" in frequent("en") and "neurodivergent" not in checker("en")
+    assert lint(post("A neurodivergent reader.\n")) == []
+    assert spelling.suggestions("en", "any", "neurodivergant") == ()
+    # the derived list keeps out habitual misspellings, however common
+    assert not {"definately", "teh", "recieve", "alot", "didnt", "eventhough"} & frequent("en")
+
+
+def test_suggestions_are_memoised_per_word() -> None:
+    spelling.suggestions.cache_clear()
+    text = post("We saw teh cat and teh dog.\n")
+    lint(text)
+    lint(text)
+    info = spelling.suggestions.cache_info()
+    assert (info.misses, info.currsize) == (1, 1)

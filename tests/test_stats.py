@@ -106,8 +106,23 @@ class Page(HTMLParser):
             self.stack.pop()
 
 
+def chart_site(site) -> Path:  # type: ignore[no-untyped-def]
+    """Nine authors (more than any palette), sparse dates, and a two-word section that scores
+    far above everything else."""
+    names = ["Ana", "Ben", "Cy", "Dee", "Eva", "Fin", "Gil", "Hal", "Ivy"]
+    files = {"content/_index.md": '+++\ntitle = "Blog"\n+++\n'}
+    for n in range(12):
+        author = names[n % 9] if n < 9 else "Ana"
+        body = EASY if n % 2 else HARDER
+        files[f"content/p{n:02}.md"] = post(
+            f"P{n}", f"2025-{n % 12 + 1:02}-0{n % 9 + 1}", [author], body
+        )
+    files["content/thanks.md"] = post("Thanks", "2025-06-15", ["Ana"], "Thanks all.")
+    return site(files, config="[readability]\nmin-words = 8\n")  # type: ignore[no-any-return]
+
+
 def test_html_page_is_self_contained_and_well_formed(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    root = make_site(site)
+    root = chart_site(site)
     page_file = tmp_path / "out" / "stats.html"
     result = run_cli("stats", "content", "--html", str(page_file), cwd=root)
     assert result.returncode == 0, result.stderr
@@ -119,11 +134,33 @@ def test_html_page_is_self_contained_and_well_formed(site, tmp_path: Path) -> No
     assert parser.errors == [] and parser.stack == []
     assert not {"script", "link", "img", "iframe", "object"} & set(parser.tags)
     assert not any(value.startswith(("http", "//", "data:")) for value in parser.attributes)
-    assert parser.tags.count("svg") == 1
-    assert parser.tags.count("polyline") == 2  # one line per author
-    assert parser.tags.count("circle") == 3  # one point per dated section
-    assert "2025-01-05" in page and "2025-03-15" in page
-    assert ">Ana</text>" in page and ">Ben</text>" in page
+    # one small chart per author, so no two authors share a colour
+    assert parser.tags.count("svg") == 9 and parser.tags.count("figure") == 9
+    captions = re.findall(
+        r"<figcaption><strong>(\w+)</strong> · (\d+) sections?</figcaption>", page
+    )
+    assert captions[0] == ("Ana", "4") and len(captions) == 9
+    # a point per section of min-words or more: the two-word thank-you is left out
+    assert parser.tags.count("circle") == 12
+    assert "Thanks, 2025-06-15" not in page
+    assert "1 shorter section is not charted." in page
+    assert parser.tags.count("polyline") == 1  # a rolling median where there are 3 points or more
+    assert page.count('class="threshold"') == 9
+    ticks = [float(t) for t in re.findall(r'text-anchor="end">(-?\d+)</text>', page)]
+    assert max(ticks) <= 110, "the axis is stretched by a section too short to score"
+
+
+def test_rolling_median_resists_one_outlier() -> None:
+    from postlint.stats import _rolling_median
+
+    assert _rolling_median([50, 52, 5, 51, 53, 54]) == [
+        50,
+        50.5,
+        51,
+        52,
+        52,
+        53,
+    ]  # 5 never pulls the line down
 
 
 def test_missing_path_is_a_usage_error(site) -> None:  # type: ignore[no-untyped-def]

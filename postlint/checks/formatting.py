@@ -1258,6 +1258,7 @@ FAMILY = Family(
             "How many bold phrases scattered through one paragraph make stray-emphasis flag "
             "them (and, in a section with such a paragraph, its other bold words).",
             int,
+            minimum=1,
         ),
     ),
 )

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from postlint.config import positive, regular_expressions
 from postlint.model import Block, Edit, Finding, Fix, Inline, Link, Post, Span
 from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
 from postlint.site import page_anchors
@@ -1580,11 +1581,16 @@ def _accept(value: Any) -> tuple[int, ...]:
     for item in items:
         text = str(item).strip()
         if isinstance(item, bool) or not text.isdigit() or not 100 <= int(text) <= 599:
-            raise ValueError(
-                f"[links] accept: {item!r} is not an HTTP status; write numbers such as 403"
-            )
+            raise ValueError(f"{item!r} is not an HTTP status; write numbers such as 403")
         statuses.append(int(text))
     return tuple(statuses)
+
+
+def _check_headers(value: dict[str, Any]) -> dict[str, Any]:
+    for host, fields in value.items():
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            raise ValueError(f'`{host}` must be a table of header values, as {{ Cookie = "a=1" }}')
+    return value
 
 
 def _headers(value: Any) -> dict[str, dict[str, str]]:
@@ -1699,6 +1705,9 @@ class _ExternalRule(Rule):
     site_wide = True
     default = True  # but silent and free unless `external` is on
     verdict: ClassVar[str] = ""
+
+    def active(self, ctx: Context) -> bool:
+        return bool(ctx.options.get("external"))
 
     def check_site(self, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
         if not ctx.options.get("external"):
@@ -1958,20 +1967,49 @@ FAMILY = Family(
         ),
         Option("external", False, "Check external links over the network (also `--external`)."),
         Option("verbose", False, "External checks: per-host counts on stderr (also `--verbose`)."),
-        Option("concurrency", 64, "External checks: requests in flight at once."),
-        Option("per-host-concurrency", 8, "External checks: requests in flight per host."),
-        Option("timeout", 10.0, "External checks: seconds to connect and for each read."),
-        Option("deadline", 30.0, "External checks: seconds for one URL, retries included."),
-        Option("retries", 2, "External checks: extra tries of a transient failure."),
-        Option("max-retry-wait", 30.0, "External checks: longest wait before a retry, seconds."),
+        Option("concurrency", 64, "External checks: requests in flight at once.", minimum=1),
+        Option(
+            "per-host-concurrency", 8, "External checks: requests in flight per host.", minimum=1
+        ),
+        Option(
+            "timeout",
+            10.0,
+            "External checks: seconds to connect and for each read.",
+            validate=positive,
+        ),
+        Option(
+            "deadline",
+            30.0,
+            "External checks: seconds for one URL, retries included.",
+            validate=positive,
+        ),
+        Option("retries", 2, "External checks: extra tries of a transient failure.", minimum=0),
+        Option(
+            "max-retry-wait",
+            30.0,
+            "External checks: longest wait before a retry, seconds.",
+            minimum=0,
+        ),
         Option(
             "accept",
             (),
             "External checks: HTTP statuses that count as fine besides 2xx (numbers or strings).",
             object,
+            validate=_accept,
         ),
-        Option("headers", {}, "External checks: extra request headers by host (host -> table)."),
-        Option("exclude", (), "External checks: regular expressions of URLs not to check.", list),
+        Option(
+            "headers",
+            {},
+            "External checks: extra request headers by host (host -> table).",
+            validate=_check_headers,
+        ),
+        Option(
+            "exclude",
+            (),
+            "External checks: regular expressions of URLs not to check.",
+            list,
+            validate=regular_expressions,
+        ),
         Option(
             "check-private-addresses",
             False,
@@ -1990,6 +2028,8 @@ FAMILY = Family(
             "External checks: where results are kept (default `.postlint-cache` beside the "
             "configuration or the site root; `none` for no cache).",
         ),
-        Option("cache-ttl", 86400.0, "External checks: seconds a good result is trusted."),
+        Option(
+            "cache-ttl", 86400.0, "External checks: seconds a good result is trusted.", minimum=0
+        ),
     ),
 )

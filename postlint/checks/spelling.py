@@ -10,15 +10,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from postlint.dictionary import DictionaryError, checker
+from postlint.dictionary import DictionaryError, checker, knows
 from postlint.model import Edit, Finding, Fix, Link, Post, Span
 from postlint.prose import paragraphs, word_list
 from postlint.rule import Context, Family, Option, Rule, Site
-
-if TYPE_CHECKING:
-    pass
 
 MAX_SUGGEST_LENGTH = 20  # longer unknown words get no suggestions: edits grow with the length
 MAX_SUGGESTIONS = 3
@@ -32,7 +29,8 @@ _SKIP_CHUNK = re.compile(
     r"[_=<>{}$%^|]|::|\(\)|"  # identifiers and code-like text: std::io, f(), a|b
     r"‚Ä|â€|Ã.|Â"  # mojibake: left to the encoding rules
 )
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_LETTERS = r"(?:[^\W\d_][\u0300-\u036f]*)+"  # letters, with combining marks (Mu\u0308ller)
+_WORD = re.compile(_LETTERS + r"(?:['’]" + _LETTERS + ")*")
 _HAS_DIGIT = re.compile(r"\d")
 _ACRONYM = re.compile(r"^[A-Z]{2,}(?:['’]?s)?$|^[A-Z](?:\.[A-Z])+\.?$")
 _LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f'’]+$")
@@ -42,7 +40,7 @@ _AFFIXES = frozenset(
     word_list(
         "multi non pre post anti semi sub co inter intra mid self ex esque ish like wise un "
         "re de over under out bi tri uni mega micro macro meta pseudo quasi neo proto ultra "
-        "ons ins ups offs outs downs overs"
+        "ons ins ups offs outs downs overs tos"
     )
 )
 # Prefixes that make new words from known ones; the rest must be a known word of 5+ letters.
@@ -50,13 +48,13 @@ _PREFIX = re.compile(
     r"^(?:inter|intra|counter|over|under|multi|non|pre|post|anti|semi|super|hyper|micro|macro|"
     r"mega|cyber|crypto|re|un|sub|trans|cross|out|mis|geo|bio|eco|neo)(?=[a-z]{5})"
 )
-_PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*[A-Z][\w'’.\-]*[*_]*[ \u00a0]+$")
-_NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z]")
+_PREVIOUS_CAPITAL = re.compile(r"(?:^|\s)[\"'“‘(*_]*([A-Z][\w'’.\-]+)[*_]*[ \u00a0]+$")
+_NEXT_CAPITAL = re.compile(r"[*_]*[ \u00a0]+[\"'“‘(*_]*[A-Z][\w'’]")
 
 
 @cache
 def _known(language: str, word: str) -> bool:
-    return word in checker(language)
+    return knows(language, word)
 
 
 def _plain(word: str) -> str:
@@ -147,21 +145,117 @@ def _american_only(word: str) -> bool:
     return word not in _IZE_EXCEPTIONS and bool(_IZE.search(word)) and not word.startswith("siz")
 
 
+COMMON_USAGE = 1000  # a word used this often in the dictionary's corpus is a common word
+SPLIT_USAGE = 150_000  # two words this frequent run together are a typo (eventhough, infact)
+
+
 @cache
 def suggestions(language: str, variant: str, word: str) -> tuple[str, ...]:
-    """Up to three known words one edit away, most frequent first (none for long words)."""
+    """Up to three known words one edit away, most frequent first; failing that, two words
+    run together (``eventhough``: ``even though``) or, for long words, a common word two
+    edits away. None for words longer than ``MAX_SUGGEST_LENGTH``. Memoised per word."""
     if len(word) > MAX_SUGGEST_LENGTH:
         return ()
-    spell = checker(language)
     found: set[str] = set()
     if variant == "gb" and _known(language, word):
         found = {f for f in _to_british(word) if f != word}
+    if variant == "us":
+        found = {f for f in _british_forms(word) if accepted(language, variant, f)}
     if not found:
-        found = {
-            w for w in spell.known(spell.edit_distance_1(word)) if accepted(language, variant, w)
-        }
-    ranked = sorted(found, key=lambda w: (-spell.word_usage_frequency(w), w))
+        found = {w for w in _one_edit(language, word) if accepted(language, variant, w)}
+    if not found:
+        found = _split(language, variant, word)
+    if not found and len(word) >= 8:
+        found = {w for w in _two_edits(language, word) if accepted(language, variant, w)}
+    found.discard(word)
+    counts = checker(language).word_frequency.dictionary
+    ranked = sorted(found, key=lambda w: (w not in counts, -_usage(language, w), w))
     return tuple(ranked[:MAX_SUGGESTIONS])
+
+
+def _one_edit(language: str, word: str) -> set[str]:
+    """Dictionary words one edit from the word, or from its American spelling (then spelled
+    back the British way) or from what follows a prefix (``rebalacing``: ``rebalancing``)."""
+    spell = checker(language)
+    words = spell.word_frequency.dictionary.keys()
+    found = spell.edit_distance_1(word) & words
+    for form in _british_forms(word):
+        if form in words:
+            found.add(form)  # colour, for variant = "us"
+            continue
+        for near in spell.edit_distance_1(form) & words:
+            found |= {b for b in _to_british(near) if b != near} or {near}
+    prefix = _PREFIX.match(word)
+    if prefix:
+        head, rest = word[: prefix.end()], word[prefix.end() :]
+        found |= {head + near for near in spell.edit_distance_1(rest) & words}
+    return found
+
+
+def _split(language: str, variant: str, word: str) -> set[str]:
+    """Two very frequent words run together: ``eventhough``, ``alot``, ``infact``."""
+    found = set()
+    for i in range(1, len(word)):
+        first, second = word[:i], word[i:]
+        if (len(first) > 1 or first in "ai") and len(second) > 1 and _frequent(language, second):
+            found |= {f"{first} {second}"} if _frequent(language, first) else set()
+    return found
+
+
+def _frequent(language: str, word: str) -> bool:
+    return _usage(language, word) >= SPLIT_USAGE
+
+
+def _common(language: str, word: str) -> bool:
+    return _usage(language, word) >= COMMON_USAGE
+
+
+@cache
+def _common_words(language: str) -> dict[str, list[str]]:
+    """The dictionary's common words by first letter (for the search two edits away)."""
+    table: dict[str, list[str]] = {}
+    for w, count in checker(language).word_frequency.dictionary.items():
+        if count >= COMMON_USAGE and len(w) >= 6:
+            table.setdefault(w[0], []).append(w)
+    return table
+
+
+def _two_edits(language: str, word: str) -> set[str]:
+    """Common words two edits from the word that keep its first letter."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extract
+
+    choices = [w for w in _common_words(language).get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+    return {w for w, _, _ in extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=5)}
+
+
+def _usage(language: str, word: str) -> int:
+    """How often the dictionary's corpus uses the word (or the spelling it is accepted as)."""
+    counts = checker(language).word_frequency.dictionary
+    if word in counts:
+        return int(counts[word])
+    prefix = _PREFIX.match(word)
+    forms = [*_british_forms(word), word[prefix.end() :] if prefix else ""]
+    return max((int(counts[f]) for f in forms if f in counts), default=0)
+
+
+def near_common_word(language: str, variant: str, word: str, initial: bool) -> bool:
+    """Whether a capitalised word is a likely misspelling of a common word: one edit that keeps
+    its first letter, or, at the start of a sentence or in a heading, where any word takes a
+    capital, two edits for a long word or two frequent words run together. Mid-sentence, a
+    word that is further off (``Brannoch``, ``Trustfall``) is a name."""
+    return any(
+        (initial or _distance(word, s) == 1) and s[0] == word[0] and _common(language, s)
+        if " " not in s
+        else initial
+        for s in suggestions(language, variant, word)
+    )
+
+
+def _distance(word: str, other: str) -> int:
+    from rapidfuzz.distance import OSA
+
+    return int(OSA.distance(word, other))
 
 
 def _to_british(word: str) -> set[str]:
@@ -189,17 +283,36 @@ class Word:
     start: int  # file offsets
     end: int
     capitalised: bool  # a capital first letter
-    beside_capital: bool  # capitalised next to another capitalised word: part of a name
+    name: bool  # a name or a handle, as its place shows (Liang Wenfeng, Ana Rao (anarao))
+    initial: bool  # the first word of a sentence, or a word of a heading
+
+
+# What stands before a word that starts a sentence (or a paragraph, heading or list item).
+_INITIAL = re.compile(r"(?:^|[.!?:…][\"'”’)\]*_]*\s+)[\"'“‘(\[*_]*$")
+_ROMAN = re.compile(
+    r"^(?=[ivxlcdm]{2,}$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$"
+)
+_AFTER_NUMBER = re.compile(r"\d[\d.,]*\s+$")  # 5 kg, 60 kmph, 1,200 sq ft
+_UNIT_LENGTH = 5
+# Words shortened with an apostrophe, as written: ol' (old), an' (and), 'tis, 'til.
+_ELIDED_BEFORE = frozenset(word_list("ol an o th"))
+_ELIDED_AFTER = frozenset(word_list("tis twas til cept bout round em"))
+_ITEM_EDGE = ",;()\n"
 
 
 def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
     """Words of the prose the dictionary does not know, possessives cut off, with file offsets.
 
-    Chunks holding URLs, e-mail addresses, @handles, file names, digits, code-like text or
-    mojibake are skipped whole; acronyms and words with inner capitals (names like ``DeepSeek``)
-    are left out. Each paragraph's distinct words are looked up first (once per process), so
-    only the rare unknown word costs more than a set lookup.
+    Chunks holding URLs, e-mail addresses, @handles, file names, digits, code-like text,
+    several hyphens or mojibake are skipped whole; acronyms and words with inner capitals
+    (names like ``DeepSeek``) and words glued to code (```dev`elopment``) are left out. Units
+    after a number (``5 kg``), Roman numerals (``(ii)``), elisions (``ol'``), names (``Liang
+    Wenfeng``) and handles (a chat nickname, a word in brackets after a name, a list item of
+    one word, a list of unknown words) come marked as names: never reported, but counted as
+    the site's vocabulary. Each paragraph's distinct words are looked up first (once per
+    process), so only the rare unknown word costs more than a set lookup.
     """
+    source = post.text
     for paragraph in paragraphs(post):
         text = paragraph.text
         cleared = _cleared(language, variant)
@@ -208,6 +321,9 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
         cleared.update(tokens - suspects)
         if not suspects:
             continue
+        lone_item = paragraph.listed and (
+            len(_WORD.findall(_BRACKETED.sub("", text))) == 1 or _ends_with_handle(text, suspects)
+        )
         for match in _WORD.finditer(text):
             token = match.group()
             if token not in suspects:
@@ -218,22 +334,150 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
             core = chunk_end.group().strip(_EDGE) if chunk_end else ""
             if not core or _HAS_DIGIT.search(core) or _SKIP_CHUNK.search(core):
                 continue
+            if core.count("-") > 1:
+                continue  # wg-cargo-std-aware, hank-der-hafenarbeiter: a repository or a handle
             word = _without_possessive(token)
             hyphenated = text[start - 1 : start] == "-" or text[token_end : token_end + 1] == "-"
             if hyphenated and word.lower() in _AFFIXES:
                 continue
             end = start + len(word)
-            beside_capital = word[0].isupper() and bool(
-                _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start)
-                or _NEXT_CAPITAL.match(text, token_end)
+            file_start, file_end = paragraph.offset(start), paragraph.offset(end, end=True)
+            before, after = source[file_start - 1 : file_start], source[file_end : file_end + 2]
+            if before == "`" or after[:1] == "`":
+                continue  # `dev`elopment: part of the word is code
+            capitalised = word[0].isupper()
+            heading = paragraph.kind == "heading"
+            name = (
+                (before == "<" and ">" in after)  # <anarao>, \<anarao\>: a chat nickname
+                or lone_item
+                or _not_a_word(text, start, token_end, word, suspects)
+                or (capitalised and not heading and _beside_capital(language, text, start, end))
             )
-            yield Word(
-                word,
-                paragraph.offset(start),
-                paragraph.offset(end, end=True),
-                word[0].isupper(),
-                beside_capital,
-            )
+            initial = heading or _initial(text, start)
+            yield Word(word, file_start, file_end, capitalised, name, initial)
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LAST_BRACKETED = re.compile(r"\(\s*@?([^\s()]+)\s*\)[\s.]*$")
+
+
+def _ends_with_handle(text: str, suspects: set[str]) -> bool:
+    """A list item that ends with a handle in brackets: a roster entry (``Cui Li (cuili)``)."""
+    match = _LAST_BRACKETED.search(text)
+    return match is not None and _name_like(match.group(1), suspects)
+
+
+_PARTICLES = frozenset(word_list("van von der den de da di del la le du bin al y"))
+_SEGMENT_EDGE = re.compile(r"[,;:()\[\]\"“”!?|]|\.(?=\s|$)")
+
+
+def _name_run(text: str, start: int, end: int) -> bool:
+    """Whether the word stands in a run of two to six capitalised words (and particles) that
+    fills its clause: a name (``Andrew Foote``, ``Harald van Dijk``)."""
+    edges = [m.end() for m in _SEGMENT_EDGE.finditer(text, max(0, start - 60), start)]
+    following = _SEGMENT_EDGE.search(text, end, end + 60)
+    first = edges[-1] if edges else max(0, start - 60)
+    words = _WORD.findall(text, first, following.start() if following else end + 60)
+    return 2 <= len(words) <= 6 and all(w[0].isupper() or w in _PARTICLES for w in words)
+
+_NAME_HYPHEN = re.compile(r"(?<![\w'’])[A-Z][\w'’]*-$")
+_HYPHEN_NAME = re.compile(r"-[A-Z]")
+
+
+def _initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` begins a sentence (or the paragraph)."""
+    return bool(_INITIAL.search(text, max(0, start - 12), start))
+
+
+def _beside_capital(language: str, text: str, start: int, end: int) -> bool:
+    """Next to another capitalised word (not ``I``, nor a common word that starts a sentence):
+    part of a name such as ``Liang Wenfeng``."""
+    previous = _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start)
+    if previous and not (
+        _initial(text, previous.start(1)) and _common(language, previous.group(1).lower())
+    ):
+        return True  # Ana Rao, Andrei Oprea: not The Rao
+    if _NAME_HYPHEN.search(text, max(0, start - 40), start) or _HYPHEN_NAME.match(text, end):
+        return True  # Tunde-Ajayi, Michaels-Ober
+    if _name_run(text, start, end):
+        return True
+    return bool(_NEXT_CAPITAL.match(text, end))
+
+
+def _not_a_word(text: str, start: int, end: int, word: str, suspects: set[str]) -> bool:
+    """A unit, a numeral, an elision or a handle, judged from the words around it."""
+    key = word.lower()
+    if _ROMAN.match(key):
+        return True
+    if len(word) <= _UNIT_LENGTH and _AFTER_NUMBER.search(text, max(0, start - 20), start):
+        return True
+    if text[end : end + 1] in "'’" and key in _ELIDED_BEFORE and end - start == len(word):
+        return True
+    if text[start - 1 : start] in "'’" and start > 0 and key in _ELIDED_AFTER:
+        return True
+    return _handle(text, start, end, suspects)
+
+
+def _handle(text: str, start: int, end: int, suspects: set[str]) -> bool:
+    """A word alone in brackets after a name or closing a roster's entry (``Ana Rao (anarao)``),
+    or one of a list of single words, most of them unknown: a roster of handles
+    (``thanks to alexc, kennytm, sgrif and Mark-Simulacrum``)."""
+    before = _item_start(text, start)
+    after = _item_end(text, end)
+    alone = not text[before:start].strip() and not text[end:after].strip()
+    if alone and text[before - 1 : before] == "(" and text[after : after + 1] == ")":
+        name = text[max(0, before - 41) : before - 1].split()
+        closing = text[after + 1 : after + 3].strip()[:1] in ("", ",", ";")
+        if name and (name[-1][:1].isupper() or closing):
+            return True  # Ana Rao (anarao), ravi (ravi-k),
+    return _in_roster(text, start, end, suspects)
+
+
+def _item_start(text: str, index: int) -> int:
+    return max(text.rfind(c, 0, index) for c in _ITEM_EDGE) + 1
+
+
+def _item_end(text: str, index: int) -> int:
+    ends = [i for i in (text.find(c, index) for c in _ITEM_EDGE) if i >= 0]
+    return min(ends, default=len(text))
+
+
+_CLAUSE_EDGE = re.compile(r"[.!?:;()\[\]\n]")
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+")
+_HANDLE_LIKE = re.compile(r"^[\w.\-]*(?:[a-z][A-Z]|\d|-)[\w.\-]*$")
+
+
+def _in_roster(text: str, start: int, end: int, suspects: set[str]) -> bool:
+    """Whether the word is an item of a list of single words, three or more of them (and most)
+    unknown or shaped like handles, or capitalised like it (``Akamai, Shopify and Bitly``);
+    the list's first item is its lead-in's last word."""
+    edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, max(0, start - 300), start)]
+    first = edges[-1] if edges else max(0, start - 300)
+    following = _CLAUSE_EDGE.search(text, end, end + 300)
+    last = following.start() if following else min(len(text), end + 300)
+    pieces = _LIST_SEPARATOR.split(text[first:last])
+    if len(pieces) < 3:
+        return False
+    pieces[0] = (pieces[0].split() or [""])[-1]  # "thanks to alexc": alexc
+    word = text[start:end]
+    runs: list[list[str]] = [[]]
+    for piece in pieces:
+        item = piece.strip().strip(_EDGE)
+        if item and len(item.split()) == 1:
+            runs[-1].append(_without_possessive(item))
+        else:
+            runs.append([])
+    for run in runs:
+        if len(run) >= 3 and word in run:
+            capital = word[:1].isupper()  # a capitalised word among capitalised ones: names
+            names = sum(_name_like(i, suspects) or (capital and i[:1].isupper()) for i in run)
+            return names >= 3 and 2 * names > len(run)
+    return False
+
+
+def _name_like(word: str, suspects: set[str]) -> bool:
+    """A word that is unknown or shaped like a handle (``Mark-Simulacrum``, ``oli-obk``)."""
+    return word in suspects or bool(_HANDLE_LIKE.match(word))
 
 
 def _without_possessive(token: str) -> str:
@@ -309,7 +553,9 @@ class Unknown:
     span: Span
     key: str  # lower case, straight apostrophes
     proper: bool  # capitalised: maybe a name
-    named: bool  # part of a run of capitalised words (Liang Wenfeng): never reported
+    named: bool  # a name, never reported: part of a run of capitalised words (Liang Wenfeng),
+    # or capitalised and no near miss of a common word (Nithin)
+    initial: bool  # the first word of a sentence or a word of a heading
     suggestions: tuple[str, ...]
 
 
@@ -322,6 +568,22 @@ def _names_its_link(links: tuple[Link, ...], starts: list[int], word: Word, key:
     if i >= 0 and word.end <= links[i].span.end:
         return key in links[i].url.lower()
     return False
+
+
+# Sites whose first path part names a person or a project: github.com/estebank.
+_PROFILE_URL = re.compile(
+    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org|bitbucket\.org|sr\.ht|"
+    r"twitter\.com|x\.com|bsky\.app/profile|linkedin\.com/in|instagram\.com|medium\.com|"
+    r"dev\.to|crates\.io/users|keybase\.io)/[@~]?([^/?#]+)",
+    re.IGNORECASE,
+)
+
+
+def url_names(post: Post) -> set[str]:
+    """The people and projects the post links to (``github.com/estebank`` makes ``estebank``
+    a name in its prose, as a contributor list writes it)."""
+    urls = [link.url for link in post.links] + [d.url for d in post.definitions]
+    return {m.group(1).lower() for m in map(_PROFILE_URL.match, urls) if m}
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +608,9 @@ def _counts(post: Post, words: set[str]) -> dict[str, int]:
 
 
 def _habitual_typo(unknown: Unknown, uses: int, near_uses: Mapping[str, int]) -> bool:
-    """A lower-case word one letter from a word the site uses far more often (teh, the)."""
-    if unknown.proper or not unknown.suggestions:
+    """A lower-case word one letter from a word the site uses far more often (teh, the).
+    Two-letter words are left out: every one of them is a letter from a frequent word."""
+    if unknown.proper or not unknown.suggestions or len(unknown.key) < 3:
         return False
     return uses * TYPO_RATIO < near_uses.get(unknown.suggestions[0], 0)
 
@@ -370,16 +633,23 @@ class Spelling(Rule):
     """
     ## What it does
     Flags words of the prose that the dictionary does not know, with up to three suggestions.
+    The dictionary is pyspellchecker's, plus the words real English text uses often (derived
+    from wordfreq, less habitual misspellings) and Indian English (`crore`, `sabzi`, `kirana`).
     Code, URLs, e-mail addresses, @handles, file names, raw HTML and front matter are never
-    read. Words with digits (`H800`, `5.6bn`), acronyms (`GPUs`), names with inner capitals
-    (`DeepSeek`), the post's authors and tags, the site's authors, preferred terms and your own
-    word lists are accepted. British and American spellings are both accepted by default.
+    read. Words with digits (`H800`, `5.6bn`), units after a number (`60 kmph`), Roman
+    numerals (`(ii)`), acronyms (`GPUs`), names with inner capitals (`DeepSeek`), the post's
+    authors and tags, the site's authors, preferred terms, the people its links name
+    (`github.com/...`), handles in rosters and your own word lists are accepted. British and
+    American spellings are both accepted by default.
 
-    A capitalised word in mid-sentence that the dictionary does not know is most often a name:
-    it is flagged only when a word one letter away exists and the word appears once on the site.
-    A word spelled the same way in at least `site-min-posts` posts is taken as the site's own
-    vocabulary and accepted, unless it is a lower-case word one letter from a word the site
-    uses ten times more often: that is a habit (`teh`), not jargon.
+    A capitalised word the dictionary does not know is a name, unless it is a near miss of a
+    common word: one edit away keeping its first letter (`Milimetre`), or, where any word
+    takes a capital (a sentence's start, a heading), two edits away or two frequent words run
+    together (`Eventhough`). A name written more than once on the site, once at least in
+    mid-sentence, is taken as meant. A word spelled the same way in at least
+    `site-min-posts` posts is the site's own vocabulary and accepted, unless it is a
+    lower-case word one letter from a word the site uses ten times more often: that is a
+    habit (`teh`), not jargon.
 
     ## Why is this bad?
     A misspelled word is the first thing a reader notices, and it survives every later edit.
@@ -426,13 +696,17 @@ class Spelling(Rule):
         for word in unknown_words(post, language, variant):
             key = _lookup_key(word.text)
             if known_names is None:
-                known_names = post_names(post, ctx)
-            if key in known_names or _names_its_link(post.links, starts, word, key):
-                continue
-            suggested = () if word.beside_capital else suggestions(language, variant, key)
+                known_names = post_names(post, ctx) | url_names(post)
+            named = (
+                word.name
+                or key in known_names
+                or _names_its_link(post.links, starts, word, key)
+                or (word.capitalised and not near_common_word(language, variant, key, word.initial))
+            )
+            suggested = () if named else suggestions(language, variant, key)
             span = post.span(word.start, word.end)
             found.append(
-                Unknown(word.text, span, key, word.capitalised, word.beside_capital, suggested)
+                Unknown(word.text, span, key, word.capitalised, named, word.initial, suggested)
             )
         near = {u.suggestions[0] for u in found if u.suggestions and not u.proper}
         return Collected(found, _counts(post, near))
@@ -442,10 +716,12 @@ class Spelling(Rule):
         allowed = custom_words(ctx)
         posts_using: Counter[str] = Counter()
         uses: Counter[str] = Counter()
+        mid_sentence: Counter[str] = Counter()
         near_uses: Counter[str] = Counter()
         for facts in collected.values():
             posts_using.update({_spelled(u.word) for u in facts.unknowns})
             uses.update(_spelled(u.word) for u in facts.unknowns)
+            mid_sentence.update(_spelled(u.word) for u in facts.unknowns if not u.initial)
             near_uses.update(facts.near)
         vocabulary = bool(ctx.options["site-vocabulary"])
         min_posts = int(ctx.options["site-min-posts"])
@@ -460,8 +736,8 @@ class Spelling(Rule):
                     and not _habitual_typo(unknown, uses[spelled], near_uses)
                 ):
                     continue  # the site's own word
-                if unknown.proper and (not unknown.suggestions or uses[spelled] > 1):
-                    continue  # a name
+                if unknown.proper and uses[spelled] > 1 and mid_sentence[spelled]:
+                    continue  # a name the site uses again, in mid-sentence
                 yield path, self._finding(unknown)
 
     def _finding(self, unknown: Unknown) -> Finding:
@@ -501,9 +777,23 @@ def _dictionary_file(path: str, name: str) -> frozenset[str]:
     return frozenset(line for line in lines if line)
 
 
+def _language(value: str) -> str:
+    from spellchecker import SpellChecker
+
+    known = sorted(SpellChecker.languages())
+    if value not in known:
+        raise ValueError(f"there is no dictionary for `{value}` (there is: {', '.join(known)})")
+    return value
+
+
 def _options() -> Sequence[Option]:
     return (
-        Option("language", "en", "the dictionary's language (a pyspellchecker language code)"),
+        Option(
+            "language",
+            "en",
+            "the dictionary's language (a pyspellchecker language code)",
+            validate=_language,
+        ),
         Option(
             "variant",
             "any",
@@ -516,13 +806,16 @@ def _options() -> Sequence[Option]:
             [],
             "files of words spelled right, one a line (# comments), relative to the configuration",
             list,
+            path=True,
         ),
         Option(
             "site-vocabulary",
             True,
             "accept a word spelled the same way in at least site-min-posts posts",
         ),
-        Option("site-min-posts", 3, "posts that must use a word for it to be the site's own"),
+        Option(
+            "site-min-posts", 3, "posts that must use a word for it to be the site's own", minimum=1
+        ),
     )
 
 

@@ -854,6 +854,7 @@ FAMILY = Family(
             "",
             "A file of allowed tags, one a line (relative to the configuration file).",
             str,
+            path=True,
         ),
         Option("case", "as-is", "The tags' letter case style.", CASES),
     ),

@@ -68,7 +68,7 @@ def render(
     for _, d in keyed:
         rule = known.get(d.code)
         names.setdefault(d.code, rule.name if rule else d.rule)
-        urls.setdefault(d.code, rule.url() if rule else d.url)
+        urls.setdefault(d.code, d.url or (rule.url() if rule else ""))
 
     parts = [
         f"{TITLE}: {plural(len(keyed), 'problem')} in {plural(files, 'file')}",

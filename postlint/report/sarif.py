@@ -35,7 +35,7 @@ from postlint.rule import Rule
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://postlint.dev/"
+INFORMATION_URI = "https://github.com/postlint/postlint"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "postlint/v1"
 LEVELS: dict[Severity, str] = {"error": "error", "warning": "warning", "info": "note"}
@@ -163,6 +163,8 @@ def build(
         if diagnostic.code not in index:
             index[diagnostic.code] = len(descriptors)
             descriptors.append(_unknown_descriptor(diagnostic))
+        elif diagnostic.url:  # the page the configuration's docs-url gives
+            descriptors[index[diagnostic.code]]["helpUri"] = diagnostic.url
 
     occurrences: dict[tuple[str, str, str], int] = {}
     results: list[dict[str, Any]] = []
