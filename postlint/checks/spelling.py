@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +298,7 @@ _UNIT_LENGTH = 5
 _ELIDED_BEFORE = frozenset(word_list("ol an o th"))
 _ELIDED_AFTER = frozenset(word_list("tis twas til cept bout round em"))
 _ITEM_EDGE = ",;()\n"
+_ITEM_EDGES = re.compile("[" + re.escape(_ITEM_EDGE) + "]")
 
 
 def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
@@ -329,7 +330,8 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
             if token not in suspects:
                 continue
             start, token_end = match.span()
-            chunk_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+            space = text.rfind(" ", 0, start)  # then a line break after it: no scan to the start
+            chunk_start = max(space, text.rfind("\n", space + 1, start)) + 1
             chunk_end = _CHUNK.match(text, chunk_start)
             core = chunk_end.group().strip(_EDGE) if chunk_end else ""
             if not core or _HAS_DIGIT.search(core) or _SKIP_CHUNK.search(core):
@@ -433,13 +435,23 @@ def _handle(text: str, start: int, end: int, suspects: set[str]) -> bool:
     return _in_roster(text, start, end, suspects)
 
 
+@lru_cache(maxsize=1)
+def _item_edges(text: str) -> list[int]:
+    """Where the characters that bound a list item stand, found once per text: a search from
+    every word to the ends of a long paragraph was quadratic."""
+    return [m.start() for m in _ITEM_EDGES.finditer(text)]
+
+
 def _item_start(text: str, index: int) -> int:
-    return max(text.rfind(c, 0, index) for c in _ITEM_EDGE) + 1
+    edges = _item_edges(text)
+    k = bisect_left(edges, index)
+    return edges[k - 1] + 1 if k else 0
 
 
 def _item_end(text: str, index: int) -> int:
-    ends = [i for i in (text.find(c, index) for c in _ITEM_EDGE) if i >= 0]
-    return min(ends, default=len(text))
+    edges = _item_edges(text)
+    k = bisect_left(edges, index)
+    return edges[k] if k < len(edges) else len(text)
 
 
 _CLAUSE_EDGE = re.compile(r"[.!?:;()\[\]\n]")
