@@ -1443,11 +1443,18 @@ def _bare_urls(s: str) -> list[tuple[int, int]]:
 
 
 def _cut(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Remove the ``cuts`` ranges from the ``pieces`` ranges."""
+    """Remove the ``cuts`` ranges from the ``pieces`` ranges (both sorted by start), walking
+    the two lists together: every cut against every piece was quadratic on a long line."""
     out: list[tuple[int, int]] = []
+    first = 0
     for a, z in pieces:
-        for ca, cz in cuts:
-            if cz <= a or ca >= z:
+        while first < len(cuts) and cuts[first][1] <= a:
+            first += 1
+        k = first
+        while k < len(cuts) and cuts[k][0] < z:
+            ca, cz = cuts[k]
+            k += 1
+            if cz <= a:
                 continue
             if ca > a:
                 out.append((a, ca))
