@@ -5,8 +5,10 @@ included, as ``cProfile`` sees them): the same text always makes the same calls.
 path this guards against made calls in its inner loop (``len``, ``dict.get`` in difflib, a
 property). Eight times the text makes about eight times the calls when the work is linear, and
 64 times when it is quadratic; the inputs are large enough for a quadratic term to show.
-``benchmarks/scaling.py`` prints the seconds, for the ``links`` hazard too (unknown words among
-links, whose old loop made no calls).
+Counting cannot see a loop that makes no calls, nor a C function that does more work per call
+as the text grows (``str.rfind`` from every word back to the start of a long line): the
+``links`` hazard (unknown words among links) and the ``line`` shape at 10 MB are for
+``benchmarks/scaling.py``, which prints the seconds.
 """
 
 from __future__ import annotations
