@@ -14,6 +14,7 @@ from pathlib import Path
 
 from postlint import api
 from postlint.config import Config
+from postlint.files import discover
 
 
 def main() -> None:
@@ -29,7 +30,7 @@ def main() -> None:
     for post, source in posts:
         results.append(linter.lint_post(post, source))
     print(f"FM + LNK per post, with summaries: {time.perf_counter() - started:.2f} s")
-    site = linter.site_index(results)
+    site = linter.site_index(results, discover(linter.site)[1])  # with the site's other files
     for rule in linter.instances:
         if not rule.code.startswith("LNK"):
             continue

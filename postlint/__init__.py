@@ -4,12 +4,11 @@ The public API: ``lint_text`` and ``lint_paths`` return ``Diagnostic`` objects; 
 ``Family`` are what a check plugin subclasses and registers.
 """
 
-__version__ = "0.1.0"
-
 from postlint.api import lint_paths, lint_text
 from postlint.config import Config, ConfigError, load_config
 from postlint.model import Diagnostic, Edit, Finding, Fix, Post, Span
 from postlint.rule import Context, Family, Option, Rule, Site
+from postlint.version import __version__
 
 Check = Rule
 

@@ -80,11 +80,7 @@ def lint_text(
     if unknown:
         raise ConfigError(f"select: {known.unknown_message(unknown[0])}")
     linter = Linter(resolved.with_overrides(select=chosen), known, detect_site(start))
-    post = linter.parse(text, path or "<text>")
-    result = linter.lint_post(post, Path(path) if path else None)
-    diagnostics = list(result.diagnostics)
-    diagnostics.extend(linter.site_phase(linter.site_index([result]), result.errors))
-    return sorted(linter.filter(diagnostics, {result.path: result}), key=Diagnostic.sort_key)
+    return linter.run_text(text, path).diagnostics
 
 
 def lint_paths(

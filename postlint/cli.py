@@ -14,12 +14,15 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from postlint import __version__, baseline, docs, fix, gitdiff, init, stats
+from postlint import baseline, docs, fix, gitdiff, init, stats
 from postlint.config import ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
 from postlint.report import FORMATS, render
+from postlint.rule import Rule
+from postlint.services import Note, Notes
+from postlint.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -105,6 +108,11 @@ def add_check(
         help="also write a report in FORMAT to FILE (repeatable), e.g. sarif=postlint.sarif",
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has (text or json), instead of the findings",
+    )
     check.add_argument(
         "--diff",
         nargs="?",
@@ -215,6 +223,11 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
         choices=("error", "warning", "info", "never"),
         help="lowest severity that fails the run (default: error)",
     )
+    parser.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="lowest severity to report, in every format (default: info, or `min-severity`)",
+    )
 
 
 def add_rules(
@@ -254,23 +267,20 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
         unknown = catalogue.unknown_selectors(values or ())
         if unknown:
             raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
-    return {"select": select, "extend_select": extend, "ignore": ignore, "fail_on": args.fail_on}
-
-
-def default_paths() -> list[Path]:
-    from postlint.site import detect_site
-
-    site = detect_site(Path.cwd())
-    if site.generator != "plain" and site.content_dir.is_dir():
-        return [site.content_dir]
-    return [Path(".")]
+    return {
+        "select": select,
+        "extend_select": extend,
+        "ignore": ignore,
+        "fail_on": args.fail_on,
+        "min_severity": getattr(args, "min_severity", None),
+    }
 
 
 def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
     """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
     from postlint import api
     from postlint.engine import collect_files, display_path
-    from postlint.site import detect_site
+    from postlint.site import default_paths, detect_site
 
     paths = args.paths or default_paths()
     for path in paths:
@@ -289,39 +299,63 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         tables = config.tables
         overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
     # the catalogue loaded with the configuration (api.make_linter would load it again)
-    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]))
+    notes = Notes(show=Terminal())
+    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]), notes)
     files = collect_files(paths, linter.site, linter.config.exclude)
     mdx = _mdx_files(paths, linter.config.exclude)
     files = [file for file in files if file.suffix.lower() != ".mdx"]
     cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
+    # a first run: no configuration, and no cache yet (this run makes one)
+    args.first_run = config.path is None and cache_dir is not None and not cache_dir.exists()
     result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
     if mdx:
         shown = ", ".join(display_path(path) for path in mdx[:3]) + (
             ", ..." if len(mdx) > 3 else ""
         )
-        result.notes.append(
+        note = (
             f"skipped {len(mdx)} MDX file{'s' if len(mdx) != 1 else ''} ({shown}): "
             "postlint checks Markdown (.md, .markdown), not MDX"
         )
-    for note in result.notes:
-        print(f"postlint: note: {note}", file=sys.stderr)
+        notes.note(note)
+        result.notes.append(note)
     return linter, result
 
 
 def _mdx_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
     """The MDX files among ``paths``: JSX in Markdown is not Markdown, so they are skipped, but
     never without a word."""
+    from postlint.files import excluded, files_named
+
     found = []
     for path in paths:
         if path.is_dir():
-            for folder, subfolders, names in os.walk(path):
-                subfolders[:] = sorted(
-                    d for d in subfolders if not d.startswith(".") and d != "node_modules"
-                )
-                found += [Path(folder, n) for n in sorted(names) if n.lower().endswith(".mdx")]
-        elif path.suffix.lower() == ".mdx":
+            found += files_named(path, (".mdx",), exclude)
+        elif path.suffix.lower() == ".mdx" and not excluded(path, exclude):
             found.append(path)
-    return [file for file in found if not any(file.match(pattern) for pattern in exclude)]
+    return found
+
+
+class Terminal:
+    """The notes channel on stderr: notes and ``--verbose`` details as lines as they come, and
+    progress redrawn in place, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, note: Note) -> None:
+        if note.kind == "progress":
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\rpostlint: {note.text}\x1b[K")
+                sys.stderr.flush()
+                self.drawn = True
+            return
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.drawn = False
+        if note.kind != "done":
+            prefix = "note: " if note.kind == "note" else ""
+            print(f"postlint: {prefix}{note.text}", file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -345,14 +379,70 @@ def run_check(args: argparse.Namespace) -> int:
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = linter.catalogue.rules
     root = Path.cwd()
-    report = render(args.format, diagnostics, rules, result.files, root, colour)
+    if args.statistics:
+        report = statistics(args.format, diagnostics, rules)
+    else:
+        report = render(args.format, diagnostics, rules, result.files, root, colour)
     if args.output:
         _write(args.output, report)
     else:
         sys.stdout.write(report)
+        if args.first_run and args.format == "text" and diagnostics and not args.statistics:
+            sys.stdout.write(FIRST_RUN_TIP)
     for fmt, path in extra:
         _write(path, render(fmt, diagnostics, rules, result.files, root))
     return _exit_code(linter, result, diagnostics)
+
+
+FIRST_RUN_TIP = (
+    "Tune this for your site: `postlint init` writes a postlint.toml (with the style rules "
+    "that are off, to turn on), and `postlint check --statistics` counts the findings per "
+    "rule.\n"
+)
+
+
+def statistics(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]]) -> str:
+    """How many findings each rule has, most first, with its code, name and severity; how many
+    of them a fix can repair (``--fix``, or ``--fix --unsafe-fixes``)."""
+    if fmt not in ("text", "json"):
+        raise CliError(f"--statistics prints text or json, not {fmt}")
+    known = {rule.name: rule for rule in rules}
+    counts: dict[str, list[int]] = {}
+    severity: dict[str, str] = {}
+    for d in diagnostics:
+        row = counts.setdefault(d.rule, [0, 0])
+        row[0] += 1
+        row[1] += d.fix is not None
+        severity.setdefault(d.rule, d.severity)  # as configured: [severity] may change it
+    order = sorted(counts, key=lambda name: (-counts[name][0], known[name].code))
+    if fmt == "json":
+        entries = [
+            {
+                "code": known[name].code,
+                "name": name,
+                "severity": severity[name],
+                "count": counts[name][0],
+                "fixable": counts[name][1],
+            }
+            for name in order
+        ]
+        return json.dumps({"version": 1, "statistics": entries}, indent=2) + "\n"
+    if not order:
+        return "No findings.\n"
+    width = max(len(str(counts[name][0])) for name in order)
+    code_width = max(len(known[name].code) for name in order)
+    name_width = max(len(name) for name in order)
+    lines = []
+    for name in order:
+        count, fixable = counts[name]
+        mark = f"  {fixable} fixable" if fixable else ""
+        lines.append(
+            f"{count:>{width}}  {known[name].code:<{code_width}}  {name:<{name_width}}  "
+            f"{severity[name]:<7}{mark}".rstrip()
+        )
+    total = sum(row[0] for row in counts.values())
+    lines.append(f"{total:>{width}}  in all")
+    return "\n".join(lines) + "\n"
 
 
 Reported = Callable[[Sequence[Diagnostic], Mapping[str, str]], list[Diagnostic]]
@@ -368,8 +458,10 @@ def _reported(args: argparse.Namespace, linter: Linter, diff_ref: str | None) ->
     if diff_ref is not None or args.staged:
         changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
 
+    shown = linter.config.min_severity  # below it: neither reported, fixed nor failing the run
+
     def reported(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
-        kept = list(diagnostics)
+        kept = [d for d in diagnostics if severity_at_least(d.severity, shown)]
         if path and known:
             kept = baseline.hide(kept, known, texts, root=path.parent)
         return [d for d in kept if changed.touches(d)] if changed else kept

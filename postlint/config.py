@@ -46,6 +46,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fail_on: str = "error"
+    min_severity: str = "info"  # the lowest severity reports show (and fail-on sees)
     packs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     baseline: str | None = None  # a baseline file (absolute, or relative to the working folder)
@@ -89,6 +90,7 @@ TOP_LEVEL = {
     "per-file-ignores": "glob -> rules to ignore in matching files",
     "severity": "rule -> the severity its findings get: error, warning or info",
     "fail-on": "lowest severity that fails the run: error, warning, info or never",
+    "min-severity": "lowest severity reports show: error, warning or info (default)",
     "packs": "extra rule packs (TOML files) to load",
     "extend-packs": "more rule packs, added to `packs` (and to the base's)",
     "exclude": "glob patterns of files never to check",
@@ -272,6 +274,7 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
     extend_select: tuple[str, ...] = ()
     lists: dict[str, tuple[str, ...]] = {"ignore": (), "packs": (), "exclude": ()}
     fail_on = "error"
+    min_severity = "info"
     per_file: dict[str, tuple[str, ...]] = {}
     severity: dict[str, Severity] = {}
     options: dict[str, dict[str, Any]] = {}
@@ -303,6 +306,13 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
                     "fail-on",
                     f"`fail-on` must be one of error, warning, info, never (got {fail_on!r}).",
                 )
+        if "min-severity" in data:
+            min_severity = data["min-severity"]
+            if min_severity not in SEVERITIES:
+                raise source.fail(
+                    "min-severity",
+                    f"`min-severity` must be one of error, warning, info (got {min_severity!r}).",
+                )
         for key in ("baseline", "docs-url"):
             if key in data:
                 value = data[key]
@@ -323,6 +333,7 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
         ignore=lists["ignore"],
         per_file_ignores=per_file,
         fail_on=fail_on,
+        min_severity=min_severity,
         packs=lists["packs"],
         exclude=lists["exclude"],
         baseline=strings.get("baseline"),

@@ -1,8 +1,10 @@
 """The engine: read every post once, run the selected checks, then the site-wide ones.
 
 It knows nothing about particular checks: rules come from the registry, options from the
-configuration, and each rule's hooks are called with the model and a context. Work is spread
-over processes; results are cached by file content, configuration and postlint version.
+configuration, and each rule's hooks are called with the model and a context. It is the only
+code that opens content files, all through one guarded reader (``postlint.files``), and it
+builds the site index from the summaries its workers produce. Work is spread over processes;
+results are cached by file content, configuration and postlint version.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import stat
 import sys
 import tempfile
 import traceback
@@ -24,14 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from postlint import __version__
 from postlint.config import Config, ConfigError
+from postlint.files import Refused, discover, excluded, markdown_files, plain_files, read_file
+from postlint.index import PostSummary, Site, SiteFiles, SiteInfo
 from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
 from postlint.registry import Catalogue, matches
-from postlint.rule import Context, PostSummary, Rule, Site, SiteInfo
-from postlint.site import markdown_files, static_files, summarize
+from postlint.rule import Context, Rule
+from postlint.services import Notes, Services
+from postlint.site import summarize
 from postlint.suppress import Matcher, Suppressor, suppressor_for
+from postlint.version import __version__
 
 PARALLEL_THRESHOLD = 16  # fewer files than this are linted in-process: forking costs more
 
@@ -50,6 +54,7 @@ class FileResult:
     facts: dict[str, Any] = field(default_factory=dict)
     suppressor: Suppressor | None = None
     errors: list[str] = field(default_factory=list)
+    checked: bool = True  # False: only summarized for the site index (an excluded file)
 
 
 @dataclass
@@ -65,17 +70,25 @@ class RunResult:
 class Linter:
     """One configured run: the selected rules, their contexts, and the site they judge against."""
 
-    def __init__(self, config: Config, catalogue: Catalogue, site: SiteInfo) -> None:
+    def __init__(
+        self, config: Config, catalogue: Catalogue, site: SiteInfo, notes: Notes | None = None
+    ) -> None:
         self.config = config
         self.catalogue = catalogue
         self.site = site
+        self.notes = notes if notes is not None else Notes()
+        root = config.path.parent if config.path is not None else site.root
+        self.services = Services(self.notes, root)
         self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
         self.instances = [rule() for rule in self.rules]
         self.by_name = {rule.name: rule for rule in self.rules}
         self.contexts = {
-            rule.name: Context(config.options(catalogue.family_of(rule)), site, config)
+            rule.name: Context(
+                config.options(catalogue.family_of(rule)), site, config, self.services
+            )
             for rule in self.rules
         }
+        self._loaded: dict[str, PostSummary | None] = {}
         self.roster = tuple(self._roster())
         self.severities = catalogue.severities(self.rules, config.severity)
         # the rules that can report in this run, to judge which suppressions are unused
@@ -93,11 +106,19 @@ class Linter:
     def parse(self, text: str, path: str) -> Post:
         return parse_post(text, path, self.site.anchors, self.roster)
 
-    def lint_source(self, data: bytes, path: str, source: Path) -> FileResult:
-        """Lint one file's bytes; a file that is not a post becomes a diagnostic on it."""
+    def lint_source(self, data: bytes, path: str, source: Path, check: bool = True) -> FileResult:
+        """Lint one file's bytes; a file that is not a post becomes a diagnostic on it.
+
+        With ``check`` false the post is only summarized for the site index (a file the
+        configuration excludes from linting is still a page that links may point at)."""
         text = decode(data)
         if isinstance(text, SourceProblem):
-            return FileResult(path, self._problem(path, text))
+            return FileResult(path, self._problem(path, text), checked=check)
+        return self.lint_text_source(text, path, source, check)
+
+    def lint_text_source(
+        self, text: str, path: str, source: Path | None, check: bool = True
+    ) -> FileResult:
         # The cyclic garbage collector is paused while one post is parsed and checked: the post
         # is a few hundred thousand small acyclic objects that reference counting frees as soon
         # as lint_post returns, and rescanning them as they pile up would cost more than the
@@ -105,7 +126,11 @@ class Linter:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self.lint_post(self.parse(text, path), source)
+            post = self.parse(text, path)
+            if not check:
+                summary = summarize(post, source or Path(path), self.site)
+                return FileResult(path, [], summary, checked=False)
+            return self.lint_post(post, source)
         finally:
             if enabled:
                 gc.enable()
@@ -162,117 +187,172 @@ class Linter:
     ) -> RunResult:
         """Lint ``files``. When a selected rule judges the whole site, the site's other posts
         are read too (from the cache when unchanged), but only ``files`` are reported on."""
-        notes: list[str] = []
-        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
-        if cache and cache.damaged:
-            notes.append(f"the result cache in {cache_dir} was damaged; rebuilding it")
-        results: dict[str, FileResult] = {}
-        pending: list[tuple[str, Path, bytes, str]] = []
-        reported = {display_path(source) for source in files}
-        rest = self._rest_of_site(reported)
-        hits = 0
-        for source in [*files, *rest]:
-            path = display_path(source)
-            data = self._read(source, path, notes if path in reported else [], results)
-            if data is None:
-                continue
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            hit = cache.get(path, digest) if cache else None
-            if hit is not None:
-                results[path] = hit
-                hits += 1
-            else:
-                pending.append((path, source, data, digest))
-        for path, result in self._lint_many(pending, jobs):
-            results[path] = result
-        if cache:
-            digests = {path: digest for path, _, _, digest in pending}
-            cache.update({p: (digests[p], results[p]) for p in digests})
-            if not cache.save():
-                notes.append(f"could not write the cache in {cache_dir}")
-        site = self.site_index(results.values())
-        diagnostics = [d for result in results.values() for d in result.diagnostics]
-        errors = [e for result in results.values() for e in result.errors]
+        return self._run(
+            [(source, display_path(source), None) for source in files], jobs, cache_dir
+        )
+
+    def run_text(self, text: str, path: str | None = None) -> RunResult:
+        """Lint one post given as text, placed at ``path`` in its site (judged against it)."""
+        source = Path(path) if path else None
+        return self._run([(source, path or "<text>", text)], jobs=1, cache_dir=None)
+
+    def _run(
+        self,
+        given: list[tuple[Path | None, str, str | None]],
+        jobs: int | None,
+        cache_dir: Path | None,
+    ) -> RunResult:
+        """Read every file once (through the guarded reader), lint what is new, take the rest
+        from the cache, build the site index from the summaries, then run the site phase."""
+        start = len(self.notes.kept)
+        reported = {path for _, path, _ in given}
+        candidates, files = self._discover()
+        plan = [_Item(source, path, True, text) for source, path, text in given]
+        named = {os.path.abspath(source) for source, _, _ in given if source is not None}
+        plan += [
+            _Item(source, display_path(source), not excluded(source, self.config.exclude))
+            for source in candidates
+            if os.path.abspath(source) not in named
+        ]
+        results, hits = self._results(plan, reported, jobs, cache_dir)
+        linted = {i.path: results[i.path] for i in plan if i.check and i.path in results}
+        indexed = {
+            i.path: r.summary
+            for i in plan
+            if not i.check and (r := results.get(i.path)) is not None and r.summary is not None
+        }
+        summarized = {
+            os.path.abspath(i.source)
+            for i in plan
+            if i.check and i.source is not None and i.path in linted and linted[i.path].summary
+        }
+        complete = bool(candidates) and all(os.path.abspath(c) in summarized for c in candidates)
+        site = self.site_index(linted.values(), files, indexed, complete)
+        diagnostics = [d for result in linted.values() for d in result.diagnostics]
+        errors = [e for result in linted.values() for e in result.errors]
         diagnostics.extend(self.site_phase(site, errors))
         # a site-wide finding about a file that is not a post (an unused image) belongs to a
         # run over the whole content folder
+        rest = any(i.check for i in plan[len(given) :])
         whole = not rest and self.site.generator != "plain"
         diagnostics = [
             d
-            for d in self.filter(diagnostics, results)
+            for d in self.filter(diagnostics, linted)
             if d.path in reported or (whole and d.path not in results)
         ]
         diagnostics.sort(key=Diagnostic.sort_key)
-        checked = sum(1 for path in results if path in reported)
+        checked = sum(1 for path in linted if path in reported)
+        notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
         return RunResult(diagnostics, checked, notes, errors, hits, site)
 
-    def _rest_of_site(self, reported: set[str]) -> list[Path]:
-        """The site's other posts, when a selected rule needs the whole site to judge."""
-        if self.site.generator == "plain" or not self.site.content_dir.is_dir():
-            return []
+    def _results(
+        self, plan: list[_Item], reported: set[str], jobs: int | None, cache_dir: Path | None
+    ) -> tuple[dict[str, FileResult], int]:
+        """Each planned file's result: from the cache when its bytes are unchanged, else linted
+        (in parallel); the cache is updated."""
+        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
+        if cache and cache.damaged:
+            self.notes.note(f"the result cache in {cache_dir} was damaged; rebuilding it")
+        results: dict[str, FileResult] = {}
+        pending: list[tuple[str, Path, bytes, str, bool]] = []
+        hits = 0
+        for item in plan:
+            if item.text is not None:
+                results[item.path] = self.lint_text_source(item.text, item.path, item.source)
+                continue
+            assert item.source is not None
+            data = self._read(item.source, item.path, item.path in reported, results)
+            if data is None:
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            hit = cache.get(item.path, digest, item.check) if cache else None
+            if hit is not None:
+                results[item.path] = hit
+                hits += 1
+            else:
+                pending.append((item.path, item.source, data, digest, item.check))
+        for path, result in self._lint_many(pending, jobs):
+            results[path] = result
+        if cache:
+            cache.update({path: (digest, results[path]) for path, _, _, digest, _ in pending})
+            if not cache.save():
+                self.notes.note(f"could not write the cache in {cache_dir}")
+        return results, hits
+
+    def _discover(self) -> tuple[list[Path], SiteFiles]:
+        """The site's other files, when a selected rule needs the whole site to judge."""
         if not any(type(rule).has_hook("check_site") for rule in self.instances):
-            return []
-        others = markdown_files(self.site.content_dir, self.config.exclude)
-        return [path for path in others if display_path(path) not in reported]
+            return [], SiteFiles()
+        if self.site.generator == "plain":
+            return [], plain_files(self.site, self._load)
+        return discover(self.site)
+
+    def _load(self, rel: str) -> PostSummary | None:
+        """A plain folder's Markdown file that a post names, read for the index on demand."""
+        if rel not in self._loaded:
+            source = self.site.content_dir / rel
+            path = display_path(source)
+            results: dict[str, FileResult] = {}
+            data = self._read(source, path, False, results)
+            summary = None
+            if data is not None:
+                summary = self.lint_source(data, path, source, check=False).summary
+            self._loaded[rel] = summary
+        return self._loaded[rel]
 
     def _read(
-        self, source: Path, path: str, notes: list[str], results: dict[str, FileResult]
+        self, source: Path, path: str, reported: bool, results: dict[str, FileResult]
     ) -> bytes | None:
-        try:
-            info = os.stat(source)
-        except FileNotFoundError:
-            problem = (
-                f"cannot be read: it is a symbolic link to `{os.readlink(source)}`, "
-                "which does not exist"
-                if source.is_symlink()
-                else "cannot be read: it does not exist"
-            )
-            results[path] = FileResult(path, self._unreadable(path, problem))
-            return None
-        except OSError as exc:
-            results[path] = FileResult(
-                path, self._unreadable(path, f"cannot be read: {exc.strerror}")
-            )
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            notes.append(f"skipped {path}: not a regular file")
-            return None
-        try:
-            return source.read_bytes()
-        except OSError as exc:
-            results[path] = FileResult(
-                path, self._unreadable(path, f"cannot be read: {exc.strerror}")
-            )
-            return None
+        """The file's bytes through the guarded reader; a refusal is a note (on reported
+        files) or a diagnostic on the file."""
+        data = read_file(source, self.site.root)
+        if not isinstance(data, Refused):
+            return data
+        if data.note:
+            if reported:
+                self.notes.note(f"skipped {path}: {data.message}")
+        else:
+            results[path] = FileResult(path, self._unreadable(path, data.message))
+        return None
 
     def _unreadable(self, path: str, reason: str) -> list[Diagnostic]:
         message = f"This file {reason}."
         return self._problem(path, SourceProblem("file-unreadable", message, _START))
 
     def _lint_many(
-        self, pending: list[tuple[str, Path, bytes, str]], jobs: int | None
+        self, pending: list[tuple[str, Path, bytes, str, bool]], jobs: int | None
     ) -> Iterator[tuple[str, FileResult]]:
         workers = min(jobs or os.cpu_count() or 1, len(pending))
         if workers <= 1 or len(pending) < PARALLEL_THRESHOLD or sys.platform == "win32":
-            for path, source, data, _ in pending:
-                yield path, self.lint_source(data, path, source)
+            for path, source, data, _, check in pending:
+                yield path, self.lint_source(data, path, source, check)
             return
         global _WORKER_LINTER
         _WORKER_LINTER = self
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(32, len(pending) // (workers * 4)))
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            batches = [pending[i : i + chunk] for i in range(0, len(pending), chunk)]
-            for batch in pool.map(_lint_batch, [[(p, s, d) for p, s, d, _ in b] for b in batches]):
+            batches = [
+                [(p, s, d, c) for p, s, d, _, c in pending[i : i + chunk]]
+                for i in range(0, len(pending), chunk)
+            ]
+            for batch in pool.map(_lint_batch, batches):
                 yield from batch
 
-    def site_index(self, results: Iterable[FileResult]) -> Site:
+    def site_index(
+        self,
+        results: Iterable[FileResult],
+        files: SiteFiles | None = None,
+        indexed: dict[str, PostSummary] | None = None,
+        complete: bool = False,
+    ) -> Site:
+        results = list(results)
         posts = {r.path: r.summary for r in results if r.summary is not None}
         facts: dict[str, dict[str, Any]] = {}
         for result in results:
             for rule, fact in result.facts.items():
                 facts.setdefault(rule, {})[result.path] = fact
-        return Site(self.site, posts, facts, static_files(self.site))
+        return Site(self.site, posts, facts, files or SiteFiles(), indexed or {}, complete)
 
     def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
         for rule in self.instances:
@@ -337,6 +417,17 @@ class Linter:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A file of the run: where it is, how it is reported, whether its checks run (False: only
+    summarized for the site index), and its text when given as text."""
+
+    source: Path | None
+    path: str
+    check: bool
+    text: str | None = None
+
+
 _START = Span(0, 0, 1, 1, 1, 1)  # where findings about a whole unreadable file point
 _WORKER_LINTER: Linter | None = None
 
@@ -354,9 +445,10 @@ def _code_digest() -> str:
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
 
 
-def _lint_batch(batch: list[tuple[str, Path, bytes]]) -> list[tuple[str, FileResult]]:
+def _lint_batch(batch: list[tuple[str, Path, bytes, bool]]) -> list[tuple[str, FileResult]]:
     assert _WORKER_LINTER is not None
-    return [(path, _WORKER_LINTER.lint_source(data, path, source)) for path, source, data in batch]
+    lint = _WORKER_LINTER.lint_source
+    return [(path, lint(data, path, source, check)) for path, source, data, check in batch]
 
 
 def _crash(rule: str, where: str) -> str:
@@ -428,9 +520,13 @@ class ResultCache:
             self.dirty = True
             self.damaged = True
 
-    def get(self, path: str, digest: str) -> FileResult | None:
+    def get(self, path: str, digest: str, checked: bool = True) -> FileResult | None:
+        """The result kept for this content; one that was only summarized does not answer
+        for a file that is now linted."""
         entry = self.entries.get(path)
-        return entry[1] if entry and entry[0] == digest else None
+        if entry is None or entry[0] != digest or (checked and not entry[1].checked):
+            return None
+        return entry[1]
 
     def update(self, entries: dict[str, tuple[str, FileResult]]) -> None:
         if entries:

@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -241,7 +241,7 @@ def post_lint(linter: Linter, path: Path, site: Site | None = None) -> Lint:
             for rule, fact in result.facts.items():
                 facts.setdefault(rule, {})[shown] = fact
             posts = {**site.posts, shown: result.summary}
-            current = Site(site.info, posts, facts, site.static_files)
+            current = replace(site, posts=posts, facts=facts)
             found = linter.site_phase(current, [])
             diagnostics.extend(d for d in found if d.path == shown)
         return linter.filter(diagnostics, {shown: result})

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from postlint.engine import UsageError, display_path
+from postlint.files import Refused, markdown_files, read_file
 from postlint.parse import SourceProblem, decode, parse_post
-from postlint.site import detect_site, markdown_files
+from postlint.site import detect_site
 
 REQUIRED_SHARE = 0.95
 CONFIG_NAME = "postlint.toml"
@@ -33,6 +35,7 @@ class Survey:
     authors: Counter[str] = field(default_factory=Counter)
     tags: Counter[str] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)  # notes on files that were not read
 
 
 def _field_paths(data: Mapping[str, Any]) -> Iterable[str]:
@@ -44,14 +47,19 @@ def _field_paths(data: Mapping[str, Any]) -> Iterable[str]:
                 yield f"{key}.{inner}"
 
 
-def survey(files: Iterable[Path], anchors: str) -> Survey:
+def survey(files: Iterable[Path], anchors: str, root: Path | None = None) -> Survey:
+    """What the posts have in common, each read once through the guarded reader (a FIFO or a
+    link out of the site ``root`` is skipped with a note)."""
     result = Survey()
     for file in files:
-        try:
-            text = decode(file.read_bytes())
-        except OSError:
-            result.unreadable += 1
+        data = read_file(file, root)
+        if isinstance(data, Refused):
+            if data.note:
+                result.skipped.append(f"skipped {display_path(file)}: {data.message}")
+            else:
+                result.unreadable += 1
             continue
+        text = decode(data)
         if isinstance(text, SourceProblem):
             result.unreadable += 1
             continue
@@ -98,14 +106,8 @@ def render(info_root: Path, found: Survey) -> str:
         f"{counted(found)}.",
         "# Every rule: `postlint rules`; one rule's documentation: `postlint rule NAME`.",
         "",
+        *_style_choices(),
     ]
-    off = _off_by_default()
-    if off:
-        out += [
-            "# style advice, off by default: uncomment to turn it on",
-            f"# extend-select = [{', '.join(_quote(name) for name in off)}]",
-            "",
-        ]
     required = sorted(name for name, n in found.fields.items() if n >= REQUIRED_SHARE * found.posts)
     required = [f for f in required if not any(r.startswith(f + ".") for r in required)]
     if found.posts and required:
@@ -165,11 +167,28 @@ def render(info_root: Path, found: Survey) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _off_by_default() -> list[str]:
-    """The built-in rules a site has to turn on."""
-    from postlint.registry import load_families
+def _style_choices() -> list[str]:
+    """The rules that are off by default (house style that suits some sites only), offered as
+    a commented ``extend-select`` line: a pack by its name, any other rule by its own."""
+    from postlint.api import catalogue
 
-    return [rule.name for family in load_families() for rule in family.rules if not rule.default]
+    choices: list[tuple[str, str]] = []
+    for family in catalogue().families:
+        off = [rule for rule in family.rules if not rule.default]
+        if off and len(off) == len(family.rules):
+            choices.append((family.name, ", ".join(rule.name for rule in family.rules)))
+        else:
+            choices.extend((rule.name, rule.summary) for rule in off)
+    if not choices:
+        return []
+    width = max(len(name) for name, _ in choices)
+    return [
+        "# Off by default: house style that suits some sites only. To turn any on, uncomment",
+        "# the line below and keep the ones you want:",
+        *(f"#   {name:<{width}}  {what}" for name, what in choices),
+        f"# extend-select = [{', '.join(_quote(name) for name, _ in choices)}]",
+        "",
+    ]
 
 
 def _misspelled(tag: str) -> tuple[str, str] | None:
@@ -186,26 +205,26 @@ def _misspelled(tag: str) -> tuple[str, str] | None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from postlint.cli import EXIT_OK, CliError
-
     start = Path(args.path)
     if not start.exists():
-        raise CliError(f"{start}: no such file or directory")
+        raise UsageError(f"{start}: no such file or directory")
     info = detect_site(start)
     content = info.content_dir if info.content_dir.is_dir() else start
-    found = survey(markdown_files(content), info.anchors)
+    found = survey(markdown_files(content), info.anchors, info.root)
+    for note in found.skipped:
+        print(f"postlint: note: {note}", file=sys.stderr)
     if found.posts == 0:
-        raise CliError(f"{content}: no posts found to learn from")
+        raise UsageError(f"{content}: no posts found to learn from")
     text = render(info.root, found)
     if args.stdout:
         sys.stdout.write(text)
-        return EXIT_OK
+        return 0
     target = info.root / CONFIG_NAME
     if target.exists() and not args.force:
-        raise CliError(f"{target} already exists; use --force to overwrite it or --stdout")
+        raise UsageError(f"{target} already exists; use --force to overwrite it or --stdout")
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target} from {counted(found)}")
-    return EXIT_OK
+    return 0
 
 
 def register(

@@ -1,4 +1,4 @@
-"""Asynchronous checker for the external links of a site.
+"""Asynchronous checker for the external links of a site, on httpx.
 
 Writers want to know which links are dead, not to wait for a crawler, and not to be told that
 a working page is "broken" because a social network refuses robots. So the checker:
@@ -11,13 +11,19 @@ a working page is "broken" because a social network refuses robots. So the check
   ones, and to catch loops;
 * retries what may be transient (5xx, timeouts, dropped connections) with exponential backoff
   and jitter, honouring ``Retry-After`` on 429 and 503 up to a cap;
-* never requests private, loopback or link-local addresses unless asked, so a post cannot make
-  a CI runner probe its own network;
-* remembers good results on disk for a day so that a second run is nearly free.
+* never requests an address that is not global (private, loopback, link-local, carrier-grade
+  NAT, documentation ranges, and IPv4 addresses wrapped in IPv6) unless asked, so a post cannot
+  make a CI runner probe its own network; each host is resolved once per run and connected to
+  the addresses that were vetted, so a second DNS answer cannot slip a private one in;
+* says once, in a note, that links were not checked when no host could be reached at all (a
+  runner without network), instead of calling every link broken;
+* remembers good results on disk for a day, keyed by the URL and the options that change a
+  verdict, so that a second run is nearly free.
 
 Entry points: :func:`check_urls` / :func:`acheck_urls` return ``{url: LinkResult}``;
 :func:`check_urls_with_stats` / :func:`acheck_urls_with_stats` return a :class:`LinkCheckReport`
-that also carries per-host statistics (URL count, requests, total and slowest time).
+that also carries per-host statistics (URL count, requests, total and slowest time) and notes
+for the command line to print once (a damaged cache, links not checked because offline).
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ import contextlib
 import dataclasses
 import email.utils
 import errno
+import functools
+import hashlib
 import ipaddress
 import json
 import os
@@ -36,8 +44,9 @@ import socket
 import ssl
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterable, Mapping
+import urllib.request
+from collections import OrderedDict
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from http import HTTPStatus
@@ -45,13 +54,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import certifi
+import httpcore
 import httpx
 
 __all__ = [
     "DEFAULT_UNVERIFIABLE_HOSTS",
     "DEFAULT_USER_AGENT",
     "HostStats",
-    "LinkCheckCacheWarning",
     "LinkCheckOptions",
     "LinkCheckReport",
     "LinkResult",
@@ -62,7 +72,8 @@ __all__ = [
     "check_urls_with_stats",
 ]
 
-LinkStatus = Literal["ok", "redirected", "broken", "unverifiable", "excluded", "private"]
+# "offline": not checked because no host at all could be reached; link-broken ignores it.
+LinkStatus = Literal["ok", "redirected", "broken", "unverifiable", "excluded", "private", "offline"]
 Progress = Callable[[int, int, int], None]
 
 # Many sites serve robots a 403 or a captcha; a browser-like agent avoids most false alarms.
@@ -94,10 +105,14 @@ _HEAD_UNSUPPORTED = frozenset({405, 501})
 _GOOD: frozenset[str] = frozenset({"ok", "redirected", "unverifiable"})
 _CACHE_FILE = "linkcheck.json"
 _CACHE_VERSION = 1
-
-
-class LinkCheckCacheWarning(UserWarning):
-    """The cache file could not be read or written; the run goes on without it."""
+# How a URL is asked (HEAD, then GET when HEAD fails): part of a cached verdict's key.
+_METHODS = ("HEAD", "GET")
+# Seconds an idle connection is kept for the next request to its origin (httpx's default).
+_KEEPALIVE = 5.0
+# Bytes a connection takes in ahead of its reader (a body is never read: 64 KiB is plenty).
+_READ_AHEAD = 65536
+# NAT64 well-known prefix (RFC 6052): the last 32 bits are the IPv4 destination.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,7 @@ class LinkCheckReport:
     hosts: dict[str, HostStats]
     elapsed: float
     requests: int
+    notes: list[str] = field(default_factory=list)  # to print once: "postlint: note: ..."
 
 
 def check_urls(
@@ -196,6 +212,10 @@ async def acheck_urls_with_stats(
 
 class _PrivateAddress(Exception):
     """A hop of the URL points at an address we were told not to touch."""
+
+
+class _LookupTimeout(TimeoutError):
+    """Our own bound on a DNS lookup."""
 
 
 class _GiveUp(Exception):
@@ -258,6 +278,7 @@ def _request_key(url: str) -> str:
         return url.split("#", 1)[0]
 
 
+@functools.lru_cache(maxsize=4096)  # asked several times per URL and hop
 def host_key(url: str) -> str:
     """The unit of per-host limits and statistics: host, plus the port when one is written."""
     parts = urlsplit(url)
@@ -303,17 +324,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
     """A writer-readable reason for a transport failure, and whether retrying may help."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {_fmt_seconds(timeout)}", True
-    if isinstance(exc, TimeoutError):  # our own bound on a DNS lookup
+    if isinstance(exc, _LookupTimeout):
         return f"DNS lookup timed out after {_fmt_seconds(timeout)}", True
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return f"timed out after {_fmt_seconds(timeout)}", True
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return f"invalid URL ({exc})", False
-    chain: list[BaseException] = []
-    seen: BaseException | None = exc
-    while seen is not None and seen not in chain:
-        chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+    chain = _chain(exc)
     for err in chain:
         if isinstance(err, ssl.SSLCertVerificationError):
             return f"TLS error: {err.verify_message or 'certificate verification failed'}", False
@@ -328,6 +345,10 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
             return "connection reset by the server", True
         if isinstance(err, OSError) and err.errno == errno.ECONNREFUSED:
             return "connection refused", True
+        if isinstance(err, OSError) and err.errno == errno.ENETUNREACH:
+            return "network unreachable", False
+        if isinstance(err, OSError) and err.errno == errno.EHOSTUNREACH:
+            return "no route to the host", True
     text = " ".join(str(e) for e in chain).lower()
     if "refused" in text:
         return "connection refused", True
@@ -335,25 +356,74 @@ def describe_error(exc: BaseException, timeout: float) -> tuple[str, bool]:
         return "DNS lookup failed", False
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the server closed the connection without a valid answer", True
+    if isinstance(exc, ValueError):
+        return f"invalid URL ({exc})", False
     return f"connection error: {exc or type(exc).__name__}", True
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes, outermost first (httpx wraps httpcore's, which wrap the
+    socket's)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return chain
+
+
+def reached_nothing(exc: BaseException) -> bool:
+    """True for failures that say nothing about the link, only that no host could be reached.
+
+    A lookup that fails, a network without a route, a connection attempt that times out: what
+    a runner without network sees for every link. A refusal, a reset or a TLS error means
+    something answered.
+    """
+    if isinstance(exc, httpx.ConnectTimeout | _LookupTimeout):
+        return True
+    return any(
+        isinstance(err, socket.gaierror)
+        or (isinstance(err, OSError) and err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH))
+        for err in _chain(exc)
+    )
+
+
+def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address carries: mapped, 6to4, Teredo, NAT64."""
+    if ip.ipv4_mapped is not None:
+        return (ip.ipv4_mapped,)
+    if ip.sixtofour is not None:
+        return (ip.sixtofour,)
+    if ip.teredo is not None:
+        return ip.teredo  # the relay server and the client behind its NAT
+    if ip in _NAT64:
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    return ()
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if ip.is_multicast or ip.is_reserved or not ip.is_global:
+        return False
+    return not (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+
+
 def is_private_address(address: str) -> bool:
-    """True for loopback, private, link-local, unspecified and reserved addresses."""
+    """True for every IP address that is not global, so never to be requested by default.
+
+    Private, loopback, link-local, carrier-grade NAT (100.64.0.0/10, which holds a cloud
+    metadata address), documentation, benchmarking, multicast and reserved ranges; an IPv6
+    address wrapping IPv4 (mapped, 6to4, Teredo, NAT64) is judged by the IPv4 it carries.
+    False for host names: they are judged by what they resolve to.
+    """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_unspecified
-        or ip.is_reserved
-        or ip.is_multicast
-    )
+    if isinstance(ip, ipaddress.IPv6Address):
+        wrapped = _wrapped_ipv4(ip)
+        if wrapped:
+            return not all(_is_global(inner) for inner in wrapped)
+    return not _is_global(ip)
 
 
 async def resolve(host: str) -> list[str]:
@@ -363,12 +433,18 @@ async def resolve(host: str) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-class _Cache:
-    """Good results on disk, keyed by the requested URL (without fragment)."""
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
 
-    def __init__(self, directory: Path | None, ttl: float) -> None:
+
+class _Cache:
+    """Good results on disk, keyed by the requested URL (without fragment) and the options
+    that change its verdict; problems with the file become notes, never failures."""
+
+    def __init__(self, directory: Path | None, ttl: float, notes: list[str]) -> None:
         self.path = None if directory is None else directory / _CACHE_FILE
         self.ttl = ttl
+        self.notes = notes
         self.entries: dict[str, dict[str, Any]] = {}
         if self.path is not None:
             self._load(self.path)
@@ -376,12 +452,10 @@ class _Cache:
     def _load(self, path: Path) -> None:
         try:
             raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing cached yet; saving will say if the folder cannot be made
         except OSError as exc:
-            warnings.warn(
-                f"link cache {path} unreadable, ignored: {exc}", LinkCheckCacheWarning, stacklevel=4
-            )
+            self.notes.append(f"could not read the link cache {path} ({_os_reason(exc)}); ignored")
             return
         try:
             data = json.loads(raw)
@@ -397,22 +471,18 @@ class _Cache:
                     raise ValueError(f"bad entry for {key!r}")
                 if entry.get("status") not in _GOOD:
                     raise ValueError(f"bad status for {key!r}")
-        except (ValueError, KeyError, TypeError) as exc:
-            warnings.warn(
-                f"link cache {path} is damaged and was discarded: {exc}",
-                LinkCheckCacheWarning,
-                stacklevel=4,
-            )
+        except (ValueError, KeyError, TypeError):
+            self.notes.append(f"the link cache {path} was damaged; rebuilding it")
             return
         self.entries = entries
 
-    def get(self, key: str, now: float) -> LinkResult | None:
+    def get(self, key: str, url: str, now: float) -> LinkResult | None:
         entry = self.entries.get(key)
         if entry is None or now - float(entry["checked_at"]) >= self.ttl:
             return None
         try:
             return LinkResult(
-                url=key,
+                url=url,
                 status=entry["status"],
                 http_status=entry.get("http_status"),
                 final_url=entry.get("final_url"),
@@ -458,17 +528,456 @@ class _Cache:
             os.replace(tmp_name, self.path)
             tmp_name = None
         except OSError as exc:
-            warnings.warn(
-                f"link cache {self.path} not saved: {exc}", LinkCheckCacheWarning, stacklevel=4
-            )
+            self.notes.append(f"could not write the link cache {self.path} ({_os_reason(exc)})")
         finally:
             if tmp_name is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
 
 
+def _tls_context(verify: bool, trust_env: bool) -> ssl.SSLContext:
+    """What to trust for HTTPS: the bundle named by ``SSL_CERT_FILE``/``SSL_CERT_DIR``, else
+    the system's roots (what the machine's browsers and curl trust, corporate CAs included),
+    else certifi's where the system has none (python.org builds on macOS).
+    """
+    if not verify:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if trust_env and os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if trust_env and os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    system = ssl.get_default_verify_paths()
+    if system.cafile or system.capath:
+        return ssl.create_default_context(cafile=system.cafile, capath=system.capath)
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class _Proxies:
+    """``HTTP(S)_PROXY`` and ``NO_PROXY``, read once per run.
+
+    Read here rather than by httpx (``trust_env``) so that every request not sent through a
+    proxy goes over a pinned pool, and so that nothing else comes from the environment: a
+    ``~/.netrc`` password sent to whatever host a post links to would be a leak.
+    """
+
+    def __init__(self, trust_env: bool) -> None:
+        found = urllib.request.getproxies() if trust_env else {}
+        self.by_scheme = {
+            scheme: url if "://" in url else f"http://{url}"
+            for scheme, url in found.items()
+            if scheme in ("http", "https") and url
+        }
+        self.bypassed: dict[str, bool] = {}
+
+    def lookup(self, scheme: str, host: str) -> str | None:
+        """The proxy for a request, or None to connect directly."""
+        proxy = self.by_scheme.get(scheme)
+        if proxy is None:
+            return None
+        bypassed = self.bypassed.get(host)
+        if bypassed is None:
+            bypassed = self.bypassed[host] = bool(urllib.request.proxy_bypass(host))
+        return None if bypassed else proxy
+
+
+class _Receiver(asyncio.Protocol):
+    """What a connection received and was not read yet, and whether it ended."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.ended = False
+        self.error: BaseException | None = None
+        self.waiter: asyncio.Future[None] | None = None
+        self.paused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) > _READ_AHEAD and not self.paused and self.transport is not None:
+            self.paused = True  # a body nobody reads: stop taking it in
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self.ended = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended = True
+        self.error = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def read(self, max_bytes: int, timeout: float | None) -> bytes:
+        if not self.buffer and not self.ended:
+            loop = asyncio.get_running_loop()
+            waiter = self.waiter = loop.create_future()
+            timer = None if timeout is None else loop.call_later(timeout, _expire, waiter)
+            try:
+                await waiter
+            finally:
+                self.waiter = None
+                if timer is not None:
+                    timer.cancel()
+        if not self.buffer:
+            if self.error is not None:
+                raise httpcore.ReadError(str(self.error)) from self.error
+            return b""
+        data = bytes(self.buffer[:max_bytes])
+        del self.buffer[:max_bytes]
+        if self.paused and len(self.buffer) <= _READ_AHEAD // 4 and self.transport is not None:
+            self.paused = False
+            self.transport.resume_reading()
+        return data
+
+
+def _expire(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(httpcore.ReadTimeout("timed out"))
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection for httpcore on asyncio's own transports.
+
+    anyio's streams (httpcore's default) open a cancel scope for each read and write, and poll
+    the socket to tell whether an idle connection was closed, where the receiver simply knows:
+    30% of the checker's CPU (benchmarks/links.py).
+    """
+
+    def __init__(self, transport: asyncio.Transport, receiver: _Receiver) -> None:
+        self.transport = transport
+        self.receiver = receiver
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.receiver.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        if self.receiver.ended or self.transport.is_closing():
+            raise httpcore.WriteError("the connection was closed") from self.receiver.error
+        self.transport.write(buffer)  # requests are small: the transport buffers them
+
+    async def aclose(self) -> None:
+        # At once, and no TLS goodbye: a server may be sending a body nobody will read.
+        self.transport.abort()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                tls = await loop.start_tls(
+                    self.transport, self.receiver, ssl_context, server_hostname=server_hostname
+                )
+        except TimeoutError as exc:
+            self.transport.abort()
+            raise httpcore.ConnectTimeout("TLS handshake timed out") from exc
+        except OSError as exc:  # ssl.SSLError among them
+            self.transport.abort()
+            raise httpcore.ConnectError(str(exc)) from exc
+        assert isinstance(tls, asyncio.Transport)
+        self.receiver.transport = tls
+        return _Stream(tls, self.receiver)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":  # an idle connection the server closed, or spoke out of turn
+            return self.receiver.ended or bool(self.receiver.buffer)
+        if info == "ssl_object":
+            return self.transport.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self.transport.get_extra_info("sockname")
+        if info == "server_addr":
+            return self.transport.get_extra_info("peername")
+        if info == "socket":
+            return self.transport.get_extra_info("socket")
+        return None
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects a link's host to the addresses the checker vetted for it, never to a fresh
+    DNS answer, so a second answer cannot slip a private address in.
+
+    httpcore still names the host in TLS (server name, certificate check) and the request keeps
+    its Host header: only the socket's address is pinned.
+    """
+
+    def __init__(self, vetted: Mapping[str, tuple[str, ...]]) -> None:
+        self.vetted = vetted
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = self.vetted.get(host)
+        if not addresses:  # the checker vets each host before asking: never look one up here
+            raise httpcore.ConnectError(f"{host} was not looked up and checked first")
+        for address in addresses[:-1]:  # each address in turn; the last one's failure counts
+            with contextlib.suppress(httpcore.ConnectError, httpcore.ConnectTimeout):
+                return await self._connect(address, port, timeout, local_address, socket_options)
+        return await self._connect(addresses[-1], port, timeout, local_address, socket_options)
+
+    async def _connect(
+        self,
+        address: str,
+        port: int,
+        timeout: float | None,
+        local_address: str | None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
+    ) -> _Stream:
+        loop = asyncio.get_running_loop()
+        local = None if local_address is None else (local_address, 0)
+        try:
+            async with asyncio.timeout(timeout):
+                transport, receiver = await loop.create_connection(
+                    _Receiver, address, port, local_addr=local
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"connecting to {address} timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        for option in socket_options or ():
+            transport.get_extra_info("socket").setsockopt(*option)
+        assert isinstance(transport, asyncio.Transport)
+        return _Stream(transport, receiver)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+# httpcore's errors as httpx's transports raise them: same names, httpx's classes.
+_HTTPX_ERRORS: dict[type[Exception], type[httpx.TransportError]] = {
+    getattr(httpcore, name): getattr(httpx, name)
+    for name in (
+        "TimeoutException",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "WriteTimeout",
+        "PoolTimeout",
+        "NetworkError",
+        "ConnectError",
+        "ReadError",
+        "WriteError",
+        "ProtocolError",
+        "LocalProtocolError",
+        "RemoteProtocolError",
+        "ProxyError",
+        "UnsupportedProtocol",
+    )
+}
+
+
+def _httpx_error(exc: Exception) -> httpx.TransportError | None:
+    for cls in type(exc).__mro__:
+        mapped = _HTTPX_ERRORS.get(cls)
+        if mapped is not None:
+            return mapped(str(exc))
+    return None
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body from httpcore, read (if ever) and closed through httpx; closing it hands
+    its connection back to the origin's transport."""
+
+    def __init__(
+        self,
+        stream: Iterable[bytes] | AsyncIterable[bytes],
+        owner: _OriginTransport,
+        connection: httpcore.AsyncHTTPConnection,
+    ) -> None:
+        assert isinstance(stream, AsyncIterable)
+        self.stream = stream
+        self.owner = owner
+        self.connection: httpcore.AsyncHTTPConnection | None = connection
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for part in self.stream:
+                yield part
+        except Exception as exc:
+            mapped = _httpx_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    async def aclose(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        try:
+            if hasattr(self.stream, "aclose"):
+                await self.stream.aclose()
+        finally:
+            await self.owner.release(connection)
+
+
+class _OriginTransport(httpx.AsyncBaseTransport):
+    """httpx requests to one origin over httpcore connections, which the pinned backend
+    connects to the vetted addresses (httpx has no parameter for its pools' backend).
+
+    The checker's semaphores already bound the requests in flight to a host, so the pool is no
+    more than a stack of idle connections: httpcore's own pool scans all its connections
+    several times per request, 40% of the checker's CPU (benchmarks/links.py).
+    """
+
+    def __init__(
+        self, ssl_context: ssl.SSLContext | None, backend: _PinnedBackend, keep: int
+    ) -> None:
+        self.ssl_context = ssl_context
+        self.backend = backend
+        self.keep = keep  # idle connections kept for the next requests
+        self.idle: list[httpcore.AsyncHTTPConnection] = []
+        self.busy = 0
+        self.used = 0.0  # time.monotonic() of the last request
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core = httpcore.Request(
+            request.method,
+            httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        connection = await self._idle_connection()
+        if connection is None:
+            connection = httpcore.AsyncHTTPConnection(
+                core.url.origin,
+                ssl_context=self.ssl_context,
+                keepalive_expiry=_KEEPALIVE,
+                network_backend=self.backend,
+            )
+        self.busy += 1
+        try:
+            response = await connection.handle_async_request(core)
+        except BaseException as exc:
+            self.busy -= 1
+            await connection.aclose()
+            mapped = _httpx_error(exc) if isinstance(exc, Exception) else None
+            if mapped is None:
+                raise
+            raise mapped from exc
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_Body(response.stream, self, connection),
+            extensions=response.extensions,
+        )
+
+    async def _idle_connection(self) -> httpcore.AsyncHTTPConnection | None:
+        """The connection used last, unless the server closed it or it expired."""
+        while self.idle:
+            connection = self.idle.pop()
+            if connection.is_idle() and not connection.has_expired():
+                return connection
+            await connection.aclose()
+        return None
+
+    async def release(self, connection: httpcore.AsyncHTTPConnection) -> None:
+        """Keep a connection whose exchange ended cleanly, close any other."""
+        self.busy -= 1
+        if connection.is_idle() and len(self.idle) < self.keep:
+            self.idle.append(connection)
+        else:
+            await connection.aclose()
+
+    async def aclose(self) -> None:
+        idle, self.idle = self.idle, []
+        for connection in idle:
+            await connection.aclose()
+
+
+class _Router(httpx.AsyncBaseTransport):
+    """Sends each request through the environment's proxy when one applies, else over the
+    pool of its origin, connected to the addresses vetted for its host.
+
+    An origin unused for longer than the keep-alive expiry has its connections closed when
+    another origin opens, so a site linking to thousands of hosts does not keep a socket open
+    for each.
+    """
+
+    def __init__(self, checker: _Checker) -> None:
+        self.checker = checker
+        self.backend = _PinnedBackend(checker.vetted)
+        self.origins: OrderedDict[tuple[bytes, bytes, int | None], _OriginTransport]
+        self.origins = OrderedDict()
+        self.proxied: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        proxy = self.checker.proxies.lookup(url.scheme, url.host)
+        if proxy is not None:
+            return await self._through(proxy).handle_async_request(request)
+        now = time.monotonic()
+        origin = (url.raw_scheme, url.raw_host, url.port)
+        transport = self.origins.get(origin)
+        if transport is None:
+            transport = self.origins[origin] = self._open(url.scheme)
+            transport.used = now
+            await self._close_idle(now)
+        else:
+            transport.used = now
+            self.origins.move_to_end(origin)
+        return await transport.handle_async_request(request)
+
+    def _open(self, scheme: str) -> _OriginTransport:
+        tls = self.checker.tls() if scheme == "https" else None
+        return _OriginTransport(tls, self.backend, self.checker.opts.per_host_concurrency)
+
+    async def _close_idle(self, now: float) -> None:
+        """Close the pools unused for longer than the keep-alive expiry, oldest first."""
+        stale: list[_OriginTransport] = []
+        for origin, transport in list(self.origins.items()):
+            if now - transport.used < _KEEPALIVE:
+                break
+            if not transport.busy:
+                stale.append(self.origins.pop(origin))
+        for transport in stale:
+            await transport.aclose()
+
+    def _through(self, proxy: str) -> httpx.AsyncHTTPTransport:
+        transport = self.proxied.get(proxy)
+        if transport is None:
+            if not proxy.startswith(("http://", "https://")):
+                raise httpx.ProxyError(f"unsupported proxy {proxy} (http and https only)")
+            limit = self.checker.opts.concurrency
+            transport = self.proxied[proxy] = httpx.AsyncHTTPTransport(
+                proxy=proxy,
+                verify=self.checker.tls(),
+                trust_env=False,
+                limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            )
+        return transport
+
+    async def aclose(self) -> None:
+        for transport in [*self.origins.values(), *self.proxied.values()]:
+            await transport.aclose()
+
+
 class _Checker:
-    """One run: shared client, semaphores, DNS memo and statistics."""
+    """One run: shared client, semaphores, DNS memo, statistics and notes."""
 
     def __init__(self, options: LinkCheckOptions, progress: Progress | None) -> None:
         if options.concurrency < 1 or options.per_host_concurrency < 1:
@@ -481,56 +990,117 @@ class _Checker:
         self.global_sem = asyncio.Semaphore(options.concurrency)
         self.host_sems: dict[str, asyncio.Semaphore] = {}
         self.head_unsupported: set[str] = set()
-        self.dns: dict[str, asyncio.Task[bool]] = {}
+        self.dns: dict[str, asyncio.Task[tuple[str, ...]]] = {}  # host names of links
+        self.vetted: dict[str, tuple[str, ...]] = {}  # hosts cleared, with their addresses
+        self.tls_context: ssl.SSLContext | None = None
+        self.proxies = _Proxies(options.trust_env)
         self.stats: dict[str, HostStats] = {}
+        self.notes: list[str] = []
         self.requests = 0
         self.checked = 0
         self.failures = 0
         self.total = 0
+        # Whether anything answered at all: a response, a refused or reset connection, TLS.
+        self.contact = False
+        self.unreached = ""  # why the first URL that reached nothing failed
 
     async def run(self, urls: list[str]) -> LinkCheckReport:
         started = time.perf_counter()
         keys: dict[str, str] = {url: _request_key(url) for url in urls}
         unique = list(dict.fromkeys(keys.values()))
         self.total = len(unique)
-        cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl)
+        cache = _Cache(self.opts.cache_dir, self.opts.cache_ttl, self.notes)
         now = time.time()
         by_key: dict[str, LinkResult] = {}
+        cache_keys: dict[str, str] = {}
         todo: list[str] = []
         for key in unique:
-            early = self._early_verdict(key) or cache.get(key, now)
+            early = self._early_verdict(key)
+            if early is None:
+                cache_keys[key] = self.cache_key(key)
+                early = cache.get(cache_keys[key], key, now)
             if early is not None:
                 by_key[key] = early
                 self._done(early)
             else:
                 todo.append(key)
         if todo:
-            limits = httpx.Limits(
-                max_connections=self.opts.concurrency,
-                max_keepalive_connections=self.opts.concurrency,
-            )
-            async with httpx.AsyncClient(
-                timeout=httpx.Timeout(self.opts.timeout),
-                limits=limits,
-                follow_redirects=False,
-                verify=self.opts.verify_tls,
-                trust_env=self.opts.trust_env,
-                headers={
-                    "User-Agent": self.opts.user_agent,
-                    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                    "Accept-Language": "en;q=0.9,*;q=0.5",
-                },
-            ) as client:
+            async with self._client() as client:
                 self.client = client
                 results = await asyncio.gather(*(self._check(key) for key in todo))
-            by_key.update(zip(todo, results, strict=True))
             for task in self.dns.values():
                 task.cancel()
-        cache.update(by_key, time.time())
+            checked = dict(zip(todo, results, strict=True))
+            if not self.contact:
+                self._offline(checked)
+            by_key.update(checked)
+        cache.update({cache_keys[k]: r for k, r in by_key.items() if k in cache_keys}, time.time())
         if cache.path is not None and todo:
             cache.save()
         out = {url: dataclasses.replace(by_key[key], url=url) for url, key in keys.items()}
-        return LinkCheckReport(out, self.stats, time.perf_counter() - started, self.requests)
+        elapsed = time.perf_counter() - started
+        return LinkCheckReport(out, self.stats, elapsed, self.requests, self.notes)
+
+    def _client(self) -> httpx.AsyncClient:
+        """One client for the run; its transport pins connections and reads no environment."""
+        return httpx.AsyncClient(
+            transport=_Router(self),
+            # A request waiting for a pool is bounded by the URL's deadline.
+            timeout=httpx.Timeout(self.opts.timeout, pool=None),
+            follow_redirects=False,
+            trust_env=False,
+            headers={
+                "User-Agent": self.opts.user_agent,
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                "Accept-Language": "en;q=0.9,*;q=0.5",
+            },
+        )
+
+    def tls(self) -> ssl.SSLContext:
+        """The TLS context, made at the first HTTPS connection (loading roots takes time)."""
+        if self.tls_context is None:
+            self.tls_context = _tls_context(self.opts.verify_tls, self.opts.trust_env)
+        return self.tls_context
+
+    def _offline(self, results: dict[str, LinkResult]) -> None:
+        """Nothing answered: the links were not checked, which is no verdict on them."""
+        failed = [url for url, result in results.items() if result.status == "broken"]
+        if not failed:
+            return
+        why = f"no host could be reached ({self.unreached})"
+        for url in failed:
+            results[url] = dataclasses.replace(
+                results[url], status="offline", reason=f"not checked: {why}"
+            )
+        hosts = len({host_key(url) for url in failed})
+        links = f"{len(failed)} external link{'s' if len(failed) != 1 else ''}"
+        self.notes.append(
+            f"{links} not checked: {why} on {hosts} host{'s' if hosts != 1 else ''}; "
+            "is this machine offline?"
+        )
+
+    def cache_key(self, url: str) -> str:
+        """The URL, and a digest of the options that change its verdict unless all are defaults.
+
+        A digest rather than the values: headers may hold tokens, which do not belong in a
+        cache file. Results with default options keep the bare URL as their key.
+        """
+        options: dict[str, Any] = {}
+        if self.opts.accept:
+            options["accept"] = sorted(set(self.opts.accept))
+        headers = self._host_headers(host_key(url))
+        if headers:
+            options["headers"] = sorted((k.lower(), v) for k, v in headers.items())
+        if self.opts.user_agent != DEFAULT_USER_AGENT:
+            options["user-agent"] = self.opts.user_agent
+        if not options:
+            return url
+        options["methods"] = _METHODS
+        blob = json.dumps(options, sort_keys=True).encode("utf-8")
+        return f"{url} options:{hashlib.sha256(blob).hexdigest()[:16]}"
+
+    def _host_headers(self, key: str) -> dict[str, str] | None:
+        return self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
 
     def _early_verdict(self, url: str) -> LinkResult | None:
         """Verdicts that need no network: excluded, not http(s), private IP literals."""
@@ -603,6 +1173,10 @@ class _Checker:
                 )
             except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
                 reason, retriable = describe_error(exc, opts.timeout)
+                if not reached_nothing(exc):
+                    self.contact = True
+                elif not self.unreached:
+                    self.unreached = reason
                 if not retriable or last:
                     return LinkResult(
                         url,
@@ -741,18 +1315,19 @@ class _Checker:
 
     async def _probe(self, url: str, state: _Try) -> _Hop:
         """One hop: HEAD, then GET when the server seems not to handle HEAD properly."""
-        await self._guard(url)
+        target = httpx.URL(url)
+        await self.addresses(target.raw_host.decode("ascii"))  # the host as httpcore dials it
         key = host_key(url)
-        status, location, retry_after, method = await self._send("HEAD", url, key, state)
+        status, location, retry_after, method = await self._send("HEAD", target, key, state)
         if method == "GET" or status < 400 or status in _NO_GET_FALLBACK:
             return _Hop(status, location, retry_after, (method,))
         if status in _HEAD_UNSUPPORTED:
             self.head_unsupported.add(key)
-        status, location, retry_after, method = await self._send("GET", url, key, state)
+        status, location, retry_after, method = await self._send("GET", target, key, state)
         return _Hop(status, location, retry_after, ("HEAD", method))
 
     async def _send(
-        self, method: str, url: str, key: str, state: _Try
+        self, method: str, url: httpx.URL, key: str, state: _Try
     ) -> tuple[int, str | None, str | None, str]:
         """One request under both limits; the body is never read (closing drops it).
 
@@ -768,11 +1343,12 @@ class _Checker:
             self.stats.setdefault(key, HostStats()).requests += 1
             if method == "HEAD" and key in self.head_unsupported:
                 method = "GET"
-            extra = self.headers.get(key) or self.headers.get(key.split(":", 1)[0])
-            async with self.client.stream(method, url, headers=extra) as resp:
+            async with self.client.stream(method, url, headers=self._host_headers(key)) as resp:
+                self.contact = True
                 if method == "HEAD":
-                    # No body to read, but finishing the exchange keeps the connection alive;
-                    # an unfinished one is closed, costing a new connection per request.
+                    # No body to read, but finishing the exchange keeps the connection alive.
+                    # Leaving a GET unread closes its connection: a huge or endless body is
+                    # never downloaded.
                     await resp.aread()
                 return (
                     resp.status_code,
@@ -781,25 +1357,46 @@ class _Checker:
                     method,
                 )
 
-    async def _guard(self, url: str) -> None:
-        """Refuse hosts that are, or resolve to, private addresses (unless allowed)."""
-        if self.opts.check_private_addresses:
-            return
-        host = (urlsplit(url).hostname or "").lower()
-        if is_private_address(host):
-            raise _PrivateAddress(f"{host} is a private or local address, not checked")
+    async def addresses(self, host: str) -> tuple[str, ...]:
+        """Where to connect for ``host``: looked up once per run, refused if not global.
+
+        The connection goes to these very addresses (see :class:`_PinnedBackend`), so a DNS
+        answer that changes between the check and the connection cannot slip a private
+        address in.
+        """
+        vetted = self.vetted.get(host)
+        if vetted is not None:
+            return vetted
         try:
             ipaddress.ip_address(host.split("%", 1)[0])
-            return  # a public IP literal
+            found: tuple[str, ...] = (host,)
         except ValueError:
-            pass
-        task = self.dns.get(host)
-        if task is None:
-            task = self.dns[host] = asyncio.ensure_future(self._resolves_private(host))
-        if await asyncio.shield(task):
-            raise _PrivateAddress(f"{host} resolves to a private or local address, not checked")
+            task = self.dns.get(host)
+            if task is None:
+                task = self.dns[host] = asyncio.ensure_future(self._lookup(host))
+            try:
+                found = await asyncio.shield(task)
+            except TimeoutError:
+                if self.dns.get(host) is task:
+                    del self.dns[host]  # a retry looks the host up again
+                raise
+        if not self.opts.check_private_addresses:
+            private = [address for address in found if is_private_address(address)]
+            if private == [host]:
+                raise _PrivateAddress(f"{host} is a private or local address, not checked")
+            if private:
+                raise _PrivateAddress(
+                    f"{host} resolves to a private or local address ({private[0]}), not checked"
+                )
+        self.vetted[host] = found
+        return found
 
-    async def _resolves_private(self, host: str) -> bool:
-        async with asyncio.timeout(self.opts.timeout):
-            addresses = await resolve(host)
-        return any(is_private_address(a) for a in addresses)
+    async def _lookup(self, host: str) -> tuple[str, ...]:
+        try:
+            async with asyncio.timeout(self.opts.timeout):
+                found = tuple(dict.fromkeys(await resolve(host)))
+        except TimeoutError:
+            raise _LookupTimeout(f"looking up {host} took too long") from None
+        if not found:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return found

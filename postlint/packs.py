@@ -29,14 +29,23 @@ from typing import Any, ClassVar
 
 import tomli
 
-from postlint import __version__
+from postlint import quotes
 from postlint.config import ConfigError
-from postlint.model import Finding, Fix, Post
+from postlint.model import Edit, Finding, Fix, Post
 from postlint.rule import Context, Example, Family, Rule
 from postlint.site import smart_punctuation
 from postlint.tomlkeys import key_offsets
+from postlint.version import __version__
 
-KINDS = ("existence", "substitution", "consistency", "occurrence", "capitalization", "repetition")
+KINDS = (
+    "existence",
+    "substitution",
+    "consistency",
+    "occurrence",
+    "capitalization",
+    "repetition",
+    "quotes",
+)
 SCOPES = ("prose", "title", "headings", "link-text", "alt", "tags")
 SEVERITY_NAMES = ("error", "warning", "info")
 CHUNK = 8192  # the most text one regular expression call sees
@@ -62,6 +71,7 @@ COMMON_KEYS: dict[str, Any] = {
     "exceptions": list,
     "only-if": str,
     "unless-smart-punctuation": bool,
+    "skip-quotations": bool,
     "example": list,
 }
 KIND_KEYS: dict[str, dict[str, Any]] = {
@@ -71,6 +81,7 @@ KIND_KEYS: dict[str, dict[str, Any]] = {
     "occurrence": {"pattern": str, "max": int, "per": str},
     "capitalization": {"style": str, "safe": bool},
     "repetition": {"pattern": str, "safe": bool},
+    "quotes": {"safe": bool},
 }
 EXAMPLE_KEYS = {"bad": str, "good": str}
 PLACEHOLDERS = {
@@ -80,6 +91,7 @@ PLACEHOLDERS = {
     "occurrence": {"match", "count", "max"},
     "capitalization": {"match", "replacement", "style"},
     "repetition": {"match", "replacement"},
+    "quotes": {"match", "replacement"},
 }
 DEFAULT_MESSAGES = {
     "existence": "Avoid `{match}`.",
@@ -91,6 +103,7 @@ DEFAULT_MESSAGES = {
     "occurrence": "`{match}` is used {count} times here; the house style allows at most {max}.",
     "capitalization": "Write this in {style} case: `{replacement}`.",
     "repetition": "`{match}` repeats a word: write `{replacement}`.",
+    "quotes": "Straight `{match}` in a post that mostly uses curly quotes: write `{replacement}`.",
 }
 SMALL_WORDS = frozenset(
     [
@@ -323,6 +336,8 @@ class _Builder:
                 )
         if kind == "capitalization" and not set(scopes) <= {"title", "headings"}:
             raise self.fail(f"{dotted}.scope", "capitalization applies to `title` and `headings`.")
+        if kind == "quotes" and scopes != ("prose",):
+            raise self.fail(f"{dotted}.scope", "a quotes rule reads the prose only.")
         message = raw.get("message", DEFAULT_MESSAGES[kind])
         for _, placeholder, _, _ in string.Formatter().parse(message):
             if placeholder is not None and placeholder not in PLACEHOLDERS[kind]:
@@ -339,6 +354,12 @@ class _Builder:
         if "only-if" in raw:
             spec.only_if = self.compile(raw["only-if"], f"{dotted}.only-if", flags)
         spec.unless_smart = raw.get("unless-smart-punctuation", False)
+        spec.skip_quotations = raw.get("skip-quotations", False)
+        phrases = [x for x in raw.get("exceptions", []) if len(_norm(x).split()) > 1]
+        if phrases:  # a match inside one of these phrases is not reported
+            spec.exception_phrases = re.compile(
+                "|".join(r"\s+".join(map(re.escape, _norm(x).split())) for x in phrases), re.I
+            )
         examples = self.examples(raw, dotted)
         attrs: dict[str, Any] = {
             "code": code,
@@ -491,6 +512,10 @@ class _Builder:
         spec.style = style
         spec.safe = raw.get("safe", False)
         spec.fixable = style == "title"
+
+    def kind_quotes(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
+        spec.safe = raw.get("safe", False)
+        spec.fixable = True
 
     def kind_repetition(self, raw: Mapping[str, Any], dotted: str, spec: _Spec) -> None:
         token = raw.get("pattern", r"[^\W\d_]+")
@@ -721,6 +746,23 @@ class _Piece:
     # runs of a paragraph) or "opaque" (a front matter value written with escapes)
 
 
+def _quotations(post: Post) -> list[tuple[int, int]]:
+    """File spans of quoted words: block quotes, and text between a pair of quotation marks."""
+    spans: list[tuple[int, int]] = []
+    stack = list(post.blocks)
+    while stack:
+        block = stack.pop()
+        if block.kind == "block_quote":
+            spans.append((block.span.start, block.span.end))
+        else:
+            stack.extend(block.children)
+    for found in quotes.quotes(post):
+        for opening, closing in found.pairs:
+            if opening.double and opening.offset >= 0 and closing.offset >= 0:
+                spans.append((opening.offset, closing.offset + 1))
+    return spans
+
+
 class ScopeText:
     """The prose of some scopes joined into one string, with a map back to file offsets.
 
@@ -738,6 +780,7 @@ class ScopeText:
         self._starts: list[int] = []
         self.text = ""
         self.masked: list[tuple[int, int]] = []
+        self.post: Post | None = None  # the post the text comes from
 
     def add(
         self,
@@ -841,6 +884,7 @@ def scope_text(post: Post, scopes: tuple[str, ...]) -> ScopeText:
 
 def _build_scope(post: Post, scopes: tuple[str, ...]) -> ScopeText:
     out = ScopeText()
+    out.post = post
     wanted = set(scopes)
     if wanted & {"prose", "headings", "link-text", "alt"}:
         alts = sorted((i.alt_span.start, i.alt_span.end) for i in post.images if i.alt_span)
@@ -956,6 +1000,8 @@ class _Spec:
     fixable: bool = False
     only_if: re.Pattern[str] | None = None
     unless_smart: bool = False
+    skip_quotations: bool = False
+    exception_phrases: re.Pattern[str] | None = None
     max: int = 0
     per: str = "post"
     style: str = ""
@@ -972,6 +1018,7 @@ class _Spec:
             "occurrence": f"At most {self.max} matches of {shown} per {self.per}",
             "capitalization": f"Write titles and headings in {self.style} case",
             "repetition": "A word repeated back to back",
+            "quotes": "Straight quotes in a post that mostly uses curly ones",
         }[self.kind]
 
 
@@ -1025,6 +1072,7 @@ class PackRule(Rule):
             ):
                 return
         whole = text.text
+        quoted = _quotations(text.post) if self.spec.skip_quotations and text.post else []
         for a, b in text.chunks():
             for m in pattern.finditer(whole, a, b):
                 i = m.start()
@@ -1034,10 +1082,23 @@ class PackRule(Rule):
                     before = whole[i - 1]
                     if before == "-" or before.isalnum() or before == "_":
                         continue
-                if _norm(m.group()) in self.spec.exceptions:
+                if _norm(m.group()) in self.spec.exceptions or self._in_phrase(whole, i, m.end()):
                     continue
                 start, end, exact, group = text.to_file(m.start(), m.end())
+                if quoted and any(a <= start < b for a, b in quoted):
+                    continue  # someone else's words
                 yield m, _Match(start, end, m.group(), exact, group)
+
+    def _in_phrase(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` lies inside an exception phrase (`self sufficient`)."""
+        phrases = self.spec.exception_phrases
+        if phrases is None:
+            return False
+        window = max(0, start - 60)
+        return any(
+            window + m.start() <= start and end <= window + m.end()
+            for m in phrases.finditer(text[window : end + 60])
+        )
 
     def _say(
         self,
@@ -1169,6 +1230,52 @@ class PackRule(Rule):
                 continue
             yield self._say(post, match, m.group("tok"))
 
+    def _quotes(self, post: Post, text: ScopeText) -> Iterator[Finding]:
+        """Straight quotes in a post whose prose mostly uses curly ones. A quotation is fixed
+        whole or not at all: its straight marks are curled by one fix, and a straight mark that
+        pairs with nothing gets no fix (only the writer knows where the quotation ends)."""
+        straight, curly = quotes.tally(post)
+        if not straight or len(curly) <= len(straight):
+            return  # a post that mostly uses straight quotes is quote-style's to report
+        for found in quotes.quotes(post):
+            items: list[tuple[int, Finding]] = []
+            for opening, closing in found.pairs:
+                marks = [m for m in (opening, closing) if m.straight]
+                if marks and all(m.offset >= 0 for m in marks) and closing.offset >= 0:
+                    start = opening.offset if opening.offset >= 0 else marks[0].offset
+                    edits = tuple(
+                        post.edit(m.offset, m.offset + 1, quotes.curled(m)) for m in marks
+                    )
+                    shown = (f"{opening.char}…{closing.char}", _curled_pair(opening, closing))
+                    items.append(
+                        (start, self._quote(post, start, closing.offset + 1, edits, shown))
+                    )
+            for mark in found.apostrophes:
+                if mark.straight and mark.offset >= 0:
+                    edit = post.edit(mark.offset, mark.offset + 1, "’")
+                    finding = self._quote(post, mark.offset, mark.offset + 1, (edit,), ("'", "’"))
+                    items.append((mark.offset, finding))
+            for mark in found.unpaired:
+                if mark.straight and mark.offset >= 0:
+                    items.append((mark.offset, self._unpaired(post, mark)))
+            for _, finding in sorted(items, key=lambda item: item[0]):
+                yield finding
+
+    def _quote(
+        self, post: Post, start: int, end: int, edits: tuple[Edit, ...], shown: tuple[str, str]
+    ) -> Finding:
+        """One finding for a quotation (its span runs from quote to quote) or an apostrophe."""
+        message = self.message.format(match=shown[0], replacement=shown[1])
+        return self.finding(post.span(start, end), message, Fix(edits, safe=self.spec.safe))
+
+    def _unpaired(self, post: Post, mark: quotes.Mark) -> Finding:
+        kind = "quotation mark" if mark.double else "single quote"
+        return self.finding(
+            post.span(mark.offset, mark.offset + 1),
+            f"A straight {kind} that pairs with no other in its paragraph, in a post that "
+            "mostly uses curly ones: add its partner, then write both curly.",
+        )
+
     # -- documentation ---------------------------------------------------------------------
 
     @classmethod
@@ -1180,6 +1287,10 @@ class PackRule(Rule):
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _curled_pair(opening: quotes.Mark, closing: quotes.Mark) -> str:
+    return f"{quotes.curled(opening, 'open')}…{quotes.curled(closing, 'close')}"
 
 
 def _ignored_word(word: str, exceptions: frozenset[str]) -> bool:

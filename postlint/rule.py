@@ -11,10 +11,23 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
+from postlint.index import PostSummary, Site, SiteInfo
 from postlint.model import Finding, Fix, Post, Severity, Span
+from postlint.services import Services
+
+__all__ = [
+    "DOC_SECTIONS",
+    "Context",
+    "Example",
+    "Family",
+    "Option",
+    "PostSummary",
+    "Rule",
+    "Site",
+    "SiteInfo",
+]
 
 # The rule pages in the repository (docs/rules/, made by `postlint rules --docs docs/rules`);
 # the `docs-url` setting points diagnostics at a site's own copy instead.
@@ -55,60 +68,14 @@ class Option:
 
 
 @dataclass(frozen=True)
-class SiteInfo:
-    """What is known about the site before any post is read."""
-
-    root: Path
-    generator: str  # "zola", "hugo" or "plain"
-    content_dir: Path
-    static_dir: Path | None
-    base_url: str = ""
-    config: Mapping[str, Any] = field(default_factory=dict)  # the generator's own config
-    anchors: str = "zola"  # anchor style: "zola" (slugify on), "zola-safe", "zola-off", "hugo"
-
-
-@dataclass(frozen=True)
-class PostSummary:
-    """The site index's view of one post: enough for site-wide checks, small enough to cache."""
-
-    path: str  # as reported (relative to the working directory when possible)
-    source: Path  # absolute path of the file
-    url: str  # site-absolute URL path, "/posts/hello/"
-    aliases: tuple[str, ...]
-    title: str
-    draft: bool
-    date: str | None
-    tags: tuple[str, ...]
-    tag_spans: tuple[Span, ...]
-    authors: tuple[Any, ...]  # AuthorSection
-    anchors: frozenset[str]
-    front_matter: Mapping[str, Any]
-    links: tuple[Any, ...]  # Link
-    images: tuple[Any, ...]  # Image
-    headings: tuple[Any, ...]  # Heading
-    first_line: Span  # where a finding about the whole post points
-
-
-@dataclass
-class Site:
-    """The whole site after every post was read: the index that site-wide checks judge against."""
-
-    info: SiteInfo
-    posts: dict[str, PostSummary]
-    facts: dict[str, dict[str, Any]]  # rule name -> post path -> what the rule collected
-    static_files: tuple[Path, ...] = ()
-
-    def collected(self, rule: str) -> dict[str, Any]:
-        return self.facts.get(rule, {})
-
-
-@dataclass(frozen=True)
 class Context:
-    """What a check may use: its family's options, the site and the whole configuration."""
+    """What a check may use: its family's options, the site, the whole configuration and the
+    run's services."""
 
     options: Mapping[str, Any]
     site: SiteInfo
     config: Any  # postlint.config.Config
+    services: Services = field(default_factory=Services)  # the run's notes and link checker
 
 
 class Rule:

@@ -1,7 +1,8 @@
-"""Site discovery and the site index: what the generator would build, learned from the files.
+"""Which site a path belongs to, and each post's entry in the site index.
 
 Zola (``config.toml`` or ``zola.toml`` with ``base_url``), Hugo (``hugo.toml`` or ``config.toml``
-with ``baseURL``), else a plain folder of Markdown files.
+with ``baseURL``), else a plain folder of Markdown files. ``summarize`` turns a parsed post into
+the ``PostSummary`` the site index is built from (see ``postlint.index``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from postlint.config import read_toml
+from postlint.index import PostSummary, SiteInfo
 from postlint.model import Block, Inline, Post
-from postlint.rule import PostSummary, SiteInfo
 from postlint.urls import page_url
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 _ZOLA_ANCHORS = {"on": "zola", "safe": "zola-safe", "off": "zola-off"}
 _HUGO_ANCHORS = {
     "github": "hugo",
@@ -41,6 +41,14 @@ def detect_site(start: Path) -> SiteInfo:
             if "baseURL" in config or name == "hugo.toml":
                 return _hugo(directory, config)
     return SiteInfo(root=folder, generator="plain", content_dir=folder, static_dir=None)
+
+
+def default_paths() -> list[Path]:
+    """What a command checks when no path is given: the site's content folder, else ``.``."""
+    site = detect_site(Path.cwd())
+    if site.generator != "plain" and site.content_dir.is_dir():
+        return [site.content_dir]
+    return [Path(".")]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -81,39 +89,11 @@ def _hugo(root: Path, config: dict[str, Any]) -> SiteInfo:
     )
 
 
-def markdown_files(folder: Path, exclude: Iterable[str] = ()) -> list[Path]:
-    """Markdown files under ``folder``, sorted, skipping hidden folders and ``exclude`` globs."""
-    found = []
-    patterns = tuple(exclude)
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
-        for name in sorted(filenames):
-            if name.lower().endswith(MARKDOWN_SUFFIXES):
-                path = Path(dirpath, name)
-                if not any(path.match(pattern) for pattern in patterns):
-                    found.append(path)
-    return found
-
-
-def static_files(info: SiteInfo) -> tuple[Path, ...]:
-    """Every file under the static folder (for images and downloads that links point at)."""
-    if info.static_dir is None:
-        return ()
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(info.static_dir):
-        dirnames.sort()
-        files.extend(Path(dirpath, name) for name in sorted(filenames))
-    return tuple(files)
-
-
 def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
     """The site index entry for one post."""
     meta = post.meta
-    try:
-        rel = source.resolve().relative_to(info.content_dir.resolve()).as_posix()
-    except ValueError:
-        rel = source.name
-    route = page_url(rel, meta, info.generator, _path_slug_mode(info.config))
+    rel = content_rel(source, info)
+    route = page_url(rel or source.name, meta, info.generator, _path_slug_mode(info.config))
     date = meta.get("date", route.date_from_name)
     tag_spans = tuple(
         span
@@ -142,7 +122,24 @@ def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
             first_line.start,
             post.text.find("\n", first_line.start) if "\n" in post.text else len(post.text),
         ),
+        rel=rel,
+        bundle_dir=route.bundle_dir,
     )
+
+
+def content_rel(source: Path, info: SiteInfo) -> str | None:
+    """The file's path from the content folder (POSIX), or None when it is outside it."""
+    for path, folder in (
+        (os.path.abspath(source), os.path.abspath(info.content_dir)),
+        (os.path.realpath(source), os.path.realpath(info.content_dir)),
+    ):
+        try:
+            rel = os.path.relpath(path, folder)
+        except ValueError:  # another drive
+            continue
+        if rel != os.curdir and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return Path(rel).as_posix()
+    return None
 
 
 def _is_tag_key(key: str) -> bool:

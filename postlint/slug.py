@@ -171,28 +171,27 @@ def _hugo_blackfriday(text: str) -> str:
     return "".join(out)
 
 
-def _number_zola(base: str, taken: set[str]) -> str:
-    """Zola's ``find_anchor``: ``base``, else the first free ``base-1``, ``base-2``..."""
+def _number_zola(base: str, taken: set[str], levels: dict[str, int]) -> str:
+    """Zola's ``find_anchor``: ``base``, else the first free ``base-1``, ``base-2``...
+
+    ``levels`` keeps, per base, the level below which every name is taken (names are only
+    ever added), so ten thousand identical headings cost ten thousand steps, not fifty million.
+    """
     if base not in taken:
         return base
-    level = 1
+    level = levels.get(base, 1)
     while f"{base}-{level}" in taken:
         level += 1
+    levels[base] = level + 1
     return f"{base}-{level}"
 
 
-def _number_hugo(base: str, taken: set[str]) -> str:
+def _number_hugo(base: str, taken: set[str], levels: dict[str, int]) -> str:
     """Hugo's ``idFactory.Generate``: empty becomes ``heading``, then ``-1``, ``-2``..."""
-    base = base or "heading"
-    if base not in taken:
-        return base
-    level = 1
-    while f"{base}-{level}" in taken:
-        level += 1
-    return f"{base}-{level}"
+    return _number_zola(base or "heading", taken, levels)
 
 
-_STYLES: dict[str, tuple[Callable[[str], str], Callable[[str, set[str]], str]]] = {
+_STYLES: dict[str, tuple[Callable[[str], str], Callable[[str, set[str], dict[str, int]], str]]] = {
     "zola": (lambda t: _zola_anchor_base(t, "on"), _number_zola),
     "zola-safe": (lambda t: _zola_anchor_base(t, "safe"), _number_zola),
     "zola-off": (lambda t: _zola_anchor_base(t, "off"), _number_zola),
@@ -225,9 +224,10 @@ def heading_anchors(texts: list[str], style: str = "zola") -> list[str]:
         expected = ", ".join(ANCHOR_STYLES)
         raise ValueError(f"unknown anchor style {style!r}; expected one of {expected}") from None
     taken: set[str] = set()
+    levels: dict[str, int] = {}
     anchors: list[str] = []
     for text in texts:
-        anchor = number(make_base(text), taken)
+        anchor = number(make_base(text), taken, levels)
         taken.add(anchor)
         anchors.append(anchor)
     return anchors

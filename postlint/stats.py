@@ -460,24 +460,27 @@ def register(
 
 def run_stats(args: argparse.Namespace) -> int:
     from postlint import api
-    from postlint.cli import CliError, default_paths
-    from postlint.engine import collect_files, display_path
+    from postlint.engine import UsageError, collect_files, display_path
+    from postlint.files import Refused, read_file
     from postlint.parse import decode
+    from postlint.site import default_paths
 
     paths = args.paths or default_paths()
     for path in paths:
         if not path.exists():
-            raise CliError(f"{path}: no such file or directory")
+            raise UsageError(f"{path}: no such file or directory")
     linter = api.make_linter(paths[0], args.config)
     options = linter.config.options(READABILITY)
     metric, counter = str(options["metric"]), str(options["syllables"])
     posts = []
     for source in collect_files(paths, linter.site, linter.config.exclude):
-        try:
-            text = decode(source.read_bytes())
-        except OSError as exc:
-            print(f"postlint: {source}: cannot read: {exc.strerror}", file=sys.stderr)
+        data = read_file(source, linter.site.root)
+        if isinstance(data, Refused):
+            shown = display_path(source)
+            line = f"note: skipped {shown}: " if data.note else f"{shown}: "
+            print(f"postlint: {line}{data.message}", file=sys.stderr)
             continue
+        text = decode(data)
         if isinstance(text, str):
             stats = post_stats(linter.parse(text, display_path(source)), metric, counter)
             if stats.words:  # section indexes and empty pages have no prose to measure
@@ -492,5 +495,5 @@ def run_stats(args: argparse.Namespace) -> int:
             chart = ChartOptions(int(options["min-words"]), options["threshold"])
             args.html.write_text(render_html(authors, posts, metric, chart), encoding="utf-8")
         except OSError as exc:
-            raise CliError(f"{args.html}: cannot write the page: {exc.strerror}") from None
+            raise UsageError(f"{args.html}: cannot write the page: {exc.strerror}") from None
     return 0

@@ -3,7 +3,7 @@
 All servers of a :class:`LoopbackServers` group share one asyncio loop in a background thread,
 so their counters (requests, requests in flight) need no locks and a group-wide "max in flight"
 is exact. Handlers are plain functions of a :class:`Request` returning a :class:`Reply`, which
-may delay its headers, drip an endless body, or drop the connection.
+may delay its headers, drip an endless body, or drop or reset the connection.
 
     with LoopbackServers() as group:
         srv = group.add(lambda req: Reply(200), host="127.0.0.2")
@@ -22,6 +22,9 @@ import argparse
 import asyncio
 import contextlib
 import inspect
+import socket
+import ssl
+import struct
 import sys
 import threading
 import time
@@ -51,6 +54,7 @@ class Reply:
     body: bytes | AsyncIterator[bytes] = b""
     delay: float = 0.0  # seconds before the status line
     drop: bool = False  # close the connection without answering
+    reset: bool = False  # reset the connection (TCP RST) without answering
 
 
 Handler = Callable[[Request], Union[Reply, Awaitable[Reply]]]  # noqa: UP007
@@ -65,22 +69,29 @@ async def drip(chunk: bytes = b"x" * 64, every: float = 0.01) -> AsyncIterator[b
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on (bound then released), for "connection refused" tests."""
-    import socket
-
     with socket.socket() as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
 class LoopbackServer:
-    """One listening socket with its handler and counters."""
+    """One listening socket with its handler and counters.
 
-    def __init__(self, group: LoopbackServers, handler: Handler, host: str) -> None:
+    With ``tls`` (a server context) it speaks HTTPS and records the server name each client
+    asked for in its TLS handshake (``server_names``).
+    """
+
+    def __init__(
+        self, group: LoopbackServers, handler: Handler, host: str, tls: ssl.SSLContext | None
+    ) -> None:
         self.group = group
         self.handler = handler
         self.host = host
+        self.tls = tls
+        self.server_names: list[str | None] = []
         self.port = 0
         self.requests: list[Request] = []
+        self.connections = 0  # accepted so far
         self.in_flight = 0
         self.max_in_flight = 0
         self.bytes_sent = 0
@@ -89,7 +100,7 @@ class LoopbackServer:
     @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.origin + path
@@ -102,13 +113,20 @@ class LoopbackServer:
         )
 
     async def _start(self, port: int) -> None:
-        self._server = await asyncio.start_server(self._serve, self.host, port)
+        if self.tls is not None:
+
+            def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+                self.server_names.append(name)
+
+            self.tls.sni_callback = sni  # type: ignore[assignment]
+        self._server = await asyncio.start_server(self._serve, self.host, port, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
         self.group._conns.add(task)
+        self.connections += 1
         try:
             while await self._one(reader, writer):
                 pass
@@ -160,6 +178,10 @@ class LoopbackServer:
             assert isinstance(reply, Reply)
             if reply.delay:
                 await asyncio.sleep(reply.delay)
+            if reply.reset:
+                sock = writer.get_extra_info("socket")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return False
             if reply.drop:
                 return False
             keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
@@ -234,11 +256,17 @@ class LoopbackServers:
 
         asyncio.run_coroutine_threadsafe(_wrap(), self.loop).result(5)
 
-    def add(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
+    def add(
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> LoopbackServer:
         """Start a server on ``host`` (a loopback address) and an ephemeral port."""
         if not (host.startswith("127.") or host in ("::1", "localhost")):
             raise ValueError(f"loopback addresses only, not {host}")
-        srv = LoopbackServer(self, handler, host)
+        srv = LoopbackServer(self, handler, host, tls)
         asyncio.run_coroutine_threadsafe(srv._start(port), self.loop).result(5)
         self.servers.append(srv)
         return srv

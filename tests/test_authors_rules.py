@@ -63,11 +63,16 @@ def test_style_fix_rewrites_to_the_majority_form(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(ZOLA)
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "a.md").write_text(files["a.md"])
-    result = api.run_paths([tmp_path / "content"], Config(select=("author-style",)), jobs=1)
+    roster = {"authors": {"roster": ["Pranav", "Krishna", "Bhuvan", "Asha"]}}
+    config = parse_config({"select": ["author-style"], **roster}, api.catalogue().families)
+    result = api.run_paths([tmp_path / "content"], config, jobs=1)
+    # one finding for the post, at the first line that differs, fixing both lines
     lines = [(d.line, d.fix_safe, [e.replacement for e in d.fix or ()]) for d in result.diagnostics]
-    assert lines == [(12, False, ["## Bhuvan — Intern"]), (16, False, ["## Asha"])]
-    assert (
-        "3 of 4 author sections in this post are a level-2 heading" in result.diagnostics[1].message
+    assert lines == [(12, False, ["## Bhuvan — Intern", "## Asha"])]
+    assert result.diagnostics[0].message == (
+        "This author line separates name and title with `–`, while 2 of 3 titled author lines "
+        "in this post use ` — `; 1 more author line in this post differs too; write them the "
+        "same way (2 of 4 differ)."
     )
 
 
@@ -101,3 +106,30 @@ def test_duplicate_reports_returns_only_when_asked_and_not_in_a_conversation(
         )
     ]
     assert run(tmp_path, files, Config(select=("author-duplicate",))) == []
+
+
+def test_author_rules_run_only_on_multi_author_sites(tmp_path: Path) -> None:
+    """Bylines that recur as people's names, or that take turns, make a site multi-author;
+    recurring topic headings in a fixed order do not."""
+    solo = {
+        f"p{i}.md": post("## Problem", "## Solution", "**Relevant PRs**", "**Relevant PRs**")
+        for i in range(3)
+    }
+    (tmp_path / "solo").mkdir()
+    assert run(tmp_path / "solo", solo, Config(select=("AUT",))) == []
+    # common English first names, in changing order: still a team
+    team = {
+        "a.md": post("**John**", "**Sarah**", "**Sarah**"),
+        "b.md": post("**Sarah**", "**John**"),
+        "c.md": post("**John**", "**Emily**"),
+    }
+    (tmp_path / "team").mkdir()
+    assert run(tmp_path / "team", team, Config(select=("AUT",))) == [
+        (
+            "a.md",
+            12,
+            3,
+            "`Sarah` also wrote the section just before this one (line 8); merge the two "
+            "sections or fix the name.",
+        )
+    ]

@@ -48,7 +48,10 @@ def test_missing_and_case_mismatch_point_at_the_path(site) -> None:  # type: ign
     assert "matches `static/images/Chart.png` only if letter case is ignored" in str(
         found[0]["message"]
     )
-    assert "`gone.png` does not exist (looked for `content/gone.png`)" in str(found[1]["message"])
+    # relative sources resolve against the page's URL, as the browser does (issue 13)
+    assert "`gone.png` does not exist (the page `/post/` asks for `/post/gone.png`)" in str(
+        found[1]["message"]
+    )
 
 
 def test_image_unused_needs_the_whole_content_folder(site) -> None:  # type: ignore[no-untyped-def]

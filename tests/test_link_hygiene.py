@@ -205,6 +205,23 @@ def test_malformed_reason_unit_cases() -> None:
         assert malformed_reason(fine, "inline") is None, fine
 
 
+def test_email_autolink_is_a_mailto_link(tmp_path: Path) -> None:
+    """`<desk@example.org>` is a CommonMark e-mail autolink, rendered as `mailto:` (issue 12);
+    the same address as a link destination still lacks its `mailto:`."""
+    body = "Write to <desk@example.org> or [the desk](desk@example.org).\n"
+    found = [d for d in run(tmp_path, body) if d.rule == "link-malformed"]
+    assert show(found, body) == [
+        (
+            "link-malformed",
+            4,
+            43,
+            "desk@example.org",
+            "This link is an e-mail address without `mailto:`; write `mailto:desk@example.org`.",
+        )
+    ]
+    assert malformed_reason("desk@example.org", "autolink") is None
+
+
 BARE = """\
 The slides are at https://slides.acme.dev/talk. Or (https://acme.dev/a_(b)) and www.acme.dev,
 not http://localhost:8080/x, https://example.com/y, `https://code.acme.dev` or <https://ok.acme.dev>.
@@ -385,6 +402,8 @@ def test_self_absolute_links_and_their_fix(tmp_path: Path) -> None:
         ),
     ]
     assert [d.fix_safe for d in found] == [False, None, False, False]
+    # advice, not a defect: a theme's imported README must also work on GitHub (issue 12)
+    assert {d.severity for d in found} == {"info"}
     assert fixed(found, SELF, "link-self-absolute") == (
         "[s1](/about/#x) <https://www.example.org/> [s2](/posts/?q=1)\n"
         "[ok](https://example.org.evil.dev/) [ok2](https://sub.example.org/) [ok3](/about/)\n\n"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import errno
 import json
+import socket
+import ssl
 import time
 import warnings
 from collections.abc import Iterator
@@ -17,7 +20,6 @@ import pytest
 
 from postlint import linkcheck
 from postlint.linkcheck import (
-    LinkCheckCacheWarning,
     LinkCheckOptions,
     LinkResult,
     check_urls,
@@ -97,6 +99,13 @@ def test_ok_and_404(servers: LoopbackServers) -> None:
     assert missing.status == "broken" and missing.http_status == 404
     assert missing.reason == "404 Not Found after HEAD and GET"
     assert [r.method for r in srv.requests if r.path == "/missing"] == ["HEAD", "GET"]
+
+
+def test_long_headers(servers: LoopbackServers) -> None:
+    policy = "default-src 'self'; " + "; ".join(f"img-src https://cdn{i}.test" for i in range(900))
+    srv = servers.add(lambda req: Reply(200, {"Content-Security-Policy": policy}))
+    assert len(policy) > 20_000
+    assert check_urls([srv.url("/")], FAST)[srv.url("/")].status == "ok"
 
 
 def test_head_refused_then_get(servers: LoopbackServers) -> None:
@@ -255,13 +264,31 @@ def test_tls_error_against_plain_http(servers: LoopbackServers) -> None:
     assert res.attempts == 1  # TLS failures are not retried
 
 
-def test_describe_dns_failure() -> None:
-    import socket
+def test_dropped_and_reset_connections_are_retried(servers: LoopbackServers) -> None:
+    dropped = servers.add(lambda req: Reply(drop=True), "127.0.0.34")
+    reset = servers.add(lambda req: Reply(reset=True), "127.0.0.35")
+    res = check_urls([dropped.url("/"), reset.url("/")], FAST)
+    assert [(r.status, r.reason) for r in res.values()] == [
+        ("broken", "the server closed the connection without a valid answer (3 tries)"),
+        ("broken", "connection reset by the server (3 tries)"),
+    ]
+    assert dropped.count() == 3 and reset.count() == 3
 
-    exc = httpx.ConnectError("[Errno -2] Name or service not known")
-    exc.__cause__ = socket.gaierror(-2, "Name or service not known")
-    assert describe_error(exc, 10.0) == ("DNS lookup failed", False)
+
+def test_describe_errors() -> None:
+    gai = socket.gaierror(-2, "Name or service not known")
+    assert describe_error(gai, 10.0) == ("DNS lookup failed", False)
+    wrapped = httpx.ConnectError("[Errno -2] Name or service not known")
+    wrapped.__cause__ = gai
+    assert describe_error(wrapped, 10.0) == ("DNS lookup failed", False)
     assert describe_error(httpx.ReadTimeout("x"), 10.0) == ("timed out after 10 s", True)
+    disconnected = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    assert describe_error(disconnected, 1.0) == (
+        "the server closed the connection without a valid answer",
+        True,
+    )
+    unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
+    assert describe_error(unreachable, 1.0) == ("network unreachable", False)
 
 
 class _CountingServer:
@@ -295,12 +322,15 @@ def test_cache_expiry(servers: LoopbackServers, tmp_path: Path) -> None:
     assert c.srv.count() >= len(c.good)
 
 
-def test_corrupted_cache_is_discarded(servers: LoopbackServers, tmp_path: Path) -> None:
+def test_corrupted_cache_is_a_note_not_a_warning(servers: LoopbackServers, tmp_path: Path) -> None:
     c = _CountingServer(servers)
-    (tmp_path / "linkcheck.json").write_text('{"version": 1, "entries": {"x": [', "utf-8")
-    with pytest.warns(LinkCheckCacheWarning, match="damaged"):
-        res = check_urls(c.good[:1], opts(cache_dir=tmp_path))
-    assert res[c.good[0]].status == "ok"
+    cache = tmp_path / "linkcheck.json"
+    cache.write_text('{"version": 1, "entries": {"x": [', "utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = check_urls_with_stats(c.good[:1], opts(cache_dir=tmp_path))
+    assert report.notes == [f"the link cache {cache} was damaged; rebuilding it"]
+    assert report.results[c.good[0]].status == "ok"
     data = json.loads((tmp_path / "linkcheck.json").read_text("utf-8"))
     assert c.good[0] in data["entries"]  # rewritten, whole
     assert not list(tmp_path.glob("*.tmp"))
@@ -404,7 +434,10 @@ def test_names_resolving_to_private_addresses(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
     url = "http://intranet.test/"
     res = check_urls([url], LinkCheckOptions(trust_env=False))[url]
-    assert res.status == "private" and "resolves" in res.reason
+    assert res.status == "private"
+    assert (
+        res.reason == "intranet.test resolves to a private or local address (10.0.0.7), not checked"
+    )
 
 
 def test_redirect_to_private_address_is_not_followed(
@@ -465,3 +498,316 @@ def test_no_warnings_on_clean_run(servers: LoopbackServers, tmp_path: Path) -> N
         warnings.simplefilter("error")
         check_urls([srv.url("/ok")], opts(cache_dir=tmp_path))
         check_urls([srv.url("/ok")], opts(cache_dir=tmp_path))
+
+
+# --- addresses: each host resolved once, connected to what was vetted -----------------------
+
+
+def _fake_getaddrinfo(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[list[str]]]) -> None:
+    """The system resolver, with scripted answers for some names: one list per lookup, the
+    last one repeated (what a DNS server rebinding a name to another address does)."""
+    real = socket.getaddrinfo
+    calls: dict[str, int] = {}
+
+    def fake(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in answers:
+            return real(host, port, *args, **kwargs)
+        n = calls[name] = calls.get(name, 0) + 1
+        addresses = answers[name][min(n, len(answers[name])) - 1]
+        number = int(port or 0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, number)) for a in addresses]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+
+
+def test_dns_rebinding_connects_to_the_vetted_address(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public = servers.add(site, "127.0.0.21")
+    inner = servers.add(site, "127.0.0.22", port=public.port)  # same port, "intranet" address
+    # 127.0.0.21 plays a public site; 127.0.0.22 an intranet host the guard must keep out.
+    monkeypatch.setattr(linkcheck, "is_private_address", lambda a: a == "127.0.0.22")
+    _fake_getaddrinfo(monkeypatch, {"rebind.test": [["127.0.0.21"], ["127.0.0.22"]]})
+    urls = [f"http://rebind.test:{public.port}/ok", f"http://rebind.test:{public.port}/page"]
+    res = check_urls(urls, LinkCheckOptions(trust_env=False, retries=0, timeout=2))
+    assert [r.status for r in res.values()] == ["ok", "ok"], res
+    assert inner.count() == 0 and public.count() == 2
+    assert {r.headers["host"] for r in public.requests} == {f"rebind.test:{public.port}"}
+
+
+def test_a_name_with_one_private_answer_among_others_is_refused(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public = servers.add(site, "127.0.0.21")
+    inner = servers.add(site, "127.0.0.22", port=public.port)
+    monkeypatch.setattr(linkcheck, "is_private_address", lambda a: a == "127.0.0.22")
+    _fake_getaddrinfo(monkeypatch, {"two.test": [["127.0.0.21", "127.0.0.22"]]})
+    url = f"http://two.test:{public.port}/ok"
+    res = check_urls([url], LinkCheckOptions(trust_env=False, retries=0, timeout=2))[url]
+    assert res.status == "private"
+    assert res.reason == "two.test resolves to a private or local address (127.0.0.22), not checked"
+    assert public.count() == 0 and inner.count() == 0
+
+
+def test_https_to_a_pinned_address_names_the_host(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("pinned.test").configure_cert(tls)
+    srv = servers.add(site, "127.0.0.23", tls=tls)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # read when the checker trusts env
+    monkeypatch.setenv("NO_PROXY", "*")
+
+    async def fake_resolve(host: str) -> list[str]:
+        return {"pinned.test": ["127.0.0.23"]}[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    url = f"https://pinned.test:{srv.port}/ok"
+    res = check_urls([url], opts(trust_env=True))[url]
+    assert res.status == "ok", res  # the certificate was checked against the name, not the IP
+    assert srv.server_names and set(srv.server_names) == {"pinned.test"}
+    assert srv.requests[0].headers["host"] == f"pinned.test:{srv.port}"
+    # an address the certificate does not name is refused, pinned or not
+    bare = f"https://127.0.0.23:{srv.port}/ok"
+    res = check_urls([bare], opts(trust_env=True))[bare]
+    assert res.status == "broken" and res.reason.startswith("TLS error"), res
+
+
+# --- which addresses are refused ---------------------------------------------------------------
+
+
+def test_addresses_that_are_not_global_are_refused() -> None:
+    refused = (
+        "100.64.0.1",  # carrier-grade NAT
+        "100.100.100.200",  # a cloud metadata address inside it
+        "192.0.2.10",  # documentation
+        "198.18.0.1",  # benchmarking
+        "224.0.0.1",  # multicast
+        "255.255.255.255",
+        "ff02::1",
+        "fec0::1",  # site-local
+        "::",
+        "2002:a00:1::",  # 6to4 wrapping 10.0.0.1
+        "2002:7f00:1::1",  # 6to4 wrapping 127.0.0.1
+        "2002:6440:1::",  # 6to4 wrapping 100.64.0.1
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::6464:64c8",  # NAT64 of 100.100.100.200
+        "::ffff:100.64.0.1",
+    )
+    for address in refused:
+        assert is_private_address(address), address
+    for address in (
+        "93.184.215.14",
+        "2606:4700::1",
+        "2002:5db8:d70e::",  # 6to4 of 93.184.215.14
+        "64:ff9b::5db8:d70e",  # NAT64 of 93.184.215.14
+        "::ffff:93.184.215.14",
+    ):
+        assert not is_private_address(address), address
+
+
+def test_names_resolving_to_ranges_that_are_not_global(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = {
+        "metadata.test": ["100.100.100.200"],
+        "sixtofour.test": ["2002:a00:1::"],
+        "nat64.test": ["64:ff9b::a9fe:a9fe"],
+        "mixed.test": ["93.184.215.14", "100.64.0.9"],
+    }
+
+    async def fake_resolve(host: str) -> list[str]:  # the seam: nothing leaves the machine
+        return names[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    urls = [f"http://{name}/" for name in names]
+    res = check_urls(urls, LinkCheckOptions(trust_env=False))
+    assert {url: r.status for url, r in res.items()} == dict.fromkeys(urls, "private")
+    assert "(100.64.0.9)" in res["http://mixed.test/"].reason
+    literals = ["http://100.100.100.200/latest/meta-data/", "http://[2002:a00:1::]/"]
+    res = check_urls(literals, LinkCheckOptions(trust_env=False))
+    assert [r.status for r in res.values()] == ["private", "private"]
+
+
+# --- the cache knows the options a verdict depends on ----------------------------------------
+
+
+def test_cache_is_keyed_by_the_options_that_change_a_verdict(
+    servers: LoopbackServers, tmp_path: Path
+) -> None:
+    def handler(req: Request) -> Reply:
+        return Reply(200) if req.headers.get("x-token") == "right" else Reply(403)
+
+    srv = servers.add(handler, "127.0.0.24")
+    url = srv.url("/members")
+    cached = opts(cache_dir=tmp_path, retries=0)
+
+    def status(**changes: Any) -> tuple[str, bool]:
+        result = check_urls([url], dataclasses.replace(cached, **changes))[url]
+        return result.status, result.from_cache
+
+    assert status(accept=(403,)) == ("ok", False)
+    assert status(accept=(403,)) == ("ok", True)
+    assert status() == ("broken", False)  # no longer accepting 403: asked again
+    token = {"127.0.0.24": {"X-Token": "right"}}
+    assert status(headers=token) == ("ok", False)
+    assert status(headers=token) == ("ok", True)
+    assert status(headers={"127.0.0.24": {"X-Token": "wrong"}}) == ("broken", False)
+    assert status(headers=token, user_agent="postlint-test") == ("ok", False)
+    assert "right" not in (tmp_path / "linkcheck.json").read_text("utf-8")  # digests only
+
+
+def test_cache_that_cannot_be_written_is_a_note(servers: LoopbackServers, tmp_path: Path) -> None:
+    srv = servers.add(site)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", "utf-8")
+    report = check_urls_with_stats([srv.url("/ok")], opts(cache_dir=blocked / "cache"))
+    assert report.results[srv.url("/ok")].status == "ok"
+    assert len(report.notes) == 1 and report.notes[0].startswith(
+        f"could not write the link cache {blocked / 'cache' / 'linkcheck.json'}"
+    )
+
+
+# --- a machine without network ------------------------------------------------------------------
+
+
+def test_no_host_reachable_is_a_note_not_broken_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def no_network(host: str) -> list[str]:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(linkcheck, "resolve", no_network)
+    urls = ["https://docs.test/guide", "https://blog.test/a#x", "https://blog.test/b", "ftp://x/"]
+    report = check_urls_with_stats(urls, opts(check_private_addresses=False))
+    statuses = {url: r.status for url, r in report.results.items()}
+    assert statuses == {**dict.fromkeys(urls[:3], "offline"), "ftp://x/": "excluded"}
+    assert report.results[urls[0]].reason == (
+        "not checked: no host could be reached (DNS lookup failed)"
+    )
+    assert report.notes == [
+        "3 external links not checked: no host could be reached (DNS lookup failed) on 2 "
+        "hosts; is this machine offline?"
+    ]
+
+
+def test_one_unknown_host_among_answering_ones_is_broken(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = servers.add(site, "127.0.0.25")
+    b = servers.add(site, "127.0.0.26")
+
+    async def fake_resolve(host: str) -> list[str]:
+        if host == "gone.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return {"a.test": ["127.0.0.25"], "b.test": ["127.0.0.26"]}[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    urls = [f"http://a.test:{a.port}/ok", f"http://b.test:{b.port}/missing", "http://gone.test/"]
+    report = check_urls_with_stats(urls, FAST)
+    got = {url: (r.status, r.reason) for url, r in report.results.items()}
+    assert got == {
+        urls[0]: ("ok", "200 OK"),
+        urls[1]: ("broken", "404 Not Found after HEAD and GET"),
+        urls[2]: ("broken", "DNS lookup failed"),
+    }
+    assert report.notes == []
+    assert a.requests[0].headers["host"] == f"a.test:{a.port}"
+
+
+def test_a_refused_connection_is_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"  # something answered: the link is broken
+    report = check_urls_with_stats([url], opts(retries=0))
+    assert report.results[url].status == "broken" and report.notes == []
+
+
+def test_proxy_from_the_environment(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forward(req: Request) -> Reply:  # a forward proxy answers for the URL it was given
+        return Reply(200) if req.path.startswith("http://far.test/") else Reply(502)
+
+    proxy = servers.add(forward, "127.0.0.27")
+    near = servers.add(site, "127.0.0.28")
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://who:secret@127.0.0.27:{proxy.port}")
+    monkeypatch.setenv("no_proxy", "near.test")
+
+    async def fake_resolve(host: str) -> list[str]:
+        # far.test points at a port nothing listens on: only the proxy can answer for it
+        return {"far.test": ["127.0.0.29"], "near.test": ["127.0.0.28"]}[host]
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    urls = ["http://far.test/page", f"http://near.test:{near.port}/ok"]
+    res = check_urls(urls, opts(trust_env=True, retries=0))
+    assert [r.status for r in res.values()] == ["ok", "ok"], res
+    assert [r.path for r in proxy.requests] == ["http://far.test/page"]
+    assert proxy.requests[0].headers["proxy-authorization"] == "Basic d2hvOnNlY3JldA=="
+    assert near.count("/ok") == 1
+
+
+def test_what_https_trusts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bundle = tmp_path / "roots.pem"
+    pytest.importorskip("trustme").CA().cert_pem.write_to_path(str(bundle))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    named = linkcheck._tls_context(verify=True, trust_env=True)
+    assert named.cert_store_stats()["x509_ca"] == 1
+    assert named.verify_mode == ssl.CERT_REQUIRED and named.check_hostname
+    monkeypatch.delenv("SSL_CERT_FILE")
+    unchecked = linkcheck._tls_context(verify=False, trust_env=True)
+    assert unchecked.verify_mode == ssl.CERT_NONE and not unchecked.check_hostname
+    system = ssl.DefaultVerifyPaths(str(bundle), None, "", "", "", "")
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: system)
+    assert linkcheck._tls_context(verify=True, trust_env=True).cert_store_stats()["x509_ca"] == 1
+    nothing = ssl.DefaultVerifyPaths(None, None, "", "", "", "")  # type: ignore[arg-type]
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: nothing)
+    fallback = linkcheck._tls_context(verify=True, trust_env=True)  # certifi's
+    assert fallback.cert_store_stats()["x509_ca"] > 100
+
+
+def test_netrc_credentials_are_never_sent(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    srv = servers.add(site, "127.0.0.30")
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.30 login who password secret\n", "utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("NO_PROXY", "*")
+    res = check_urls([srv.url("/ok")], opts(trust_env=True))
+    assert res[srv.url("/ok")].status == "ok"
+    assert [r.headers.get("authorization") for r in srv.requests] == [None]
+
+
+def test_pools_idle_past_the_keepalive_are_closed(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linkcheck, "_KEEPALIVE", 0.2)
+    open_then: list[int] = []
+
+    async def last(req: Request) -> Reply:
+        await asyncio.sleep(0.1)  # the server sees the closed sockets first
+        open_then.append(len(servers._conns))
+        return Reply(200)
+
+    c = servers.add(last, "127.0.0.33")
+    b = servers.add(lambda req: Reply(302, {"Location": c.url("/")}, delay=0.6), "127.0.0.32")
+    a = servers.add(site, "127.0.0.31")
+    report = check_urls_with_stats([a.url("/ok"), b.url("/hop")], opts(timeout=2))
+    assert [r.status for r in report.results.values()] == ["ok", "ok"], report.results
+    # a's connection (idle for 0.6 s) and b's were closed when c's pool opened
+    assert open_then == [1]
+
+
+def test_connections_are_kept_alive_and_reused(servers: LoopbackServers) -> None:
+    srv = servers.add(lambda req: Reply(200), "127.0.0.36")
+    closing = servers.add(lambda req: Reply(200, {"Connection": "close"}), "127.0.0.37")
+    urls = [srv.url(f"/{i}") for i in range(30)] + [closing.url(f"/{i}") for i in range(6)]
+    res = check_urls(urls, opts(per_host_concurrency=3))
+    assert {r.status for r in res.values()} == {"ok"}
+    assert srv.count() == 30 and 1 <= srv.connections <= 3
+    assert closing.count() == 6 and closing.connections == 6  # "Connection: close" honoured

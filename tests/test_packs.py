@@ -66,9 +66,9 @@ def test_shipped_packs_are_package_data() -> None:
     defaults = {f.name: {r.default for r in f.rules} for f in shipped_families()}
     assert defaults == {
         "inclusive": {False},
-        "plain-words": {True},
+        "plain-words": {False},
         "profanity": {False},
-        "typography": {True},
+        "typography": {False},
     }
 
 
@@ -105,10 +105,8 @@ in order to
 
 def test_prose_only_with_exact_positions_across_a_line_break() -> None:
     found = lint(POST, ("PLW001",))
-    assert [(d.line, d.column, d.end_line, d.end_column) for d in found] == [
-        (7, 15, 8, 3),
-        (11, 11, 11, 22),
-    ]
+    # the block quote (line 11) is someone else's words: plain-words skips quotations
+    assert [(d.line, d.column, d.end_line, d.end_column) for d in found] == [(7, 15, 8, 3)]
     assert found[0].message == "`in order to` says the same as `to`: use the shorter form."
     assert POST[found[0].start : found[0].end] == "in order\nto"
     assert found[0].fix_safe is False
@@ -147,10 +145,10 @@ def test_case_is_kept() -> None:
 
 
 def test_straight_quotes_only_in_posts_with_curly_ones_and_not_with_smart_punctuation() -> None:
-    text = '+++\ntitle = "T"\n+++\n\nIt’s a "test" of \'quotes\' and it\'s fine.\n'
+    text = "+++\ntitle = \"T\"\n+++\n\nIt’s a “test” of ‘quotes’, it’s “fine” and it's 'done'.\n"
     found = lint(text, ("TYP004",))
-    assert [d.fix[0].replacement for d in found if d.fix] == ["“", "”", "‘", "’", "’"]
-    assert lint(text.replace("’", "'"), ("TYP004",)) == []
+    assert [[e.replacement for e in d.fix or ()] for d in found] == [["’"], ["‘", "’"]]
+    assert lint(text.replace("’", "'"), ("TYP004",)) == []  # mostly straight: quote-style's
     smart = SiteInfo(
         root=ROOT,
         generator="zola",
@@ -173,7 +171,7 @@ def test_suppressions_and_selection_by_pack_name() -> None:
     assert [(d.code, d.line) for d in found] == [("PLW002", 7)]
     catalogue = api.catalogue()
     chosen = {r.code for r in catalogue.select(None, ("profanity",))}
-    assert "PRF001" in chosen and "INC001" not in chosen and "PLW001" in chosen
+    assert "PRF001" in chosen and "INC001" not in chosen and "PLW001" not in chosen
     assert "PRF001" in {r.code for r in catalogue.select(None, ("PRF",))}
     assert catalogue.unknown_selectors(["inclusive", "INC", "typography"]) == []
 

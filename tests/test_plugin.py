@@ -1,12 +1,16 @@
-"""A third-party check package, installed in a fresh virtual environment, acts as a built-in."""
+"""A third-party check package, installed by pip beside postlint, acts as a built-in.
+
+The plugin is built and installed by the interpreter running the tests (the one postlint is
+installed in, with the build tools the test extras pin), into a folder of its own put on the
+path of the postlint subprocesses: nothing depends on what the base interpreter, or a child
+environment made from it, happens to hold.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
@@ -15,25 +19,13 @@ PLUGIN = Path(__file__).resolve().parent.parent / "fixtures" / "plugin" / "postl
 
 
 @pytest.fixture(scope="module")
-def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment that sees postlint (from this interpreter) plus the plugin."""
-    env = tmp_path_factory.mktemp("venv")
-    venv.EnvBuilder(with_pip=True).create(env)
-    python = env / "bin" / "python"
-    # this interpreter's packages (postlint, setuptools), also when it runs in a virtual
-    # environment, whose packages system_site_packages would not see
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    outer = sysconfig.get_paths()["purelib"]
-    Path(purelib, "outer.pth").write_text(f"import site; site.addsitedir({outer!r})\n")
+def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed plugin (its package and its entry points)."""
+    target = tmp_path_factory.mktemp("plugin")
     build = tmp_path_factory.mktemp("build")
-    subprocess.run(
+    installed = subprocess.run(
         [
-            str(python),
+            sys.executable,
             "-m",
             "pip",
             "install",
@@ -41,29 +33,36 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-deps",
             "--no-build-isolation",
             "--no-index",
+            "--target",
+            str(target),
             str(PLUGIN),
         ],
-        check=True,
         capture_output=True,
+        text=True,
         cwd=build,
     )
-    return python
+    assert installed.returncode == 0, installed.stderr
+    assert (target / "postlint_no_lorem-1.0.0.dist-info" / "entry_points.txt").is_file()
+    return target
 
 
-def postlint(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def postlint(plugins: Path | None, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+    if plugins is not None:
+        env["PYTHONPATH"] = str(plugins)
     return subprocess.run(
-        [str(python), "-m", "postlint", *args],
+        [sys.executable, "-m", "postlint", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        env=env,
     )
 
 
 def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
-    plugin_python: Path, tmp_path: Path
+    plugin_path: Path, tmp_path: Path
 ) -> None:
-    listed = postlint(plugin_python, "rules", "--format", "json", cwd=tmp_path)
+    listed = postlint(plugin_path, "rules", "--format", "json", cwd=tmp_path)
     entry = next(r for r in json.loads(listed.stdout)["rules"] if r["name"] == "placeholder-text")
     assert entry["code"] == "LOR001" and entry["family"] == "no-lorem"
     post = tmp_path / "post.md"
@@ -72,7 +71,7 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
         "<!-- postlint-disable-next-line placeholder-text -->\nLorem ipsum, kept on purpose.\n"
     )
     found = postlint(
-        plugin_python,
+        plugin_path,
         "check",
         "--no-cache",
         "--select",
@@ -87,7 +86,7 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
     assert (d["rule"], d["line"], d["column"], d["end_column"]) == ("placeholder-text", 4, 18, 20)
     assert d["message"] == "“TK” is placeholder text: replace it."
     ignored = postlint(
-        plugin_python,
+        plugin_path,
         "check",
         "--no-cache",
         "--ignore",
@@ -101,7 +100,7 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
     (tmp_path / "postlint.toml").write_text('[no-lorem]\nwords = ["FIXME"]\n')
     post.write_text('+++\ntitle = "Launch"\n+++\nFIXME: the date.\n')
     configured = postlint(
-        plugin_python,
+        plugin_path,
         "check",
         "--no-cache",
         "--select",
@@ -114,14 +113,9 @@ def test_plugin_rule_is_listed_selectable_suppressible_and_reports(
     assert [d["message"] for d in json.loads(configured.stdout)["diagnostics"]] == [
         "“FIXME” is placeholder text: replace it."
     ]
-    assert sys.executable  # the plugin ran under another interpreter than the test's
 
 
 def test_without_the_plugin_the_rule_is_unknown(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "postlint", "rule", "placeholder-text"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    result = postlint(None, "rule", "placeholder-text", cwd=tmp_path)
     assert result.returncode == 2
+    assert "no rule is called or coded `placeholder-text`" in result.stderr

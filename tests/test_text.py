@@ -59,7 +59,7 @@ def lint_post(tmp_path: Path, body: str, select: str, name: str = "post.md") -> 
         ("text-mojibake-crlf", "mojibake", 0),
         ("text-repeated-crlf", "repeated-word", 0),
         # the non-breaking space between words and the soft hyphen have unsafe fixes only
-        ("text-whitespace-crlf", "whitespace", 2),
+        ("text-whitespace-crlf", "whitespace,extra-whitespace", 2),
         # "that.But" is an unsafe fix: the four glued words stay
         ("text-punctuation-crlf", "punctuation-spacing", 4),
     ],
@@ -117,7 +117,7 @@ def test_repeated_word_option_allows_more_doubles(tmp_path: Path) -> None:
 
 def test_trailing_whitespace_keeps_hard_breaks(tmp_path: Path) -> None:
     body = "two  \nthree   \nlast  \n"
-    found = lint_post(tmp_path, body, "whitespace")
+    found = lint_post(tmp_path, body, "extra-whitespace")
     assert [(d.line, d.column, d.end_column, d.message) for d in found] == [
         (
             5,
@@ -133,7 +133,7 @@ def test_trailing_whitespace_keeps_hard_breaks(tmp_path: Path) -> None:
 
 def test_double_space_before_a_link_is_found(tmp_path: Path) -> None:
     body = 'Tag us on  [Twitter](https://x.com/a "a  title").\n'
-    found = lint_post(tmp_path, body, "whitespace")
+    found = lint_post(tmp_path, body, "extra-whitespace")
     assert [(d.line, d.column, d.end_column, d.message) for d in found] == [
         (4, 10, 12, "2 spaces between words: use one.")
     ]
@@ -216,16 +216,22 @@ def test_example_post_every_damaged_run_found_and_repaired(tmp_path: Path) -> No
     source = read(EXAMPLE)
     found = lint(EXAMPLE, "mojibake")
     runs = [m.span() for m in MAC_ROMAN_RUN.finditer(source)]
-    assert [(d.start, d.end) for d in found] == runs
-    assert all("(UTF-8 read as Mac Roman)" in d.message for d in found)
+    # damaged throughout: one finding at the first run, whose fix repairs every run
+    (whole,) = found
+    assert (whole.start, whole.end) == runs[0]
+    assert [(e.span.start, e.span.end) for e in whole.fix or ()] == runs
+    assert whole.message.startswith(
+        f"This post has {len(runs)} stretches of damaged text (UTF-8 read as Mac Roman), the "
+        "first here: `‚Äô` should read `’`"
+    )
     fixed = apply_fixes(source, found)
     typed = MAC_ROMAN_RUN.sub(lambda m: m.group().encode("mac_roman").decode("utf-8"), source)
     assert fixed == typed
     path = tmp_path / "fixed.md"
     path.write_bytes(fixed.encode("utf-8"))
     assert lint(path, "mojibake") == []
-    # the repaired non-breaking spaces sit next to ordinary spaces: whitespace now sees them
-    nbsp = [d for d in lint(path, "whitespace") if "non-breaking" in d.message]
+    # the repaired non-breaking spaces sit next to ordinary spaces: extra-whitespace sees them
+    nbsp = [d for d in lint(path, "extra-whitespace") if "non-breaking" in d.message]
     assert len(nbsp) == 3
 
 
@@ -233,20 +239,21 @@ def test_example_post_every_damaged_run_found_and_repaired(tmp_path: Path) -> No
 def test_example_post_findings_per_rule() -> None:
     found = lint(EXAMPLE, "TXT,TRM")
     counts = Counter(d.rule for d in found)
+    assert "footnote-as-text" not in counts
     assert counts == {
-        "mojibake": 100,
-        "term-inconsistent": 16,
-        "whitespace": 3,
+        "mojibake": 1,  # the whole post went through a wrong decode: one finding, one fix
+        "term-inconsistent": 1,  # one per term (start-up is in a linked headline: not counted)
+        "extra-whitespace": 3,
         "punctuation-spacing": 3,
         "quote-style": 1,
     }
     terms = [d for d in found if d.rule == "term-inconsistent"]
-    deepseek = [d for d in terms if "Deepseek" in d.message]
-    assert len(deepseek) == 15
-    assert deepseek[0].message == (
-        "This post writes `Deepseek` 15 times and `DeepSeek` 14 times: write `DeepSeek` "
-        "(as in the title)."
+    (deepseek,) = [d for d in terms if "Deepseek" in d.message]
+    assert deepseek.message == (
+        "This post writes `Deepseek` 15 times and `DeepSeek` 12 times: write `DeepSeek` "
+        "(as in the title), here and in 14 more places."
     )
+    assert len(deepseek.fix or ()) == 15 and deepseek.fix_safe is False
     glued = sorted(d.message for d in found if d.message.startswith("No space"))
     assert glued == [
         "No space after `.` before `So`: add one.",
@@ -301,3 +308,24 @@ def test_title_case_title_suggests_the_lowercase_spelling(tmp_path: Path) -> Non
         ),
     ]
     assert found[0].fix and found[0].fix[0].replacement == "email"
+
+
+def test_french_spacing_before_high_punctuation_is_left_alone(tmp_path: Path) -> None:
+    """French puts a space before : ; ! ? (the French side of a site, a `lang`, or a post that
+    spaces those marks throughout); a space before a comma is still a slip there."""
+    french = "Quel est le coût ? Voici la réponse : rien , vraiment.\n"
+    root = write_site(
+        tmp_path,
+        {
+            "content/fr/a.md": HEAD + french,
+            "content/b.md": '+++\ntitle = "B"\nlang = "fr-CA"\n+++\n' + french,
+            "content/c.md": HEAD + "Vraiment ? Oui : non ! Bien ; merci ? Really ?\n",
+            "content/d.md": HEAD + "Really ? Yes.\n",
+        },
+    )
+    found = api.lint_paths([root / "content"], Config(select=("punctuation-spacing",)))
+    assert [(Path(d.path).name, d.column, d.message) for d in found] == [
+        ("b.md", 43, "A space before `,`: remove it."),
+        ("d.md", 7, "A space before `?`: remove it."),
+        ("a.md", 43, "A space before `,`: remove it."),
+    ]

@@ -1,16 +1,21 @@
 """Authors: the people who write a multi-author post, named and formatted one way on the site.
 
-Author sections come from the parser (``post.authors``). Names are judged against the
-``roster`` when one is configured, else against the names the site uses often; forms are
-judged against the form most sections on the site use.
+Author sections come from the parser (``post.authors``). The rules run only on a multi-author
+site: one with a ``roster``, or where bylines recur (two names or more that head sections in
+two posts or more and are not ordinary words): on a single-author site, topic headings
+(``## Problem``) and bold labels (``**Relevant PRs**``) look just like bylines. Names are judged
+against the roster when one is configured, else against the names the site uses often; forms
+are judged against the form most sections on the site use.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -38,6 +43,85 @@ def _sections(site: Site) -> Iterable[tuple[str, AuthorSection]]:
         for section in summary.authors:
             if isinstance(section, AuthorSection):
                 yield path, section
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class _Bylines:
+    """What the site says about its bylines: is it multi-author, and which names recur."""
+
+    multi_author: bool
+    recurring: frozenset[str]  # name keys that head sections in two posts or more
+
+
+_LAST: list[tuple[Site, _Bylines]] = []
+
+
+def bylines(site: Site, ctx: Context) -> _Bylines:
+    """Judged once per run: a roster makes the site multi-author; without one, two or more
+    names that head author sections in two posts or more, and either two of them are not made
+    of ordinary words (a person's name, not `Problem` or `Relevant PRs`) or they take turns
+    (their order changes from post to post, where a template's headings never move)."""
+    if _LAST and _LAST[0][0] is site:
+        return _LAST[0][1]
+    posts: dict[str, set[str]] = {}
+    order: dict[str, list[str]] = {}  # post -> its name keys, first appearance first
+    for path, section in _sections(site):
+        key = _key(section.author)
+        posts.setdefault(key, set()).add(path)
+        names = order.setdefault(path, [])
+        if key not in names:
+            names.append(key)
+    recurring = frozenset(name for name, paths in posts.items() if len(paths) >= 2)
+    roster = ctx.options.get("roster", ())
+    if roster:
+        multi = True
+        recurring = recurring | {_key(name) for name in roster}
+    else:
+        multi = len(recurring) >= 2 and (
+            _take_turns(order.values(), recurring) or sum(map(_person_like, recurring)) >= 2
+        )
+    found = _Bylines(multi, recurring)
+    _LAST[:] = [(site, found)]
+    return found
+
+
+def _take_turns(orders: Iterable[list[str]], recurring: frozenset[str]) -> bool:
+    """Whether two recurring names appear in one order in a post and the other in another."""
+    seen: set[tuple[str, str]] = set()
+    for names in orders:
+        kept = [n for n in names if n in recurring]
+        for i, first in enumerate(kept):
+            for second in kept[i + 1 :]:
+                if (second, first) in seen:
+                    return True
+                seen.add((first, second))
+    return False
+
+
+def _person_like(name: str) -> bool:
+    """A name with a word that is neither an ordinary English word (British spellings and
+    compounds such as `Bugfixes` included) nor an acronym."""
+    words = [w.strip(".'’") for w in name.split()]
+    if any(_ACRONYM.fullmatch(w) for w in words):
+        return False
+    return not all(_ordinary(w.lower()) for w in words if w)
+
+
+def _ordinary(word: str) -> bool:
+    from postlint.dictionary import checker
+
+    known = checker("en").known
+    american = word.replace("our", "or").replace("ise", "ize").replace("yse", "yze")
+    if known([word, american]):
+        return True
+    return any(known([word[:i]]) and known([word[i:]]) for i in range(3, len(word) - 2))
+
+
+_ACRONYM = re.compile(r"[A-Z0-9]{2,}s?")
 
 
 class AuthorUnknown(Rule):
@@ -109,8 +193,8 @@ class AuthorUnknown(Rule):
             )
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        if ctx.options.get("roster", ()):
-            return  # judged post by post, in check
+        if ctx.options.get("roster", ()) or not bylines(site, ctx).multi_author:
+            return  # with a roster: judged post by post, in check
         sections = list(_sections(site))
         counts = Counter(section.author for _, section in sections)
         frequent = [name for name, n in counts.items() if n >= _FREQUENT]
@@ -169,7 +253,12 @@ class AuthorStyle(Rule):
     Compares each author line with the form most author sections on the site use: a bold name
     on its own line or a heading (and its level), bold inside the heading or not, and the
     separator between name and title (`—`, ` — `, ` - `). It names the majority form and how
-    many sections differ.
+    many sections differ, once per post, at the first line that differs. A post whose own
+    sections mostly share one form is judged against that form.
+
+    Only bylines are judged: names in the `roster`, or names that head sections in two posts
+    or more (a heading that appears once is more likely a topic than a person), and only on a
+    multi-author site.
 
     ## Why is this bad?
     Readers skim multi-author posts by their bylines; when some are headings and others bold
@@ -223,30 +312,30 @@ class AuthorStyle(Rule):
     fixable = True
     site_wide = True
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        """Sections written differently within one post: judged against the post's own
-        majority, so ``--fix`` can apply the rewrite."""
-        sections = list(post.authors)
-        if _strict_majority(sections):
-            yield from _style_findings(self, sections, "in this post")
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        return _with_roster(super().examples(), ["Pranav", "Krishna", "Bhuvan"])
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        """Posts whose sections differ from the site's majority form."""
+        """One finding per post whose bylines differ from the post's own majority form, or
+        else from the site's."""
+        known = bylines(site, ctx)
+        if not known.multi_author:
+            return
         by_post: dict[str, list[AuthorSection]] = {}
         for path, section in _sections(site):
-            by_post.setdefault(path, []).append(section)
+            if _key(section.author) in known.recurring:
+                by_post.setdefault(path, []).append(section)
         everything = [s for sections in by_post.values() for s in sections]
         if len(everything) < 2:
             return
         judged = _judge(everything)  # once: every post is judged against the same majority
-        # posts with a majority of their own were judged post by post (with fixes for --fix)
-        rest = {
-            path: sections
-            for path, sections in by_post.items()
-            if not (_strict_majority(sections) and _differing(sections, *_majority(sections)))
-        }
-        for path, sections in rest.items():
-            for finding in _findings_against(self, sections, "on the site", judged):
+        for path, sections in by_post.items():
+            if _strict_majority(sections) and _differing(sections, *_majority(sections)):
+                finding = _style_finding(self, sections, "in this post", _judge(sections))
+            else:
+                finding = _style_finding(self, sections, "on the site", judged)
+            if finding is not None:
                 yield path, finding
 
 
@@ -306,37 +395,46 @@ def _judge(pool: Sequence[AuthorSection]) -> _Majority:
     )
 
 
-def _style_findings(rule: Rule, sections: list[AuthorSection], where: str) -> Iterator[Finding]:
-    """Findings for ``sections`` that differ from their own majority."""
-    if len(sections) < 2:
-        return
-    yield from _findings_against(rule, sections, where, _judge(sections))
-
-
-def _findings_against(
+def _style_finding(
     rule: Rule, sections: list[AuthorSection], where: str, judged: _Majority
-) -> Iterator[Finding]:
-    """Findings for ``sections`` that differ from the majority ``judged``."""
+) -> Finding | None:
+    """One finding for the sections that differ from the majority ``judged``: at the first of
+    them, with a fix that rewrites every line that can be rewritten mechanically."""
     shape, separator = judged.shape, judged.separator
-    for section in _differing(sections, shape, separator):
-        if _shape(section.form) != shape:
-            what = (
-                f"This author line is {section.form.describe()}, while {judged.count} of "
-                f"{judged.size} author sections {where} are {_describe(shape, separator)}"
-            )
-        else:
-            what = (
-                f"This author line separates name and title with `{section.form.separator}`, "
-                f"while {judged.same_separator} of {judged.titled} titled author lines {where} "
-                f"use `{separator}`"
-            )
-        line = _rewrite(section, shape, separator)
-        fix = Fix((Edit(section.line_span, line),), safe=False) if line is not None else None
-        yield rule.finding(
-            section.line_span,
-            f"{what}; write it the same way ({judged.differ} of {judged.size} differ).",
-            fix,
+    differ = _differing(sections, shape, separator)
+    if not differ:
+        return None
+    first = differ[0]
+    if _shape(first.form) != shape:
+        what = (
+            f"This author line is {first.form.describe()}, while {judged.count} of "
+            f"{judged.size} author sections {where} are {_describe(shape, separator)}"
         )
+    else:
+        what = (
+            f"This author line separates name and title with `{first.form.separator}`, "
+            f"while {judged.same_separator} of {judged.titled} titled author lines {where} "
+            f"use `{separator}`"
+        )
+    more = len(differ) - 1
+    also = (
+        f"; {more} more author line{'s' if more > 1 else ''} in this post "
+        f"differ{'' if more > 1 else 's'} too"
+        if more
+        else ""
+    )
+    edits = []
+    for section in differ:
+        line = _rewrite(section, shape, separator)
+        if line is not None:
+            edits.append(Edit(section.line_span, line))
+    fix = Fix(tuple(edits), safe=False) if edits else None
+    return rule.finding(
+        first.line_span,
+        f"{what}{also}; write {'them' if more else 'it'} the same way ({judged.differ} of "
+        f"{judged.size} differ).",
+        fix,
+    )
 
 
 class AuthorSectionEmpty(Rule):
@@ -379,16 +477,28 @@ class AuthorSectionEmpty(Rule):
     name = "author-section-empty"
     summary = "An author section has no content"
     severity = "warning"
+    site_wide = True
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        return _with_roster(super().examples(), ["Pranav", "Krishna"])
+
+    def collect(self, post: Post, ctx: Context) -> Any:
+        found = []
         for section in post.authors:
             rest = post.text[section.line_span.end : section.span.end]
             if not rest.strip(" \t\r\n*_-#"):
-                yield self.finding(
-                    section.line_span,
-                    f"The section of `{section.author}` has no text; write it or remove the "
-                    "author line.",
+                found.append(
+                    self.finding(
+                        section.line_span,
+                        f"The section of `{section.author}` has no text; write it or remove the "
+                        "author line.",
+                    )
                 )
+        return found or None
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        yield from _when_multi_author(self, site, ctx)
 
 
 class AuthorDuplicate(Rule):
@@ -439,9 +549,20 @@ class AuthorDuplicate(Rule):
     name = "author-duplicate"
     summary = "The same author has two sections in one post"
     severity = "warning"
+    site_wide = True
 
-    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        keys = [" ".join(s.author.casefold().split()) for s in post.authors]
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        return _with_roster(super().examples(), ["Pranav", "Krishna"])
+
+    def collect(self, post: Post, ctx: Context) -> Any:
+        return list(self._duplicates(post, ctx)) or None
+
+    def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
+        yield from _when_multi_author(self, site, ctx)
+
+    def _duplicates(self, post: Post, ctx: Context) -> Iterator[Finding]:
+        keys = [_key(s.author) for s in post.authors]
         repeated = {key for key, n in Counter(keys).items() if n > 1}
         # several people coming back is a conversation; "adjacent" (the default) reports only
         # a section that follows the same author's, which is never a conversation
@@ -465,6 +586,23 @@ class AuthorDuplicate(Rule):
                     f"{earlier.line_span.line}); merge them or fix the name."
                 )
             yield self.finding(section.name_span, message)
+
+
+def _with_roster(examples: tuple[Example, Example], roster: list[str]) -> tuple[Example, Example]:
+    """A rule's examples on a site with a roster: one post alone shows no recurring bylines."""
+    config = "[authors]\nroster = [" + ", ".join(f'"{name}"' for name in roster) + "]\n"
+    bad, good = examples
+    return Example(bad.files, config), Example(good.files, config)
+
+
+def _when_multi_author(rule: Rule, site: Site, ctx: Context) -> Iterator[tuple[str, Finding]]:
+    """The findings ``rule`` collected post by post, on a multi-author site only."""
+    if not bylines(site, ctx).multi_author:
+        return
+    collected = site.collected(rule.name)
+    for path in sorted(collected):
+        for finding in collected[path] or ():
+            yield path, finding
 
 
 FAMILY = Family(

@@ -8,12 +8,15 @@ so unmatched ``*``, backticks, brackets and quotes are found in the runs, not in
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from postlint.model import Block, Finding, Fix, Inline, Post, Span, TextRun
+from postlint import quotes
+from postlint.checks.text import repairs
+from postlint.model import Block, Finding, Fix, Heading, Inline, Post, Span, TextRun
 from postlint.rule import Context, Family, Option, Rule
 
 # Bare URLs are left in the runs as prose by the parser; their punctuation is not the writer's.
@@ -21,7 +24,6 @@ _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"“”]+", re.I)
 _DELIMS = re.compile(r"\*+|_+")
 _BACKTICKS = re.compile(r"`+")
 _BRACKETS = re.compile(r"[\[\]()]")
-_QUOTES = re.compile(r"[“”]")
 _SMILEY = re.compile(r"[:;=]['-]?[()\[\]]|[()\[\]]['-]?[:;=]")
 _ENUMERATOR = re.compile(r"(?:^|(?<=[\s(\"“]))(?:[A-Za-z]|\d{1,3}|[ivxlc]{1,5}|[IVXLC]{1,5})\)")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.M)
@@ -634,7 +636,8 @@ class UnbalancedQuotes(Rule):
     """
     ## What it does
     Flags curly double quotes (“ ”) that do not pair within their paragraph, and quotes turned
-    the wrong way (“Hello,“ he said). Apostrophes and single quotes are left alone, and so is
+    the wrong way (“Hello,“ he said). A low opening quote („) pairs with “ or ”, as German,
+    Czech or Hebrew write them. Apostrophes and single quotes are left alone, and so is
     a quotation that runs over several paragraphs: by typographic convention each of its
     paragraphs opens with “ and only the last one closes.
 
@@ -671,21 +674,48 @@ class UnbalancedQuotes(Rule):
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         analysis = _analysis(post)
         order = analysis.order
+        seen: dict[int, quotes.Leaf] | None = None
+        damaged: list[tuple[int, int]] = []
         for i, number in enumerate(order):
             leaf = analysis.leaves[number]
             if "“" not in leaf.text and "”" not in leaf.text:
                 continue
+            if seen is None:  # what the reader sees: text inside bold, links and bare URLs too
+                seen = {q.block.attrs["leaf"]: q for q in quotes.leaves(post)}
+                damaged = [(r.start, r.end) for r in repairs(post)]
             yield from self._leaf(
-                post, leaf, analysis, order[i + 1] if i + 1 < len(order) else None
+                post,
+                leaf,
+                seen[number],
+                damaged,
+                analysis,
+                order[i + 1] if i + 1 < len(order) else None,
             )
 
     def _leaf(
-        self, post: Post, leaf: _Leaf, analysis: _Analysis, following: int | None
+        self,
+        post: Post,
+        leaf: _Leaf,
+        seen: quotes.Leaf,
+        damaged: list[tuple[int, int]],
+        analysis: _Analysis,
+        following: int | None,
     ) -> Iterator[Finding]:
         stack: list[int] = []
-        for offset, quote in _chars(post, leaf, _QUOTES, "“”"):
-            prev, nxt = _char_at(post, offset - 1), _char_at(post, offset + 1)
-            if quote == "“":
+        low: set[int] = set()  # quotations opened with „, which “ or ” close
+        text = seen.text
+        for i, quote in enumerate(text):
+            offset = seen.offsets[i]
+            if quote not in "„“”" or offset < 0 or any(a <= offset < b for a, b in damaged):
+                continue  # a quote inside mojibake is the mojibake rule's
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if quote == "„":
+                stack.append(offset)
+                low.add(offset)
+            elif quote == "“" and stack and stack[-1] in low:
+                stack.pop()  # „German“, „české“
+            elif quote == "“":
                 if stack and not _is_space(prev) and (_is_space(nxt) or _is_punct(nxt)):
                     stack.pop()
                     yield self.finding(
@@ -719,10 +749,12 @@ class UnbalancedQuotes(Rule):
         ):
             return  # a quotation over several paragraphs
         for offset in stack:
+            opening = post.text[offset]
+            closing = "“ or ”" if opening == "„" else "”"
             yield self.finding(
                 post.span(offset, offset + 1),
-                "This opening quote “ is never closed in its paragraph; add the closing quote ” "
-                "where the quotation ends.",
+                f"This opening quote {opening} is never closed in its paragraph; add the closing "
+                f"quote {closing} where the quotation ends.",
             )
 
 
@@ -901,6 +933,10 @@ class HeadingIncrement(Rule):
     after an h2). The first heading may be h2 or h3 (the template makes the post title the h1),
     but not deeper.
 
+    Off by default: on real blogs the deeper level is nearly always a deliberate choice of a
+    smaller heading, so this is outline advice for sites that want it
+    (`extend-select = ["heading-increment"]`).
+
     ## Why is this bad?
     Screen readers and tables of contents use heading levels as an outline; a skipped level
     reads as a missing section.
@@ -929,7 +965,8 @@ class HeadingIncrement(Rule):
     code = "MK006"
     name = "heading-increment"
     summary = "A heading level that skips one"
-    severity = "warning"
+    severity = "info"
+    default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         previous = None
@@ -970,8 +1007,11 @@ class SetextHeading(Rule):
     section break was meant. Posts written by several authors often separate the sections with
     `---`; without a blank line above it, the last line of the section becomes an h2.
 
-    A deliberate underlined heading (a short title over a line of dashes, in a post that does
-    not use `---` as a break) is left alone.
+    A deliberate underlined heading is left alone: a short title (one line, no sentence end) over
+    a long line of dashes, or in a post that does not use `---` as a break, or that opens the
+    post or a section (right after a break or a heading), or when the post underlines two or
+    more such titles. What is flagged is the last line of a section: a sentence, or a short line
+    that follows other text.
 
     ## Why is this bad?
     The paragraph shows as a large heading, gets an anchor and a table of contents entry, and
@@ -1019,15 +1059,18 @@ class SetextHeading(Rule):
         if not setext:
             return
         breaks = _has_breaks(post.blocks)
+        titles = [h for h in setext if _title_like(post, h)]
+        opens, introduces = _section_starts(post)
         for heading in setext:
             underline = heading.span.end_line
-            text = heading.text.strip()
             line = post.line_text(heading.text_span.line).strip()
             long_rule = len(post.line_text(underline).strip()) >= max(3, len(line) // 2)
-            deliberate = (
-                heading.text_span.end_line == heading.text_span.line
-                and not _SENTENCE_END.search(line)
-                and (long_rule or (not breaks and len(text.split()) <= 8))
+            placed = heading.span.start in introduces and (
+                heading.span.start in opens or len(titles) >= 2
+            )
+            question = line.rstrip("*_").endswith(("?", "!"))  # a question as a title
+            deliberate = (heading in titles and (not breaks or placed or long_rule)) or (
+                long_rule and question and heading.text_span.end_line == heading.text_span.line
             )
             if deliberate:
                 continue
@@ -1043,6 +1086,37 @@ class SetextHeading(Rule):
 
 def _has_breaks(blocks: tuple[Block, ...]) -> bool:
     return any(b.kind == "thematic_break" for b in blocks)
+
+
+def _title_like(post: Post, heading: Heading) -> bool:
+    """One short line without a sentence end: what an underlined title looks like."""
+    line = post.line_text(heading.text_span.line).strip().rstrip("*_")
+    return (
+        heading.text_span.end_line == heading.text_span.line
+        and not _SENTENCE_END.search(line)
+        and len(heading.text.split()) <= 10
+    )
+
+
+def _section_starts(post: Post) -> tuple[set[int], set[int]]:
+    """Offsets of the top-level blocks that open the post or a section (the first block, or one
+    right after a thematic break or a heading), and of those followed by content that is not an
+    author line or another break (what a title introduces)."""
+    bylines = {section.line_span.start for section in post.authors}
+    blocks = [b for b in post.blocks if b.kind != "blank_line"]
+    opens: set[int] = set()
+    introduces: set[int] = set()
+    for i, block in enumerate(blocks):
+        if i == 0 or blocks[i - 1].kind in ("thematic_break", "heading"):
+            opens.add(block.span.start)
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            after is not None
+            and after.kind not in ("thematic_break", "heading")
+            and after.span.start not in bylines
+        ):
+            introduces.add(block.span.start)
+    return opens, introduces
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1071,6 +1145,7 @@ class _Candidate:
     words: str
     marker: str
     intraword: bool
+    listed: bool = False  # one of several bold labels in a row (a menu path, a credit list)
 
 
 class StrayEmphasis(Rule):
@@ -1079,15 +1154,22 @@ class StrayEmphasis(Rule):
     Flags bold left over from editing: bold on an article or preposition on its own (`**of**`,
     `**a**`), on a phrase made only of function words (`**to be**`, `**they were**`), on part
     of a word (`counter**party**`), and bold phrases scattered through running text: 4 or more
-    in one paragraph by default. When a section (between `---` breaks or headings) has such a
-    paragraph and twice that many bold phrases in all, its lone bold words are flagged too.
+    in one paragraph by default, one of them on a function word or part of a word (bold that
+    marks only terms and names is deliberate). Such a paragraph is reported once, with its
+    bold phrases listed. When a section (between `---` breaks or headings) has such a
+    paragraph and twice that many bold phrases in all, its lone bold words (one or two ordinary
+    lowercase words in a paragraph) are flagged too.
 
     Left alone: a lead-in at the start of a paragraph (`**Note:**`), a paragraph that is all
-    emphasis (an author line, a caption), bold in lists and tables, single-letter names
-    (workspace **a** and **b**), and italics, which mark titles, terms and spoken stress
-    (`you *have* to ask`) far more often than leftovers. Pronouns, auxiliaries and conjunctions
-    in bold on their own (`it **does** work`, `A **and** B`) are stress, and are only counted
-    towards the scattered phrases.
+    emphasis (an author line, a caption), bold in lists and tables, bold labels in a row
+    (`Open **Settings** > **Accounts**`, `thanks to **@asha**, **@ravi** and **@dev**`),
+    single-letter names (workspace **a** and **b**), bold inside a word of a script written
+    without spaces (Chinese, Japanese, Thai) or after a one-letter prefix (Hebrew, Arabic), one
+    letter or capitals marked inside a word (a stressed vowel, **L**et's **ENCR**ypt), a
+    shouted function word (`**THE** event`), and italics, which mark titles, terms and spoken
+    stress (`you *have* to ask`) far more often than leftovers. Pronouns, auxiliaries and
+    conjunctions in bold on their own (`it **does** work`, `A **and** B`) are stress, and are
+    only counted towards the scattered phrases.
 
     ## Why is this bad?
     Bold on words that carry no weight makes the reader look for a meaning that is not there;
@@ -1127,56 +1209,98 @@ class StrayEmphasis(Rule):
         for number in analysis.order:
             leaf = analysis.leaves[number]
             if leaf.block.kind == "paragraph" and leaf.emphasis and not _table(post, leaf.block):
-                candidates = list(_candidates(post, leaf.block))
+                candidates = [c for c in _candidates(post, leaf.block) if not c.listed]
                 if candidates:
                     found[number] = candidates
                     if not leaf.in_list:
                         scattered[number] = sum(len(c.marker) == 2 for c in candidates)
         if not found:
             return
+        # a paragraph of scattered bold with at least one sign of leftover highlighting
+        dense = {
+            number
+            for number, count in scattered.items()
+            if count >= threshold and any(_sign_of_leftover(c) for c in found[number])
+        }
         # a section with dense paragraphs: its lone bold words are leftover highlighting too
-        sections = _sections(post) if any(n >= threshold for n in scattered.values()) else {}
-        spread: set[int] = set()
+        sections = _sections(post) if dense else {}
+        spread = {sections.get(number, -1) for number in dense}
         per_section: dict[int, int] = {}
         for number, count in scattered.items():
             section = sections.get(number, -1)
             per_section[section] = per_section.get(section, 0) + count
-            if count >= threshold:
-                spread.add(section)
         for number, candidates in found.items():
             section = sections.get(number, -1)
-            count = scattered.get(number, 0)
-            dense = count >= threshold
             wide = number in scattered and section in spread
             wide = wide and per_section[section] >= 2 * threshold
             letters = sum(len(c.words) == 1 for c in candidates)
-            for c in candidates:
-                if len(c.words) == 1 and letters > 1:
-                    continue  # workspace **a** and workspace **b**: names, not words
-                if len(c.marker) == 2 and _all_function_words(c.words):
-                    many = " " in c.words
-                    message = (
-                        f"Bold on `{c.words}` looks left over from editing: "
-                        f"{'they are function words' if many else 'it is a function word'} "
-                        f"that carr{'y' if many else 'ies'} no weight; remove the `**`."
-                    )
-                elif len(c.marker) == 2 and c.intraword:
-                    word = _word_around(post, c.node.span.start, c.node.span.end)
-                    message = (
-                        f"Bold on `{c.words}`, part of the word `{word}`, looks left over from "
-                        "editing; remove the `**`."
-                    )
-                elif (dense or wide) and len(c.marker) == 2:
-                    where = "paragraph" if dense else "section"
-                    total = count if dense else per_section[section]
-                    message = (
-                        f"`{c.marker}{c.words}{c.marker}` is one of {total} bold phrases "
-                        f"scattered through this {where}, which reads like leftover "
-                        "highlighting; remove the bold or keep it only where it must stand out."
-                    )
-                else:
-                    continue
-                yield self.finding(c.node.span, message)
+            # in a section of leftover highlighting, a paragraph's one or two bold ordinary
+            # words are leftovers too; several, or labels and names, were meant
+            lone = [c for c in candidates if c.words[:1].islower()]
+            wide = wide and len(lone) <= 2
+            flagged = [
+                c
+                for c in candidates
+                if len(c.marker) == 2
+                and not (len(c.words) == 1 and letters > 1)  # workspace **a** and **b**: names
+                and (_leftover(c) or number in dense or (wide and c in lone))
+            ]
+            if len(flagged) > 1 and (number in dense or wide):
+                yield self._paragraph(post, flagged, number in dense, per_section.get(section, 0))
+                continue
+            total = scattered.get(number, 0) if number in dense else per_section.get(section, 0)
+            for c in flagged:
+                yield self.finding(c.node.span, self._message(post, c, number in dense, total))
+
+    def _paragraph(
+        self, post: Post, flagged: list[_Candidate], dense: bool, in_section: int
+    ) -> Finding:
+        shown = ", ".join(f"`{c.words}`" for c in flagged[:6])
+        if len(flagged) > 6:
+            shown += f" and {len(flagged) - 6} more"
+        where = "scattered through it" if dense else f"in a section with {in_section}"
+        return self.finding(
+            flagged[0].node.span,
+            f"This paragraph has {len(flagged)} bold phrases {where} ({shown}): they read like "
+            "highlighting left over from editing; remove the bold, or keep it only where it must "
+            "stand out.",
+        )
+
+    def _message(self, post: Post, c: _Candidate, dense: bool, total: int) -> str:
+        if _all_function_words(c.words):
+            many = " " in c.words
+            return (
+                f"Bold on `{c.words}` looks left over from editing: "
+                f"{'they are function words' if many else 'it is a function word'} "
+                f"that carr{'y' if many else 'ies'} no weight; remove the `**`."
+            )
+        if c.intraword:
+            word = _word_around(post, c.node.span.start, c.node.span.end)
+            return (
+                f"Bold on `{c.words}`, part of the word `{word}`, looks left over from "
+                "editing; remove the `**`."
+            )
+        where = "paragraph" if dense else "section"
+        return (
+            f"`{c.marker}{c.words}{c.marker}` is one of {total} bold phrases scattered through "
+            f"this {where}, which reads like leftover highlighting; remove the bold or keep it "
+            "only where it must stand out."
+        )
+
+
+def _sign_of_leftover(c: _Candidate) -> bool:
+    """Bold on function words (even pronouns and auxiliaries) or on part of a word: a paragraph
+    with many bold phrases and one of these was highlighted at random."""
+    words = _WORD.findall(c.words.lower())
+    shouted = c.words.isupper() and len(c.words) > 1
+    return len(c.marker) == 2 and (
+        c.intraword or (not shouted and all(w in FUNCTION_WORDS for w in words))
+    )
+
+
+def _leftover(c: _Candidate) -> bool:
+    """Bold that marks nothing: on function words alone, or on part of a word."""
+    return len(c.marker) == 2 and (c.intraword or _all_function_words(c.words))
 
 
 def _table(post: Post, block: Block) -> bool:
@@ -1203,10 +1327,16 @@ def _sections(post: Post) -> dict[int, int]:
 
 
 def _all_function_words(words: str) -> bool:
+    if words.isupper() and len(words) > 1:
+        return False  # **THE** event: shouted, so meant
     found = _WORD.findall(words.lower())
     if len(found) == 1:
         return found[0] in BARE_WORDS
     return bool(found) and all(w in FUNCTION_WORDS for w in found)
+
+
+# what may stand between two bold labels of one row: punctuation, arrows, and, or, then
+_LABEL_SEPARATOR = re.compile(r"\s*(?:[,;/|&+>›→»·–—-]+\s*(?:and|or|then)?|and|or|then)\s*", re.I)
 
 
 def _candidates(post: Post, block: Block) -> Iterator[_Candidate]:
@@ -1215,6 +1345,7 @@ def _candidates(post: Post, block: Block) -> Iterator[_Candidate]:
     meaningful = [n for n in inlines if not (n.kind == "text" and not n.text.strip())]
     if len(meaningful) <= 1:
         return  # the paragraph is one emphasis (an author line, a caption) or has none
+    listed = _labels_in_a_row(inlines)
     for i, node in enumerate(inlines):
         if node.kind not in ("emphasis", "strong"):
             continue
@@ -1227,10 +1358,56 @@ def _candidates(post: Post, block: Block) -> Iterator[_Candidate]:
             continue
         n = 2 if node.kind == "strong" else 1
         marker = post.text[node.span.start : node.span.start + n]
-        intraword = _is_word(_char_at(post, node.span.start - 1)) or _is_word(
+        intraword = _joined_to_word(_char_at(post, node.span.start - 1)) or _joined_to_word(
             _char_at(post, node.span.end)
         )
-        yield _Candidate(node, words, marker, intraword)
+        # one letter (a stressed vowel: ст**о**ит) or capitals (**L**et's **ENCR**ypt) are
+        # marked inside a word on purpose
+        intraword = intraword and len(words) > 1 and not words.isupper()
+        yield _Candidate(node, words, marker, intraword, i in listed)
+
+
+def _labels_in_a_row(inlines: list[Inline]) -> set[int]:
+    """Indexes of emphasis nodes in a row of labels: three or more with only punctuation, `and`
+    or `or` between them (`**@asha**, **@ravi** and **@dev**`), or two or more joined by a menu
+    arrow (`**Settings** > **Accounts**`)."""
+    marked = [i for i, n in enumerate(inlines) if n.kind in ("emphasis", "strong")]
+    out: set[int] = set()
+    row: list[int] = marked[:1]
+    arrow = False
+    for a, b in itertools.pairwise(marked):
+        between = "".join(n.text for n in inlines[a + 1 : b] if n.kind == "text")
+        joined = all(n.kind == "text" for n in inlines[a + 1 : b])
+        if joined and _LABEL_SEPARATOR.fullmatch(between):
+            row.append(b)
+            arrow = arrow or any(c in between for c in ">›→»/")
+            continue
+        if len(row) >= 3 or (arrow and len(row) >= 2):
+            out.update(row)
+        row, arrow = [b], False
+    if len(row) >= 3 or (arrow and len(row) >= 2):
+        out.update(row)
+    return out
+
+
+def _joined_to_word(c: str) -> bool:
+    """A letter or digit of a script that separates words with spaces: bold next to it splits
+    a word. Chinese, Japanese, Korean, Thai and their neighbours write words without spaces,
+    so bold there marks a word, not part of one."""
+    if not _is_word(c):
+        return False
+    code = ord(c)
+    return not (
+        0x0590 <= code <= 0x06FF  # Hebrew, Arabic: one-letter prefixes join the next word
+        or 0x0E00 <= code <= 0x0FFF  # Thai, Lao, Tibetan
+        or 0x1000 <= code <= 0x109F  # Myanmar
+        or 0x1780 <= code <= 0x17FF  # Khmer
+        or 0x2E80 <= code <= 0xA4CF  # CJK radicals and ideographs, kana, bopomofo, Yi
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or code >= 0x20000  # CJK extensions
+    )
 
 
 def rules() -> Iterator[type[Rule]]:

@@ -6,11 +6,12 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from postlint.model import Finding, Fix, Post, Span
 from postlint.rule import Context, Example, Family, Option, Rule
+from postlint.urls import page_url
 
 GOOD_POST = '+++\ntitle = "Hello"\n+++\nHello.\n'
 
@@ -196,6 +197,8 @@ class FrontMatterLeadingLines(Rule):
     ## What it does
     Flags blank lines before the opening front matter delimiter.
 
+    Zola skips whitespace before the front matter, so nothing is reported on a Zola site.
+
     ## Why is this bad?
     Some generators only recognise front matter on the very first line; others accept it. The
     post renders differently depending on the tool.
@@ -222,8 +225,16 @@ class FrontMatterLeadingLines(Rule):
     severity = "warning"
     fixable = True
 
+    @classmethod
+    def examples(cls) -> tuple[Example, Example]:
+        bad, good = super().examples()
+        hugo = {"hugo.toml": 'baseURL = "https://example.org/"\n'}  # Zola would accept it
+        return Example({**bad.files, **hugo}), Example({**good.files, **hugo})
+
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         fm = post.front_matter
+        if ctx.site.generator == "zola":
+            return  # Zola's front matter pattern starts with `^[[:space:]]*`
         if fm is not None and fm.leading_junk is not None:
             junk = fm.leading_junk
             yield self.finding(
@@ -371,13 +382,14 @@ class FieldType(Rule):
 class FieldUnknown(Rule):
     """
     ## What it does
-    Flags front matter keys the site generator does not know: a misspelled key
-    (`descriotion`), a table in the wrong case (`[Extra]`), or a custom key that belongs under
-    `[extra]`.
+    Flags front matter keys the site generator rejects or that are misspelled: a key close to a
+    known one (`descriotion`), a table in the wrong case (`[Extra]`), and any unknown key on a
+    Zola section (`_index.md`), which Zola refuses to build. An unknown key on a Zola page that
+    is not a misspelling is `frontmatter-field-ignored`'s.
 
     ## Why is this bad?
-    Zola refuses unknown keys; Hugo keeps them but no template reads a misspelled one, so the
-    field silently does nothing.
+    Zola refuses unknown keys on sections; a misspelled key silently does nothing: the
+    description, date or template the writer set never reaches the page.
 
     ## Options
     `extra-keys` in `[frontmatter]`: more top-level keys your theme reads.
@@ -405,26 +417,84 @@ class FieldUnknown(Rule):
     severity = "error"
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        fm = post.front_matter
-        if fm is None or fm.error is not None:
-            return
-        generator = ctx.site.generator
-        if generator == "hugo" or (generator == "plain" and fm.format == "yaml"):
-            known, strict = HUGO_KEYS, False
+        for span, message, ignored in _unknown_keys(post, ctx):
+            if not ignored:
+                yield self.finding(span, message)
+
+
+class FieldIgnored(Rule):
+    """
+    ## What it does
+    Flags a key on a Zola page that Zola does not know and ignores (`author`, `image`,
+    `summary`): it is not an error, since the page builds, but no template sees the value.
+    Misspelled keys and unknown keys on sections are `frontmatter-field-unknown`'s.
+
+    ## Why is this bad?
+    The writer set a field that does nothing: themes read custom fields from `[extra]`.
+
+    ## Options
+    `extra-keys` in `[frontmatter]`: more top-level keys your theme reads.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Hello"
+    cover = "/images/cover.png"
+    +++
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Hello"
+
+    [extra]
+    cover = "/images/cover.png"
+    +++
+    ```
+    """
+
+    code = "FM008"
+    name = "frontmatter-field-ignored"
+    summary = "A front matter key Zola ignores on a page"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for span, message, ignored in _unknown_keys(post, ctx):
+            if ignored:
+                yield self.finding(span, message)
+
+
+def _unknown_keys(post: Post, ctx: Context) -> list[tuple[Span, str, bool]]:
+    """Each unknown key: its span, the message, and whether the generator simply ignores it
+    (an unknown key on a Zola page) rather than refusing it or it being a misspelling."""
+    fm = post.front_matter
+    if fm is None or fm.error is not None:
+        return []
+    generator = ctx.site.generator
+    hugo = generator == "hugo" or (generator == "plain" and fm.format == "yaml")
+    section = _is_section(post)
+    zola = ZOLA_SECTION_KEYS if section else ZOLA_PAGE_KEYS
+    known = (HUGO_KEYS if hugo else zola) | frozenset(ctx.options["extra-keys"])
+    extra = fm.data.get("extra")
+    extra_keys = set(extra) if isinstance(extra, dict) else set()
+    found = []
+    for key in fm.data:
+        if key in known:
+            continue
+        misspelt = _misspelt(key, known)
+        if misspelt and not (not hugo and not section and key in COMMON_EXTRA_KEYS):
+            found.append((fm.key_span(key), misspelt, False))
+        elif hugo:
+            continue  # Hugo keeps unknown keys for templates (.Params)
+        elif section:
+            found.append((fm.key_span(key), _refused(key, extra_keys), False))
         else:
-            known, strict = (ZOLA_SECTION_KEYS if _is_section(post) else ZOLA_PAGE_KEYS), True
-        known = known | frozenset(ctx.options["extra-keys"])
-        extra = fm.data.get("extra")
-        extra_keys = set(extra) if isinstance(extra, dict) else set()
-        for key in fm.data:
-            if key in known:
-                continue
-            message = _unknown_message(key, known, extra_keys, strict)
-            if message:
-                yield self.finding(fm.key_span(key), message)
+            found.append((fm.key_span(key), _ignored(key, known), True))
+    return found
 
 
-def _unknown_message(key: str, known: frozenset[str], extra_keys: set[str], strict: bool) -> str:
+def _misspelt(key: str, known: frozenset[str]) -> str:
     folded = {k.lower(): k for k in known}
     if key.lower() in folded:
         right = folded[key.lower()]
@@ -432,11 +502,25 @@ def _unknown_message(key: str, known: frozenset[str], extra_keys: set[str], stri
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     if close:
         return f"Unknown front matter key `{key}`: did you mean `{close[0]}`?"
-    if not strict:
-        return ""
+    return ""
+
+
+def _refused(key: str, extra_keys: set[str]) -> str:
     if key in extra_keys or key in COMMON_EXTRA_KEYS:
         return f"`{key}` is not a Zola field: move it under `[extra]`, where themes read it."
-    return f"Unknown front matter key `{key}`: Zola refuses it; custom fields go under `[extra]`."
+    return (
+        f"Unknown front matter key `{key}`: Zola refuses it on a section; custom fields go "
+        "under `[extra]`."
+    )
+
+
+def _ignored(key: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    also = f" (or did you mean `{close[0]}`?)" if close else ""
+    return (
+        f"Zola ignores `{key}` on a page, so no template sees it: move it under `[extra]`, "
+        f"where themes read custom fields{also}."
+    )
 
 
 class FrontMatterDate(Rule):
@@ -643,15 +727,18 @@ class FileEmpty(Rule):
 class FileName(Rule):
     """
     ## What it does
-    Flags file names with characters that break or mangle URLs: `?`, `#`, `%`, quotes,
-    apostrophes and spaces.
+    Flags a post whose URL, as the generator builds it from the file name, keeps characters
+    that break or mangle it: `?`, `#`, `%`, quotes, apostrophes and spaces. Zola slugifies file
+    names by default (`[slugify] paths = "on"`) and Hugo removes most of these characters, so a
+    file name like `what's next?.md` is reported only where the URL really keeps them (Zola with
+    `paths = "safe"` or `"off"`, a `#` on Hugo, a folder of plain Markdown).
 
     ## Why is this bad?
-    The page's URL comes from its file name: `?` and `#` cut it short, `%` starts an escape, and
-    spaces and quotes become `%20` and `%27` in links people share.
+    `?` and `#` cut the URL short, `%` starts an escape, and spaces and quotes become `%20` and
+    `%27` in links people share.
 
     ## Example
-    `content/posts/what's new?.md`
+    `content/posts/what's new?.md` on a site whose generator keeps file names as they are
 
     Use instead:
     `content/posts/whats-new.md`
@@ -659,26 +746,46 @@ class FileName(Rule):
 
     code = "FM106"
     name = "file-name"
-    summary = "A file name with characters that break URLs"
+    summary = "A file name that puts characters into the page's URL that break it"
     severity = "warning"
 
     BAD = re.compile(r"[?#%\"'’‘“” ]")
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         name = PurePath(post.path).name
-        bad = sorted(set(self.BAD.findall(name)))
+        if not self.BAD.search(name):
+            return
+        url = _route(post, ctx)
+        bad = sorted(set(self.BAD.findall(url if url is not None else name)))
         if bad:
             shown = ", ".join("a space" if c == " " else f"`{c}`" for c in bad)
+            where = f"the page's URL, `{url}`," if url is not None else "the page's URL"
             yield self.finding(
                 post.span(0, 0),
-                f"The file name `{name}` contains {shown}, which break or mangle the page's URL: "
-                "rename it with letters, digits and hyphens.",
+                f"The file name `{name}` puts {shown} into {where} which break or mangle it: "
+                "rename it with letters, digits and hyphens, or set `slug` in the front matter.",
             )
 
     @classmethod
     def examples(cls) -> tuple[Example, Example]:
-        bad = Example({"content/what's new?.md": GOOD_POST})
-        return bad, Example({"content/whats-new.md": GOOD_POST})
+        config = 'base_url = "https://example.org"\n[slugify]\npaths = "off"\n'
+        bad = Example({"content/what's new?.md": GOOD_POST, "config.toml": config})
+        return bad, Example({"content/whats-new.md": GOOD_POST, "config.toml": config})
+
+
+def _route(post: Post, ctx: Context) -> str | None:
+    """The URL path the generator gives the post, or None outside the content folder."""
+    site = ctx.site
+    try:
+        rel = Path(post.path).resolve().relative_to(site.content_dir.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+    slugify = site.config.get("slugify", {})
+    mode = str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
+    try:
+        return page_url(rel, post.meta, site.generator, mode).url
+    except ValueError:
+        return None
 
 
 def _lookup(data: dict[str, Any], dotted: str) -> Any:
@@ -729,6 +836,7 @@ def rules() -> Iterator[type[Rule]]:
         FieldType,
         FieldUnknown,
         FrontMatterDate,
+        FieldIgnored,
         FileBom,
         FileEncoding,
         FileBinary,

@@ -1,25 +1,28 @@
-"""Images: every picture a post shows must exist where the generator will look for it.
+"""Images: every picture a post shows must exist where the browser will look for it.
 
-Paths resolve as Zola and Hugo resolve them: site-absolute paths under ``static/`` (or a page
-bundle's folder in ``content/``), paths relative to the post's file, assets beside an
-``index.md`` bundle, and paths relative to the page's published URL (which ``path`` or
-``slug`` may move). File names are compared exactly, and again ignoring letter case, so a name
-that only works on a case-insensitive laptop is called out.
+Sources resolve through the site index as the browser resolves them against the published
+page: site-absolute paths from the site root (``static/``, a theme's, a page bundle's folder),
+relative paths against the page's URL (which ``path`` or ``slug`` may move). A source that
+climbs above the site is reported as such; no file outside the site is ever looked at. File
+names are compared exactly, and again ignoring letter case, so a name that only works on a
+case-insensitive laptop is called out.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from postlint.index import Published, above_root
 from postlint.model import Finding, Image, Post, Span
 from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
+from postlint.urls import normalize_url_path
 
 IMAGE_SUFFIXES = (
     ".png",
@@ -64,40 +67,7 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 # ---------------------------------------------------------------------------------------------
-# the file index
-
-
-class FileIndex:
-    """Files under one folder by relative POSIX path, exactly and case-folded."""
-
-    def __init__(self, root: Path | None, files: Iterable[Path] | None = None) -> None:
-        self.root = root
-        self.exact: set[str] = set()
-        self.folded: dict[str, str] = {}
-        if root is None:
-            return
-        if files is None:
-            files = _walk(root)
-        for file in files:
-            try:
-                rel = file.relative_to(root).as_posix()
-            except ValueError:
-                continue
-            self.exact.add(rel)
-            self.folded.setdefault(rel.casefold(), rel)
-
-    def find(self, rel: str) -> tuple[bool, str | None]:
-        """(exists exactly, the file that matches only ignoring case)."""
-        if rel in self.exact:
-            return True, None
-        return False, self.folded.get(rel.casefold())
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            yield Path(dirpath, name)
+# resolving an image through the site index
 
 
 def is_local(src: str) -> bool:
@@ -110,106 +80,98 @@ def _clean(src: str) -> str:
     return unquote(path)
 
 
-def _folder(root: Path, site: SiteInfo) -> str:
-    try:
-        return root.relative_to(site.root).as_posix()
-    except ValueError:
-        return root.as_posix()
+def _path(src: str) -> str:
+    """The path of a source as written (query and fragment dropped, still percent-encoded)."""
+    return src.strip().split("#", 1)[0].split("?", 1)[0]
 
 
+def _shown(key: str) -> str:
+    """A URL key as messages show it (keys end with ``/``; a file's URL does not)."""
+    return key[:-1] if key != "/" else key
+
+
+@dataclass
 class Resolution:
-    """Where an image source points: the file found, or what almost matched."""
+    """Where an image source points: the file found, or why not and what almost matched."""
 
-    def __init__(self) -> None:
-        self.found: str | None = None  # "static:rel", "content:rel" or "file:path"
-        self.case: tuple[str, str] | None = None  # (folder, actual relative path)
-        self.tried: list[str] = []
+    found: Published | None = None
+    case: Published | None = None  # the file that matches only if letter case is ignored
+    outside: bool = False  # it climbs above the site's root
+    key: str | None = None  # the URL the browser asks for (relative sources)
+    tried: str | None = None  # the file the generator would serve, from the site root
+    beside: tuple[Published, str] | None = None  # beside the post's file, and its URL
 
 
-class Resolver:
-    """Resolves image sources as the generator does, against the files as they are now.
-
-    Built in the site phase (never cached between runs), so adding or renaming a file is seen
-    even when the posts' own results come from the cache.
-    """
-
-    def __init__(self, site: SiteInfo, static_files: Iterable[Path] | None = None) -> None:
-        self.site = site
-        self.static = FileIndex(site.static_dir, static_files or None)
-        plain = site.generator == "plain" or not site.content_dir.is_dir()
-        self.content = FileIndex(None if plain else site.content_dir)
-        self.content_root = None if plain else site.content_dir.resolve()
-        self._rel: dict[Path, str | None] = {}
-
-    def content_rel(self, source: Path) -> str | None:
-        if source not in self._rel:
-            if self.content_root is None:
-                return None
-            try:
-                rel = source.resolve().relative_to(self.content_root).as_posix()
-            except (ValueError, OSError):
-                rel = None
-            self._rel[source] = rel
-        return self._rel[source]
-
-    def resolve(
-        self, src: str, source: Path, url: str | None, shortcode: bool = False
-    ) -> Resolution:
-        """Shortcode paths may also be relative to the content or static folder, as Zola's
-        ``resize_image`` takes them."""
-        static, content, site = self.static, self.content, self.site
-        result = Resolution()
-        path = _clean(src)
-        candidates: list[tuple[str, FileIndex, str]] = []
+def resolve(src: str, summary: PostSummary, site: Site, lenient: bool = False) -> Resolution:
+    """An image as the browser finds it: a relative source against the page's URL (which
+    ``path`` or ``slug`` may move), a site-absolute one from the site root, both through the
+    site index. ``lenient`` (shortcodes, front matter values, the unused-image scan) also takes
+    the path relative to the post's file and to the content or static folder, as templates may.
+    A plain folder has no URLs: there a source is relative to the file, as editors show it."""
+    info = site.info
+    path = _path(src)
+    result = Resolution()
+    if info.generator == "plain":
         if path.startswith("/"):
-            rel = posixpath.normpath(path).lstrip("/")
-            candidates += [("static", static, rel), ("content", content, rel)]
-            if static.root is None and site.generator != "plain":
-                result.tried.append(f"static/{rel}")  # where the generator would serve it from
-        else:
-            post_rel = self.content_rel(source)
-            if post_rel is not None:
-                here = posixpath.dirname(post_rel)
-                rel = posixpath.normpath(posixpath.join(here, path))
-                if not rel.startswith("../"):
-                    candidates.append(("content", content, rel))
-                else:
-                    beside = os.path.normpath(source.resolve().parent / path)
-                    result.tried.append(_folder(Path(beside), site))
-            else:
-                local = source.parent / path
-                if local.exists():
-                    result.found = f"file:{local}"
-                    return result
-            if url is not None and site.generator != "plain":
-                base = url if url.endswith("/") else posixpath.dirname(url) + "/"
-                rel = posixpath.normpath(posixpath.join(base, path)).lstrip("/")
-                if not rel.startswith("../"):
-                    candidates += [("static", static, rel), ("content", content, rel)]
-            if shortcode:
-                rel = posixpath.normpath(path)
-                candidates += [("content", content, rel), ("static", static, rel)]
-        for where, index, rel in candidates:
-            if index.root is None:
-                continue
-            exists, folded = index.find(rel)
-            if exists:
-                result.found = f"{where}:{rel}"
-                return result
-            if folded and result.case is None:
-                result.case = (_folder(index.root, site), folded)
-            result.tried.append(f"{_folder(index.root, site)}/{rel}")
+            return result  # no site: nothing says where site-absolute paths point
+        folder = posixpath.dirname(summary.rel or "")
+        if above_root(path, f"/{folder}/" if folder else "/"):
+            result.outside = True
+            return result
+        rel = posixpath.normpath(posixpath.join(folder, _clean(src)))
+        if site.files.exists(rel):
+            result.found = Published(rel, info.root / rel)
         return result
+    routes = site.routes
+    keys = []
+    if path.startswith("/"):
+        keys.append(normalize_url_path(path))
+        static = info.static_shown
+        result.tried = f"{static}/{posixpath.normpath(_clean(src)).lstrip('/')}"
+    else:
+        if above_root(path, summary.url):
+            result.outside = True
+        else:
+            result.key = normalize_url_path(path, base=summary.url)
+            keys.append(result.key)
+            if summary.bundle_dir is not None and posixpath.dirname(
+                result.key.rstrip("/")
+            ) == summary.url.rstrip("/"):
+                prefix = info.content_shown
+                name = posixpath.basename(result.key.rstrip("/"))
+                result.tried = "/".join(p for p in (prefix, summary.bundle_dir, name) if p)
+        beside = _beside(path, summary, info)
+        if lenient:
+            keys += [k for k in (beside, normalize_url_path("/" + path)) if k]
+        elif beside is not None and not result.outside:
+            found = routes.file(beside)
+            if found is not None:
+                result.beside = (found, _shown(beside))
+    for key in keys:
+        found = routes.file(key)
+        if found is not None:
+            result.found = found
+            result.outside = False
+            return result
+    for key in keys:
+        result.case = result.case or routes.file_ignoring_case(key)
+    return result
 
 
-_LAST: list[tuple[Site, Resolver]] = []
-
-
-def _resolver(site: Site) -> Resolver:
-    """One resolver (one walk of the content folder) for all image rules of a run."""
-    if not (_LAST and _LAST[0][0] is site):
-        _LAST[:] = [(site, Resolver(site.info, site.static_files))]
-    return _LAST[0][1]
+def _beside(path: str, summary: PostSummary, info: SiteInfo) -> str | None:
+    """The URL key of the file at ``path`` from the post's own folder (where an editor's
+    preview finds it), when that file is one the site publishes: in the content folder or in
+    the static folder (``../../static/images/a.png`` is published at ``/images/a.png``)."""
+    if summary.rel is None:
+        return None
+    prefix = info.content_shown
+    folder = posixpath.dirname(f"{prefix}/{summary.rel}" if prefix else summary.rel)
+    rel = posixpath.normpath(posixpath.join(folder, path))
+    static = info.static_shown
+    for top in (prefix, static):
+        if top and rel.startswith(top + "/"):
+            return normalize_url_path(rel[len(top) :])
+    return None if prefix else normalize_url_path("/" + rel)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,17 +227,16 @@ class ImageMissing(Rule):
     site_wide = True  # resolved in the site phase, against the files as they are now
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
-        resolver = _resolver(site)
         covers = site.collected(self.name)
         for path, summary in site.posts.items():
             for image in summary.images:
                 if isinstance(image, Image) and is_local(image.src):
-                    finding = self._judge(image, summary, resolver)
+                    finding = self._judge(image, summary, site)
                     if finding is not None:
                         yield path, finding
             for value, span in covers.get(path, ()):
                 image = Image(value, "cover", span, span, "shortcode")
-                finding = self._judge(image, summary, resolver, key=True)
+                finding = self._judge(image, summary, site, key=True)
                 if finding is not None:
                     yield path, finding
 
@@ -300,29 +261,47 @@ class ImageMissing(Rule):
         return tuple(found) or None
 
     def _judge(
-        self, image: Image, summary: PostSummary, resolver: Resolver, key: bool = False
+        self, image: Image, summary: PostSummary, site: Site, key: bool = False
     ) -> Finding | None:
         if "{{" in image.src or "{%" in image.src:
             return None
-        shortcode = image.kind == "shortcode"
-        result = resolver.resolve(image.src, Path(summary.source), summary.url, shortcode)
+        result = resolve(image.src, summary, site, lenient=image.kind == "shortcode")
         if result.found:
             return None
+        src = image.src
         if result.case:
-            folder, actual = result.case
             return self.finding(
                 image.src_span,
-                f"`{image.src}` matches `{folder}/{actual}` only if letter case is ignored: "
+                f"`{src}` matches `{result.case.shown}` only if letter case is ignored: "
                 "it works on a laptop and breaks on the Linux server; write the name "
                 "exactly as the file is named.",
             )
-        if resolver.site.generator == "plain" and _clean(image.src).startswith("/"):
+        if result.outside:
+            return self.finding(
+                image.src_span,
+                f"The image `{src}` points outside the site: it climbs above the site's root; "
+                "fix the path.",
+            )
+        if result.beside:
+            found, url = result.beside
+            return self.finding(
+                image.src_span,
+                f"The image `{src}` names `{found.shown}`, but the page is published at "
+                f"`{summary.url}`, where the browser asks for `{_shown(result.key or '')}`, "
+                f"which does not exist; write `{url}`.",
+            )
+        if site.info.generator == "plain" and _clean(src).startswith("/"):
             return None  # no site: nothing says where site-absolute paths point
-        where = f" (looked for `{result.tried[0]}`)" if result.tried else ""
-        if key:
-            message = f"The front matter names the image `{image.src}`, which does not exist"
+        if result.tried:
+            where = f" (looked for `{result.tried}`)"
+        elif result.key:
+            where = f" (the page `{summary.url}` asks for `{_shown(result.key)}`)"
         else:
-            message = f"The image `{image.src}` does not exist"
+            where = ""
+        if key:
+            message = f"The front matter names the image `{src}`, which does not exist"
+        else:
+            message = f"The image `{src}` does not exist"
         return self.finding(image.src_span, f"{message}{where}; add the file or fix the path.")
 
 
@@ -575,10 +554,9 @@ class ImageUnused(Rule):
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         info = site.info
-        if info.generator == "plain" or not _whole_content(site):
-            return
-        resolver = _resolver(site)
-        used: set[str] = set()
+        if info.generator == "plain" or not site.complete:
+            return  # a post this run did not read may use any image
+        used: set[Path] = set()
         names: set[str] = set()
         for mentioned in site.collected(self.name).values():
             names |= mentioned
@@ -588,43 +566,48 @@ class ImageUnused(Rule):
             for ref in refs:
                 if not is_local(ref):
                     continue
-                hit = resolver.resolve(ref, Path(summary.source), summary.url).found
+                hit = resolve(ref, summary, site, lenient=True).found
                 if hit:
-                    used.add(hit)
+                    used.add(hit.path)
                 names.add(posixpath.basename(_clean(ref)).casefold())
-        names |= _names_in_theme(info)
+        names |= _names_in_theme(site)
         ignore = ctx.options.get("unused-ignore", ())
-        candidates: list[tuple[str, Path]] = []
-        if info.static_dir is not None:
-            static = FileIndex(info.static_dir, site.static_files)
-            candidates += [(f"static:{rel}", info.static_dir / rel) for rel in sorted(static.exact)]
-        bundles = {
-            Path(p.source).parent
-            for p in site.posts.values()
-            if Path(p.source).name in ("index.md", "_index.md")
-        }
-        for folder in sorted(bundles):
-            for entry in sorted(folder.iterdir()):
-                if entry.is_file():
-                    rel = resolver.content_rel(entry)
-                    if rel is not None:
-                        candidates.append((f"content:{rel}", entry))
-        for key, file in candidates:
-            if not file.name.lower().endswith(IMAGE_SUFFIXES) or key in used:
+        for file in _candidates(site):
+            if not file.path.name.lower().endswith(IMAGE_SUFFIXES) or file.path in used:
                 continue
-            if file.name.casefold() in names:
+            if file.path.name.casefold() in names:
                 continue
-            shown = _display(file)
-            rel_root = _folder(file, info)
-            if any(fnmatch.fnmatch(rel_root, pattern) for pattern in ignore):
+            if any(fnmatch.fnmatch(file.shown, pattern) for pattern in ignore):
                 continue
             yield (
-                shown,
+                _display(file.path),
                 self.finding(
                     Span(0, 0, 1, 1, 1, 1),
-                    f"No page uses the image `{rel_root}`; delete it or link it from a post.",
+                    f"No page uses the image `{file.shown}`; delete it or link it from a post.",
                 ),
             )
+
+
+def _candidates(site: Site) -> list[Published]:
+    """The files that could be unused images: the static folder's, and those beside a page
+    bundle's or a section's index."""
+    info = site.info
+    found = []
+    for folder, names in site.files.static:
+        if folder == info.static_dir:
+            shown = info.shown(folder)
+            found += [Published(f"{shown}/{name}", folder / name) for name in names]
+    bundles = {
+        posixpath.dirname(summary.rel)
+        for summary in site.posts.values()
+        if summary.rel is not None and posixpath.basename(summary.rel) in ("index.md", "_index.md")
+    }
+    prefix = info.content_shown
+    for rel in site.files.content:
+        if posixpath.dirname(rel) in bundles:
+            shown = f"{prefix}/{rel}" if prefix else rel
+            found.append(Published(shown, info.content_dir / rel))
+    return found
 
 
 def _display(file: Path) -> str:
@@ -634,35 +617,12 @@ def _display(file: Path) -> str:
         return file.as_posix()
 
 
-def _whole_content(site: Site) -> bool:
-    """True when every Markdown file of the content folder is in this run."""
-    from postlint.site import markdown_files
-
-    content = site.info.content_dir
-    if not content.is_dir():
-        return False
-    checked = {os.path.abspath(p.source) for p in site.posts.values()}
-    return all(os.path.abspath(f) in checked for f in markdown_files(content))
-
-
-_THEME_SUFFIXES = (".html", ".css", ".scss", ".sass", ".js", ".toml", ".yaml", ".yml", ".json")
-
-
-def _names_in_theme(info: SiteInfo) -> set[str]:
+def _names_in_theme(site: Site) -> set[str]:
     """Image file names mentioned by templates, styles, data and the site configuration."""
     names: set[str] = set()
-    folders = ["templates", "layouts", "sass", "assets", "themes", "data", "i18n", "config"]
-    files = [info.root / n for n in ("config.toml", "zola.toml", "hugo.toml", "hugo.yaml")]
-    for folder in folders:
-        base = info.root / folder
-        if base.is_dir():
-            files += [f for f in _walk(base) if f.suffix.lower() in _THEME_SUFFIXES]
-    for file in files:
-        try:
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for m in _QUOTED.finditer(text):
+    for file in site.files.theme:
+        text = site.files.read(file)
+        for m in _QUOTED.finditer(text or ""):
             names.add(posixpath.basename(m.group(1)).casefold())
     return names
 

@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 from postlint.config import ConfigError
 from postlint.dictionary import checker
 from postlint.model import Finding, Fix, Post, Span
-from postlint.rule import Context, Example, Family, Option, Rule, Site
+from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site
 
 SMALL_WORDS = frozenset(
     [
@@ -371,7 +371,9 @@ class TagMissing(Rule):
 
     ## What it does
     When at least half of the posts (and at least three) have tags, reports each post that has
-    none. Section pages (`_index.md`) are not posts and are left alone.
+    none. Only posts count: pages in the folders where the tagged posts live, with a date when
+    those posts have dates. Section pages (`_index.md`) and standalone pages
+    (`content/about.md`, a search page) are left alone.
 
     ## Why is this bad?
     Readers browse by tag; an untagged post is missing from every tag page and feed.
@@ -380,6 +382,7 @@ class TagMissing(Rule):
     ```markdown
     +++
     title = "Untagged"
+    date = 2025-01-06
     +++
     Text.
     ```
@@ -405,15 +408,30 @@ class TagMissing(Rule):
     @classmethod
     def examples(cls) -> tuple[Example, Example]:
         tagged = {f"content/p{i}.md": _post('"Markets"') for i in range(3)}
-        bad = {**tagged, "content/post.md": '+++\ntitle = "Untagged"\n+++\nText.\n'}
+        untagged = '+++\ntitle = "Untagged"\ndate = 2025-01-06\n+++\nText.\n'
+        bad = {**tagged, "content/post.md": untagged}
         return Example(bad), Example({**tagged, "content/post.md": _post('"Markets"')})
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         tags = _tags_of(site)
-        total = len(tags.eligible)
+        # posts live where the tagged posts live, and have a date when those do; the rest
+        # (an about page, a search page) are pages
+        tagged = [site.posts[path] for path in tags.eligible if site.posts[path].tags]
+        folders = Counter(_folder(summary) for summary in tagged)
+        dated = Counter(_folder(summary) for summary in tagged if summary.date is not None)
+        posts = []
+        for path in tags.eligible:
+            summary = site.posts[path]
+            folder = _folder(summary)
+            if summary.tags or (
+                folder in folders
+                and (summary.date is not None or dated[folder] * 2 < folders[folder])
+            ):
+                posts.append(path)
+        total = len(posts)
         if tags.tagged < 3 or tags.tagged * 2 < total:
             return
-        for path in tags.eligible:
+        for path in posts:
             summary = site.posts[path]
             if not summary.tags:
                 yield (
@@ -424,6 +442,13 @@ class TagMissing(Rule):
                         "have some; add tags so readers can find it.",
                     ),
                 )
+
+
+def _folder(summary: PostSummary) -> str:
+    """The section a post belongs to: its folder, or the folder above for a page bundle."""
+    source = Path(summary.source)
+    folder = source.parent.parent if source.name in ("index.md", "_index.md") else source.parent
+    return folder.as_posix()
 
 
 class TagUnknown(Rule):

@@ -311,17 +311,24 @@ class TermInconsistent(Rule):
             f"`{written[c]}` {n} time{'s' if n != 1 else ''}"
             for c, n in sorted(counts.items(), key=lambda item: -item[1])
         )
+        edits = []
         for use in uses:
             if use.cls == target_cls or term_class(use.form) == target_cls:
                 continue
             replacement = target
             if use.initial and use.form[:1].isupper() and target[:1].islower():
                 replacement = target[:1].upper() + target[1:]
-            yield self.finding(
-                use.span,
-                f"This post writes {listing}: write `{replacement}` ({why}).",
-                Fix((Edit(use.span, replacement),), safe=False),
-            )
+            edits.append(Edit(use.span, replacement))
+        if not edits:
+            return
+        # one decision, one finding: at the first use to change, with a fix for every use
+        others = len(edits) - 1
+        where = f", here and in {others} more place{'s' if others != 1 else ''}" if others else ""
+        yield self.finding(
+            edits[0].span,
+            f"This post writes {listing}: write `{target}` ({why}){where}.",
+            Fix(tuple(edits), safe=False),
+        )
 
 
 def _written(cls: str, uses: list[TermUse]) -> str:
@@ -355,9 +362,14 @@ def _post_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ..
         cached: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = _FACTS_CACHE[1]
         return cached
     facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
+    quoted = _headline_links(post) if post.links else []
     for key, (counts, uses) in _term_facts(post).items():
+        if uses and quoted:  # a headline is spelled as its publisher spelled it
+            uses = [u for u in uses if not any(a <= u[2] < b for a, b in quoted)]
+            counts = Counter(use[1] for use in uses)
         mixed = len(counts) > 1 and not (
-            key in MEANING_PAIRS and all(not _has_upper(c) for c in counts)
+            (key in MEANING_PAIRS and all(not _has_upper(c) for c in counts))
+            or _name_and_word(counts)
         )
         spelled = (
             tuple(
@@ -370,6 +382,34 @@ def _post_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ..
         facts[key] = (dict(counts), spelled)
     _FACTS_CACHE[0], _FACTS_CACHE[1] = post, facts
     return facts
+
+
+def _name_and_word(counts: Mapping[str, int]) -> bool:
+    """An ordinary hyphenated word and a name written in camel case (`re-arm` and `ReArm
+    Europe`): two things, not two spellings of one."""
+    word = any("-" in c and not _has_upper(c) for c in counts)
+    name = any("-" not in c and _has_upper(c[1:]) for c in counts)
+    return word and name
+
+
+_QUOTES = "\"'“”‘’«»"
+
+
+def _headline_links(post: Post) -> list[tuple[int, int]]:
+    """The spans of links whose text is a headline: quoted, or five words or more (the title
+    of the page it links to, spelled as its publisher spelled it)."""
+    spans = []
+    text = post.text
+    for link in post.links:
+        if link.kind not in ("inline", "reference"):
+            continue
+        start, end = link.span.start, link.span.end
+        inner = link.text.strip()
+        before = text[start - 1 : start] if start > 0 else ""
+        quoted = (inner[:1] in _QUOTES and inner[:1]) or (before and before in _QUOTES)
+        if quoted or len(inner.split()) >= 5:
+            spans.append((start, end))
+    return spans
 
 
 def _has_upper(form: str) -> bool:

@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import PurePath
 from typing import Any
 
+from postlint import quotes
 from postlint.model import Block, Finding, Fix, Post
 from postlint.rule import Context, Family, Option, Rule
 from postlint.site import smart_punctuation
@@ -300,6 +302,7 @@ def _repair_piece(text: str) -> list[tuple[int, int, str, str]]:
 
 
 _ASCII = bytes(range(128))
+_MANY_REPAIRS = 3  # more damaged stretches than this: the post is reported once
 
 
 def _suspects(text: Prose) -> Iterator[re.Match[str]]:
@@ -364,6 +367,10 @@ class Mojibake(Rule):
     We’re nearly done.
     ```
 
+    A post damaged throughout (more than three repairable stretches: the whole text went
+    through the wrong decode) is reported once, at the first stretch, with one fix for all of
+    them; a stretch that cannot be repaired is always reported on its own.
+
     ## Fix safety
     The fix is safe: it puts back exactly the characters the bytes stood for (curly quotes stay
     curly, dashes stay dashes), as decided by [ftfy](https://ftfy.readthedocs.io/) with its
@@ -378,7 +385,23 @@ class Mojibake(Rule):
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        for repair in repairs(post):
+        found = repairs(post)
+        fixable = [r for r in found if "\ufffd" not in r.repaired]
+        whole = len(fixable) > _MANY_REPAIRS
+        if whole:
+            first = fixable[0]
+            codecs = {r.codec for r in fixable if r.codec}
+            how = f" (UTF-8 read as {codecs.pop()})" if len(codecs) == 1 else ""
+            yield self.finding(
+                post.span(first.start, first.end),
+                f"This post has {len(fixable)} stretches of damaged text{how}, the first here: "
+                f"{show(first.damaged)} should read {show(first.repaired)}; the fix repairs "
+                "them all.",
+                Fix(tuple(post.edit(r.start, r.end, r.repaired) for r in fixable)),
+            )
+        for repair in found:
+            if whole and "\ufffd" not in repair.repaired:
+                continue
             how = f" (UTF-8 read as {repair.codec})" if repair.codec else ""
             if "\ufffd" in repair.repaired:
                 yield self.finding(
@@ -527,9 +550,16 @@ class RepeatedWord(Rule):
 # Whitespace
 
 _TRAILING = re.compile(r"[ \t]+(?=\r?\n|\Z)")
-_INVISIBLE = re.compile("[\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_HIDDEN = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # what whitespace reports
+_NBSP = re.compile("\u00a0")
 _DOUBLE_SPACE = re.compile(r" {2,}")
 _SPACE = frozenset(" \t\r\n\u00a0")
+
+
+# a non-breaking space next to these (or after a digit: "10 km") keeps them on one line on
+# purpose: a dash with the word before it, a number with its unit or currency, French
+# punctuation with its word ("Quoi ?", "« oui »")
+_KEPT_WITH = frozenset("—–-/%€$£¥₹:;!?«»")
 
 
 def _leaf_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
@@ -551,22 +581,102 @@ def _joins_script(text: str, i: int) -> bool:
 class Whitespace(Rule):
     """
     ## What it does
-    Flags whitespace a reader or an editor trips over in prose:
+    Flags invisible characters in prose: zero-width characters (U+200B–U+200D, U+2060, U+FEFF
+    inside the text) and soft hyphens (U+00AD), which text pasted from documents and web pages
+    brings along. A zero-width joiner between two characters of a script that needs it (emoji
+    sequences, Persian, Indic scripts) is left alone. Code blocks, code spans, URLs and raw HTML
+    are never read.
+
+    Trailing, doubled and non-breaking spaces, which read as ordinary spaces on the page, are
+    `extra-whitespace`'s (off by default).
+
+    ## Why is this bad?
+    Invisible characters break search, copy and paste and word counts, and make identical-looking
+    words compare different: "market" with a zero-width space inside is not found by a search
+    for "market".
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We read the mar\u200bket report.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    We read the market report.
+    ```
+
+    ## Fix safety
+    Removing zero-width characters and byte order marks is safe: the rendered page does not
+    change. Removing a soft hyphen changes where a browser may break the word, so it is unsafe.
+    """
+
+    code = "TXT003"
+    name = "whitespace"
+    summary = "Invisible characters in prose (zero-width characters, soft hyphens)"
+    severity = "warning"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for at in _invisible_at(post, _HIDDEN):
+            yield from self._invisible(post, at)
+
+    def _invisible(self, post: Post, start: int) -> Iterator[Finding]:
+        char = post.text[start]
+        end = start + 1
+        name = _INVISIBLE_NAMES[char]
+        if char in "\u200c\u200d" and _joins_script(post.text, start):
+            return
+        safe = char != "\u00ad"
+        yield self.finding(
+            post.span(start, end),
+            f"An invisible character, {name} (U+{ord(char):04X}): remove it.",
+            Fix((post.edit(start, end, ""),), safe=safe),
+        )
+
+
+def _invisible_at(post: Post, pattern: re.Pattern[str]) -> Iterator[int]:
+    """File offsets of ``pattern``'s characters in the prose, outside damaged text ("Â\xa0" is
+    mojibake's to report)."""
+    text = prose(post)
+    if text.text.isascii() or not pattern.search(text.text):
+        return
+    damaged = repairs(post)
+    for m in pattern.finditer(text.text):
+        at = text.file(m.start())
+        if not any(r.start <= at < r.end for r in damaged):
+            yield at
+
+
+class ExtraWhitespace(Rule):
+    """
+    ## What it does
+    Flags whitespace that the published page never shows, for sites that keep their files
+    tidy:
 
     - trailing spaces or tabs at the end of a line of a paragraph or heading;
-    - non-breaking spaces (U+00A0), zero-width characters (U+200B–U+200D, U+2060, U+FEFF
-      inside the text) and soft hyphens (U+00AD);
     - two or more spaces between words. Exactly two after a sentence end (".  Next") are a
-      typing convention HTML collapses and are left alone, as is the padding of table rows.
+      typing convention and are left alone, as is the padding of table rows;
+    - non-breaking spaces (U+00A0) next to another space, or between two words. One that keeps
+      a dash with the word before it, a number with its unit (`10 km`) or French punctuation
+      with its word (`Quoi ?`) is left alone.
 
     Exactly two trailing spaces inside a paragraph are a Markdown hard line break and are left
     alone; one, three or more, tabs, and any trailing whitespace on the last line of a paragraph
     or heading (where it breaks nothing) are flagged. Code blocks, code spans, URLs and raw HTML
     are never read.
 
+    Off by default: HTML collapses these spaces, so readers never see them. Turn it on with
+    `extend-select = ["extra-whitespace"]` to keep diffs clean; `--fix` removes them all.
+
     ## Why is this bad?
-    Invisible characters break search, copy and paste and word counts, and make identical-looking
-    words compare different; stray spaces cause noisy diffs and accidental line breaks.
+    Stray spaces cause noisy diffs, and a trailing space can turn into an accidental line break
+    when a second one is added.
 
     ## Example
     ```markdown
@@ -585,29 +695,25 @@ class Whitespace(Rule):
     ```
 
     ## Fix safety
-    Removing trailing whitespace (or trimming it to the two spaces of a hard break), zero-width
-    characters and byte order marks, and collapsing double spaces, are safe: the rendered page
-    does not change. A non-breaking space next to another space is removed (safe); one between
-    two words may be deliberate ("10 km") so turning it into a space is unsafe; removing a soft
-    hyphen changes where a browser may break the word, so it is unsafe too.
+    Removing trailing whitespace (or trimming it to the two spaces of a hard break), collapsing
+    double spaces and removing a non-breaking space next to another space are safe: the rendered
+    page does not change. Turning a non-breaking space between words into a space is unsafe: the
+    two words may have to stay on one line.
     """
 
-    code = "TXT003"
-    name = "whitespace"
-    summary = "Trailing, invisible or doubled whitespace in prose"
-    severity = "warning"
+    code = "TXT007"
+    name = "extra-whitespace"
+    summary = "Trailing, doubled or non-breaking spaces the reader never sees"
+    severity = "info"
     fixable = True
+    default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         yield from self._trailing(post)
+        for at in _invisible_at(post, _NBSP):
+            yield from self._nbsp(post, at)
         source = post.text
         text = prose(post)
-        if not text.text.isascii() and any(c in text.text for c in _INVISIBLE_NAMES):
-            damaged = repairs(post)  # "Â\xa0" is mojibake's to report, not ours
-            for m in _INVISIBLE.finditer(text.text):
-                at = text.file(m.start())
-                if not any(r.start <= at < r.end for r in damaged):
-                    yield from self._invisible(post, at)
         for m in _DOUBLE_SPACE.finditer(text.text) if "  " in text.text else ():
             start, end = text.file(m.start()), text.file(m.end())
             if (
@@ -624,6 +730,24 @@ class Whitespace(Rule):
                 post.span(start, end),
                 f"{end - start} spaces between words: use one.",
                 Fix((post.edit(start, end, " "),)),
+            )
+
+    def _nbsp(self, post: Post, start: int) -> Iterator[Finding]:
+        end = start + 1
+        before = post.text[start - 1] if start > 0 else " "
+        after = post.text[end] if end < len(post.text) else " "
+        if before in _SPACE or after in _SPACE:
+            yield self.finding(
+                post.span(start, end),
+                "A non-breaking space next to another space: remove it.",
+                Fix((post.edit(start, end, ""),)),
+            )
+        elif not (before.isdigit() or before in _KEPT_WITH or after in _KEPT_WITH):
+            yield self.finding(
+                post.span(start, end),
+                "A non-breaking space (U+00A0) between words: use an ordinary space unless "
+                "the two words must stay on one line.",
+                Fix((post.edit(start, end, " "),), safe=False),
             )
 
     def _trailing(self, post: Post) -> Iterator[Finding]:
@@ -663,36 +787,6 @@ class Whitespace(Rule):
             Fix((post.edit(start, end, keep),)),
         )
 
-    def _invisible(self, post: Post, start: int) -> Iterator[Finding]:
-        char = post.text[start]
-        end = start + 1
-        name = _INVISIBLE_NAMES[char]
-        if char in "\u200c\u200d" and _joins_script(post.text, start):
-            return
-        if char == "\u00a0":
-            before = post.text[start - 1] if start > 0 else " "
-            after = post.text[end] if end < len(post.text) else " "
-            if before in _SPACE or after in _SPACE:
-                yield self.finding(
-                    post.span(start, end),
-                    "A non-breaking space next to another space: remove it.",
-                    Fix((post.edit(start, end, ""),)),
-                )
-            else:
-                yield self.finding(
-                    post.span(start, end),
-                    "A non-breaking space (U+00A0) between words: use an ordinary space unless "
-                    "the two words must stay on one line.",
-                    Fix((post.edit(start, end, " "),), safe=False),
-                )
-            return
-        safe = char != "\u00ad"
-        yield self.finding(
-            post.span(start, end),
-            f"An invisible character, {name} (U+{ord(char):04X}): remove it.",
-            Fix((post.edit(start, end, ""),), safe=safe),
-        )
-
 
 # ---------------------------------------------------------------------------------------------
 # Punctuation spacing
@@ -701,6 +795,40 @@ _SPACE_BEFORE = re.compile(r"(?<=\S)([ \t]+)([,;:!?]|\.(?!\.))(?=[\s\x00]|$|[\"'
 _NO_SPACE_AFTER = re.compile(
     r"(?<![\w.@/\\#{(-])([a-z]{2,}|[A-Z][a-z]+)([.!?])([A-Z][a-z]+)\b(?![.@/\\-]?\w|[}(])"
 )
+# "cross- border": a word, a hyphen, then a space or a line break and a lowercase word; a
+# suspended hyphen ("two- and four-wheelers") is followed by a conjunction
+_SPACE_AFTER_HYPHEN = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([ \t]*\n?[ \t]*)([a-z]{2,})\b(?!-)")
+# the conjunctions that follow a suspended hyphen, in the languages blogs are translated into
+_SUSPENDED_TEXT = """
+and or nor to through than but as vs versus und oder sowie bis og eller och samt en of et ou y o
+e u ni ja tai sekä i lub oraz a és vagy ve veya ili и или
+"""
+_SUSPENDED = frozenset(_SUSPENDED_TEXT.split())
+
+
+_SMILEY = re.compile(r"['\-^]?[()DPp\[\]|/\\](?!\w)")
+_HIGH_MARK = re.compile(r"(\S?)([ \u00a0\u202f]?)[:;!?](?=[\s\x00*_]|$)")
+
+
+def _in_french(post: Post) -> bool:
+    """A post of the French side of a multilingual site (`content/fr/`, `post.fr.md`, or
+    `lang = "fr"`), where a space comes before `:` `;` `!` `?`."""
+    path = PurePath(post.path)
+    lang = post.meta.get("lang", post.meta.get("language"))
+    french = isinstance(lang, str) and lang.lower().startswith("fr")
+    return french or "fr" in path.parts[:-1] or ".fr." in path.name
+
+
+def _french_spacing(text: str) -> bool:
+    """Whether the prose puts a space before `:` `;` `!` `?` as a rule (French typography):
+    most of those marks, and at least three, follow a space."""
+    spaced = plain = 0
+    for m in _HIGH_MARK.finditer(text):
+        if m.group(2):
+            spaced += 1
+        elif m.group(1):
+            plain += 1
+    return spaced >= 3 and spaced > plain
 
 
 class PunctuationSpacing(Rule):
@@ -713,7 +841,8 @@ class PunctuationSpacing(Rule):
     domains (`example.com`), bare URLs, ellipses (`wait ...`), smileys (`:)`) and code are left
     alone: a missing space is only reported between a word and a capitalised one, and not in
     what looks like an API name (`{net.Server}`, `(node.File)`, `net.Stream(fd)`); write those
-    in backticks. French spacing ("Quoi ?") is out of scope.
+    in backticks. A post that puts a space before `:` `;` `!` `?` as a rule (French
+    typography, "Quoi ?") is not told otherwise about those marks.
 
     ## Why is this bad?
     A space before punctuation lets the mark wrap to the start of the next line on its own; a
@@ -736,9 +865,14 @@ class PunctuationSpacing(Rule):
     Prices rose, again. It was expected.
     ```
 
+    It also flags a space (or a line break, which the page shows as a space) after the hyphen
+    of a compound, as text pasted from a hyphenated PDF leaves it: `cross- border`. A hyphen
+    followed by `and`, `or` or `to` is suspended (`two- and four-wheelers`) and left alone.
+
     ## Fix safety
     Removing the space before punctuation is safe. Inserting a space after a full stop is unsafe:
-    rarely, the glued words are a name (`Node.Js`) or an identifier written as prose.
+    rarely, the glued words are a name (`Node.Js`) or an identifier written as prose. Removing
+    the space after a hyphen is unsafe too: the hyphen may have been meant as a dash.
     """
 
     code = "TXT004"
@@ -751,17 +885,26 @@ class PunctuationSpacing(Rule):
         text = prose(post)
         t = text.text
         spaced = any(p in t for p in (" ,", " .", " ;", " :", " !", " ?", "\t"))
+        french = spaced and (_in_french(post) or _french_spacing(t))
         for m in _SPACE_BEFORE.finditer(t) if spaced else ():
+            if french and m.group(2) in ":;!?":
+                continue  # the post spaces these marks throughout: French typography
+            after = t[m.end(2) : m.end(2) + 1]
             if text.in_url(*m.span()) or (
-                m.group(2) in ":;" and t[m.end(2) : m.end(2) + 1] in "()"
+                m.group(2) in ":;" and _SMILEY.match(t, m.end(2)) is not None
             ):
-                continue  # a URL, or a smiley ":)"
+                continue  # a URL, or a smiley ":)", ":')", ";-)"
+            lone = not after or after.isspace() or after == "\x00"
+            if m.group(2) in "?!" and lone and not t[m.start(1) - 1 : m.start(1)].isalnum():
+                continue  # a `?` on its own is a symbol, not a sentence end ("2021: ?", "| ? |")
             start, end = text.file(m.start(1)), text.file(m.end(1))
             yield self.finding(
                 post.span(start, text.file(m.end(2))),
                 f"A space before `{m.group(2)}`: remove it.",
                 Fix((post.edit(start, end, ""),)),
             )
+        if "- " in t or "-\n" in t:
+            yield from self._space_after_hyphen(post, text)
         glued = b"a.Aa" in text.shape()
         for m in _NO_SPACE_AFTER.finditer(t) if glued else ():
             if text.in_url(*m.span()):
@@ -773,12 +916,26 @@ class PunctuationSpacing(Rule):
                 Fix((post.edit(at, at, " "),), safe=False),
             )
 
+    def _space_after_hyphen(self, post: Post, text: Prose) -> Iterator[Finding]:
+        for m in _SPACE_AFTER_HYPHEN.finditer(text.text):
+            gap = m.group(2)
+            if not gap or m.group(3) in _SUSPENDED or text.in_url(*m.span()):
+                continue
+            start, end = text.file(m.start()), text.file(m.end())
+            gap_start, gap_end = text.file(m.start(2)), text.file(m.end(2))
+            if "\x00" in m.group() or post.text[gap_start:gap_end].strip(" \t\r\n>"):
+                continue  # markup between the hyphen and the word
+            word, rest = m.group(1), m.group(3)
+            yield self.finding(
+                post.span(start, end),
+                f"A space after the hyphen in `{word}- {rest}`: write `{word}-{rest}`, unless the "
+                "hyphen was meant as a dash.",
+                Fix((post.edit(gap_start, gap_end, ""),), safe=False),
+            )
+
 
 # ---------------------------------------------------------------------------------------------
 # Quote style
-
-_QUOTE = re.compile("(?<![0-9])['\"]|[‘’“”]")
-_STRAIGHT = frozenset("'\"")
 
 
 def _renders_curly(ctx: Context) -> bool:
@@ -786,17 +943,33 @@ def _renders_curly(ctx: Context) -> bool:
     return smart_punctuation(ctx.site)
 
 
+def quote_styles(post: Post) -> tuple[list[int], list[int]]:
+    """File offsets of the post's straight and curly quotes, as the page shows them: quotes
+    inside damaged text (mojibake) count as the characters they stand for, and a quote that
+    cannot be placed (a backslash escape) is counted at -1."""
+    straight_marks, curly_marks = quotes.tally(post)
+    damaged = repairs(post)
+    straight = [m.offset for m in straight_marks]
+    curly = [m.offset for m in curly_marks if m.offset < 0 or not _in_any(m.offset, damaged)]
+    for repair in damaged:
+        n = sum(repair.repaired.count(q) for q in "‘’“”")
+        curly.extend([repair.start] * n)
+    return straight, curly
+
+
 class QuoteStyle(Rule):
     """
     ## What it does
     Flags a post that mixes straight quotes and apostrophes (`'` `"`) with curly ones
-    (`‘` `’` `“` `”`), naming how many of each it has and pointing at the first one of the
-    less used style. Quotes inside damaged text (mojibake) count as the characters they stand
-    for; a `'` or `"` right after a digit is a foot or inch mark and does not count.
+    (`‘` `’` `“` `”`), once per post: it says how many of each there are and points at the
+    first one of the less used style. Quotes are read as the page shows them (inline code,
+    links and emphasis around them do not count); quotes inside damaged text (mojibake) count
+    as the characters they stand for; a `'` or `"` right after a digit is a foot or inch mark.
 
     Sites whose generator turns straight quotes into curly ones (Zola with
     `markdown.smart_punctuation = true`, Hugo with Goldmark's typographer, its default) render
-    one style anyway, so nothing is reported there.
+    one style anyway, so nothing is reported there. On a Zola site without it, the message says
+    so: that one setting settles every quote finding at once.
 
     ## Why is this bad?
     Mixed quotes look careless on the page, and they make searching the text harder.
@@ -826,37 +999,30 @@ class QuoteStyle(Rule):
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         if _renders_curly(ctx):
             return
-        damaged = repairs(post)
-        damaged_at = {r.start: r for r in damaged}
-        straight: list[tuple[int, int]] = []
-        curly: list[tuple[int, int]] = []
-        text = prose(post)
-        t = text.text
-        has_straight = "'" in t or '"' in t
-        has_curly = any(q in t for q in "‘’“”") or any(
-            q in r.repaired for r in damaged for q in "‘’“”"
-        )
-        if not (has_straight and has_curly):
-            return
-        for m in _QUOTE.finditer(t):
-            at = text.file(m.start())
-            (straight if m.group() in _STRAIGHT else curly).append((at, at + 1))
-        for repair in damaged:
-            n = sum(repair.repaired.count(q) for q in "‘’“”") - sum(
-                repair.damaged.count(q) for q in "‘’“”"
-            )
-            curly.extend([(repair.start, repair.end)] * max(n, 0))
+        straight, curly = quote_styles(post)
         if not straight or not curly:
             return
-        curly = [c for c in curly if c[0] in damaged_at or not _in_any(c[0], damaged)]
-        if not curly:
+        if len(straight) <= len(curly):
+            minority, kind = straight, "straight"
+        else:
+            minority, kind = curly, "curly"
+        placed = [offset for offset in minority if offset >= 0]
+        if not placed:
             return
-        minority, kind = (straight, "straight") if len(straight) <= len(curly) else (curly, "curly")
-        start, end = min(minority)
+        start = min(placed)
+        if ctx.site.generator == "zola":
+            advice = (
+                "set `smart_punctuation = true` in the `[markdown]` table of config.toml and "
+                "Zola curls every straight quote when it builds, which settles this at once"
+            )
+        elif kind == "straight":
+            advice = "curl the straight ones (`--fix --extend-select straight-quotes` does it)"
+        else:
+            advice = "use one style"
         yield self.finding(
-            post.span(start, end),
+            post.span(start, start + 1),
             f"This post mixes straight quotes and apostrophes ({len(straight)}, ' \") with curly "
-            f"ones ({len(curly)}, ‘ ’ “ ”): this is the first {kind} one; use one style.",
+            f"ones ({len(curly)}, ‘ ’ “ ”): this is the first {kind} one; {advice}.",
         )
 
 
@@ -867,8 +1033,95 @@ def _in_any(offset: int, damaged: Sequence[Repair]) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# Footnote numbers pasted as text
+
+# a word of letters, the punctuation that ends a clause, one or two digits glued to it, then the
+# next sentence (or the end of the paragraph)
+_GLUED_NOTE = re.compile(
+    r"(?<![\w.@/\\-])(?P<word>[^\W\d_]{2,})"
+    r"(?:(?P<end>[.!?][”’\")]?|[”’\")])(?P<note>\d{1,2})(?=[ \t\n]+[“‘\"]?[A-Z]|[ \t]*(?:\x00|$))"
+    r"|(?P<clause>,)(?P<inner>\d{1,2})(?=[ \t\n]+[a-z]))"
+)
+
+
+# abbreviations written before a number ("No.5", "Fig.2"), not sentence ends
+_NUMBERED_TEXT = "no nr nos vol fig figs art sec ch chap pp eq ex ref tab app op ed"
+_NUMBERED = frozenset(_NUMBERED_TEXT.split())
+
+
+class FootnoteAsText(Rule):
+    """
+    ## What it does
+    Flags footnote numbers pasted as plain text: digits glued to the end of a sentence or
+    clause (`in the pandemic.2 Second, wages rose`), as copying from a PDF, a Word file or a
+    web page leaves them when the superscript is lost.
+
+    Only digits right after a word and its punctuation count, followed by the next sentence or
+    the end of the paragraph: numbers (`3.2`), versions, times and references such as
+    `Table 2` are never read this way.
+
+    ## Why is this bad?
+    The reader sees a stray number in the middle of a sentence, and the note it pointed to is
+    gone.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    Prices fell in the pandemic.2 Second, wages rose.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Notes"
+    +++
+    Prices fell in the pandemic.[^2] Second, wages rose.
+
+    [^2]: As the central bank's annual report shows.
+    ```
+    """
+
+    code = "TXT006"
+    name = "footnote-as-text"
+    summary = "A footnote number pasted as plain text after a sentence"
+    severity = "warning"
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        text = prose(post)
+        t = text.text
+        if not any(c.isdigit() for c in t):
+            return
+        for m in _GLUED_NOTE.finditer(t):
+            note = "note" if m.group("note") else "inner"
+            mark, digits = m.group("end") or m.group("clause"), m.group(note)
+            at = m.start(note)
+            word = m.group("word")
+            if text.in_url(*m.span()) or word.isupper() or word.lower() in _NUMBERED:
+                continue  # ASN.1, No.5: a name or an abbreviation with its number
+            start = text.file(at)
+            yield self.finding(
+                post.span(start, start + len(digits)),
+                f"`{mark}{digits}` looks like a footnote number pasted as text: make it a "
+                f"footnote (`[^{digits}]`) or remove it.",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
 def rules() -> Iterator[type[Rule]]:
-    yield from (Mojibake, RepeatedWord, Whitespace, PunctuationSpacing, QuoteStyle)
+    yield from (
+        Mojibake,
+        RepeatedWord,
+        Whitespace,
+        PunctuationSpacing,
+        QuoteStyle,
+        FootnoteAsText,
+        ExtraWhitespace,
+    )
 
 
 FAMILY = Family(

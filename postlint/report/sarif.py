@@ -28,9 +28,9 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-import postlint
 from postlint.model import Diagnostic, Edit, Severity
 from postlint.rule import Rule
+from postlint.version import __version__
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -203,8 +203,8 @@ def build(
         "tool": {
             "driver": {
                 "name": "postlint",
-                "version": postlint.__version__,
-                "semanticVersion": postlint.__version__,
+                "version": __version__,
+                "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
                 "rules": descriptors,
             }

@@ -30,6 +30,8 @@ def render(diagnostics: Sequence[Diagnostic], files: int, colour: bool = False) 
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """What was checked and where the findings are: ``files`` counts the Markdown files checked;
+    findings about other files (an unused image under ``static/``) are counted apart."""
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not diagnostics:
         return f"All clear: {checked}, no problems found."
@@ -39,9 +41,20 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
         for s in ("error", "warning", "info")
         if counts[s]
     ]
-    affected = len({d.path for d in diagnostics})
     total = len(diagnostics)
-    return (
-        f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
-        f"in {affected} of {checked}."
+    found = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})"
+    posts = [d for d in diagnostics if d.path.lower().endswith(_MARKDOWN)]
+    others = {d.path for d in diagnostics} - {d.path for d in posts}
+    affected = len({d.path for d in posts})
+    if not others:
+        return f"{found} in {affected} of {checked}."
+    elsewhere = (
+        f"{total - len(posts)} in {len(others)} other file{'s' if len(others) != 1 else ''} "
+        "(not posts)"
     )
+    if not posts:
+        return f"{found}, all in files that are not posts ({checked}): {elsewhere}."
+    return f"{found}: {len(posts)} in {affected} of {checked}, {elsewhere}."
+
+
+_MARKDOWN = (".md", ".markdown")
