@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal, TypeVar
@@ -17,6 +18,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 
 _T = TypeVar("_T")
+_D = TypeVar("_D")
 
 
 def _pickled_by_fields(cls: type[_T]) -> type[_T]:
@@ -362,6 +364,20 @@ class Post:
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)
+
+    def derived(self, build: Callable[..., _D], *args: Hashable) -> _D:
+        """``build(self, *args)``, computed once per post and kept on it: the checks that read
+        the same derived data (prose, term facts, scope texts) share it, it goes when the post
+        goes, and posts checked at the same time (threads, a server) never see each other's."""
+        memo: dict[Any, Any] | None = self.__dict__.get("_derived")
+        if memo is None:
+            memo = self.__dict__["_derived"] = {}
+        key = (build, args)
+        try:
+            found: _D = memo[key]
+        except KeyError:
+            found = memo[key] = build(self, *args)
+        return found
 
     def edit(self, start: int, end: int, replacement: str) -> Edit:
         return Edit(self.lines.span(start, end), replacement)

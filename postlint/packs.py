@@ -965,21 +965,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _SOFT_GAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 
 
-class _ScopeCache:
-    """The scope texts of the last post seen: every pack rule reads the same post in turn."""
-
-    post: ClassVar[Post | None] = None
-    texts: ClassVar[dict[tuple[str, ...], ScopeText]] = {}
-
-
 def scope_text(post: Post, scopes: tuple[str, ...]) -> ScopeText:
-    if _ScopeCache.post is not post:
-        _ScopeCache.post = post
-        _ScopeCache.texts = {}
-    found = _ScopeCache.texts.get(scopes)
-    if found is None:
-        found = _ScopeCache.texts[scopes] = _build_scope(post, scopes)
-    return found
+    """The post's text in these scopes (once per post and scopes: every pack rule shares it)."""
+    return post.derived(_build_scope, scopes)
 
 
 def _build_scope(post: Post, scopes: tuple[str, ...]) -> ScopeText:

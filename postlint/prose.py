@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from postlint.model import Block, Post, TextRun
 
@@ -116,16 +115,9 @@ def leaf_places(post: Post) -> dict[int, tuple[str, bool, bool]]:
     return places
 
 
-_last: list[Any] = [None, ()]  # the last post asked for and its paragraphs: rules share them
-
-
 def paragraphs(post: Post) -> tuple[Paragraph, ...]:
-    """Every leaf block's prose, in document order (computed once for the post being checked)."""
-    if _last[0] is post:
-        return _last[1]  # type: ignore[no-any-return]
-    result = _paragraphs(post)
-    _last[0], _last[1] = post, result
-    return result
+    """Every leaf block's prose, in document order (computed once per post: rules share it)."""
+    return post.derived(_paragraphs)
 
 
 def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
@@ -157,9 +149,7 @@ def _paragraphs(post: Post) -> tuple[Paragraph, ...]:
         kind, quoted, listed = places.get(block, ("paragraph", False, False))
         if kind == "paragraph" and _TABLE_RULE.search(source, files[0], runs[-1].span.end):
             kind = "table"  # the parser reads a GFM table as a paragraph: its cells are not prose
-        result.append(
-            Paragraph(block, kind, text, tuple(starts), tuple(files), quoted, listed)
-        )
+        result.append(Paragraph(block, kind, text, tuple(starts), tuple(files), quoted, listed))
     return tuple(result)
 
 

@@ -174,3 +174,52 @@ def test_one_file_is_judged_against_the_whole_site(tmp_path: Path) -> None:
         ("post-002.md", "5 posts")
     ]
     assert result.files == 1
+
+
+def test_derived_data_lives_on_its_post_and_goes_with_it() -> None:
+    """Prose, term facts and pack scope texts are kept per post, not in module-level "last
+    post" caches: two posts read in turn each get their own, and a post nobody holds is freed."""
+    import gc
+    import weakref
+
+    from postlint.checks.terms import _post_facts
+    from postlint.checks.text import prose, repairs
+    from postlint.packs import scope_text
+    from postlint.parse import parse_post
+    from postlint.prose import paragraphs
+
+    one = parse_post("The e-mail went out.\n\nAn email came back.\n", "one.md")
+    two = parse_post("Nothing about mail here.\n", "two.md")
+    readers = (prose, paragraphs, repairs, _post_facts, lambda p: scope_text(p, ("prose",)))
+    first = [read(one) for read in readers]
+    others = [read(two) for read in readers]
+    assert [read(one) for read in readers] == first  # the same objects, not rebuilt
+    assert all(a is b for a, b in zip(first, [read(one) for read in readers], strict=True))
+    assert "e-mail" in paragraphs(one)[0].text and "mail here" in paragraphs(two)[0].text
+    assert set(_post_facts(one)) != set(_post_facts(two))
+    assert others[0] is not first[0]
+    gone = weakref.ref(one)
+    del one, first
+    gc.collect()
+    assert gone() is None
+
+
+def test_posts_linted_on_threads_at_once_get_their_own_findings() -> None:
+    """Shared module-level caches once gave a thread the prose of another thread's post."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f'Post {n} says "hello" to the e-mail and the email {"teh " * (n % 3)}list.\n'
+        f"\nIt utilize {n} things... in order to test.\n"
+        for n in range(12)
+    ]
+
+    def messages(text: str) -> list[str]:
+        found = lint_text(text, "p.md", select=["ALL"])
+        return sorted(diagnostic_data(d)["message"] for d in found)
+
+    serial = [messages(t) for t in texts]
+    assert any("teh" in m for m in serial[1]) and not any("teh" in m for m in serial[0])
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            assert list(pool.map(messages, texts)) == serial

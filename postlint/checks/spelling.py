@@ -382,6 +382,7 @@ def _name_run(text: str, start: int, end: int) -> bool:
     words = _WORD.findall(text, first, following.start() if following else end + 60)
     return 2 <= len(words) <= 6 and all(w[0].isupper() or w in _PARTICLES for w in words)
 
+
 _NAME_HYPHEN = re.compile(r"(?<![\w'’])[A-Z][\w'’]*-$")
 _HYPHEN_NAME = re.compile(r"-[A-Z]")
 

@@ -352,15 +352,13 @@ def _display(cls: str, uses: list[TermUse]) -> str:
     return forms.most_common(1)[0][0]
 
 
-_FACTS_CACHE: list[Any] = [None, {}]
-
-
 def _post_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ...]]]:
     """Per term key: spelling counts, and the uses when the post mixes spellings (once per
     post: ``check`` and ``collect`` share it)."""
-    if _FACTS_CACHE[0] is post:
-        cached: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = _FACTS_CACHE[1]
-        return cached
+    return post.derived(_build_facts)
+
+
+def _build_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ...]]]:
     facts: dict[str, tuple[dict[str, int], tuple[TermUse, ...]]] = {}
     quoted = _headline_links(post) if post.links else []
     for key, (counts, uses) in _term_facts(post).items():
@@ -380,7 +378,6 @@ def _post_facts(post: Post) -> dict[str, tuple[dict[str, int], tuple[TermUse, ..
             else ()
         )
         facts[key] = (dict(counts), spelled)
-    _FACTS_CACHE[0], _FACTS_CACHE[1] = post, facts
     return facts
 
 

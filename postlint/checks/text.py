@@ -106,15 +106,9 @@ class Prose:
         return bool(self.urls) and _inside(self.urls, start, end)
 
 
-_PROSE_CACHE: list[Any] = [None, None]
-
-
 def prose(post: Post) -> Prose:
     """The post's joined prose, built once per post and shared by every text and terms check."""
-    if _PROSE_CACHE[0] is not post:
-        _PROSE_CACHE[0], _PROSE_CACHE[1] = post, Prose(post)
-    cached: Prose = _PROSE_CACHE[1]
-    return cached
+    return post.derived(Prose)
 
 
 def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
@@ -315,14 +309,12 @@ def _suspects(text: Prose) -> Iterator[re.Match[str]]:
     return pattern.finditer(text.text) if pattern.search(others) else iter(())
 
 
-_REPAIR_CACHE: list[Any] = [None, ()]
-
-
 def repairs(post: Post) -> tuple[Repair, ...]:
     """Every damaged stretch of the post's prose (computed once per post, shared by the rules)."""
-    if _REPAIR_CACHE[0] is post:
-        cached: tuple[Repair, ...] = _REPAIR_CACHE[1]
-        return cached
+    return post.derived(_repairs)
+
+
+def _repairs(post: Post) -> tuple[Repair, ...]:
     out: list[Repair] = []
     text = prose(post)
     seen: set[int] = set()
@@ -335,9 +327,7 @@ def repairs(post: Post) -> tuple[Repair, ...]:
         base = run.span.start
         for start, end, repaired, codec in _repair_run(run.text):
             out.append(Repair(base + start, base + end, run.text[start:end], repaired, codec))
-    result = tuple(out)
-    _REPAIR_CACHE[0], _REPAIR_CACHE[1] = post, result
-    return result
+    return tuple(out)
 
 
 class Mojibake(Rule):
