@@ -114,6 +114,14 @@ def add_check(
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
     check.add_argument(
+        "--github-annotations",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="with the github format: at most N annotations of each severity, errors first "
+        "(default 10, what GitHub shows per step; 0 for no limit)",
+    )
+    check.add_argument(
         "--statistics",
         action="store_true",
         help="print how many findings each rule has (text or json), instead of the findings",
@@ -402,10 +410,11 @@ def run_check(args: argparse.Namespace) -> int:
     colour = args.output is None and not args.no_color and _colour_terminal()
     rules = project.rules()
     root = Path.cwd()
+    limit = args.github_annotations
     if args.statistics:
         report = statistics(args.format, diagnostics, rules)
     else:
-        report = render(args.format, diagnostics, rules, result.files, root, colour)
+        report = render(args.format, diagnostics, rules, result.files, root, colour, limit)
     if args.output:
         _write(args.output, report)
     else:
@@ -413,7 +422,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.first_run and args.format == "text" and diagnostics and not args.statistics:
             sys.stdout.write(FIRST_RUN_TIP)
     for fmt, path in extra:
-        _write(path, render(fmt, diagnostics, rules, result.files, root))
+        _write(path, render(fmt, diagnostics, rules, result.files, root, annotations=limit))
     return _exit_code(project, result, diagnostics)
 
 
@@ -592,6 +601,12 @@ def run_baseline(args: argparse.Namespace) -> int:
         count = baseline.write(path, found, root=path.parent)
         print(f"Wrote {count} finding{'s' if count != 1 else ''} to {path}.")
     return EXIT_OK
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more (got {value!r})")
+    return int(value)
 
 
 def _output_format(value: str) -> tuple[str, Path]:

@@ -336,6 +336,8 @@ class ImageAltMissing(Rule):
         for image in post.images:
             if image.kind == "shortcode" and image.alt_span is None:
                 continue  # a shortcode without an alt argument may not take one
+            if image.attribute != "src":
+                continue  # a srcset candidate or a poster: the alt text is the <img src>'s
             if not image.alt.strip():
                 yield self.finding(
                     image.span,
