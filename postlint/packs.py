@@ -22,6 +22,7 @@ import importlib
 import re
 import string
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -872,7 +873,17 @@ class ScopeText:
         self._starts: list[int] = []
         self.text = ""
         self.masked: list[tuple[int, int]] = []
-        self.post: Post | None = None  # the post the text comes from
+        self._post: weakref.ref[Post] | None = None
+
+    @property
+    def post(self) -> Post | None:
+        """The post the text comes from (held weakly: the post keeps its scope texts, and a
+        cycle would leave it to the garbage collector, which the engine pauses)."""
+        return self._post() if self._post is not None else None
+
+    @post.setter
+    def post(self, post: Post) -> None:
+        self._post = weakref.ref(post)
 
     def add(
         self,
