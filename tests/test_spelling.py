@@ -329,3 +329,21 @@ def test_suggestions_are_memoised_per_word() -> None:
     lint(text)
     info = spelling.suggestions.cache_info()
     assert (info.misses, info.currsize) == (1, 1)
+
+
+def test_word_matches_finds_what_a_scan_of_every_word_finds() -> None:
+    """The unknown words are found with str.find; they must be the very matches a scan of
+    every word gives (apostrophes, combining marks, digits, underscores, words inside words)."""
+    import random
+
+    from postlint.checks.spelling import _WORD, word_matches
+
+    rng = random.Random(7)
+    alphabet = ["ab", "ba", "a", "b", "'", "’", " ", "\u0308", "1", "_", "½", "é", "-", "\n"]
+    texts = ["rock'n'roll n roll", "Mu\u0308ller ller Mu", "ab'\u0308b b", "_ab ab1 ab"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    for text in texts:
+        words = [m.group() for m in _WORD.finditer(text)]
+        for tokens in ({w for w in words if rng.random() < 0.5}, set(words), {"b", "ab"}):
+            expected = [m.span() for m in _WORD.finditer(text) if m.group() in tokens]
+            assert [m.span() for m in word_matches(text, tokens)] == expected, (text, tokens)

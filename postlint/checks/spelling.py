@@ -239,11 +239,12 @@ def _usage(language: str, word: str) -> int:
     return max((int(counts[f]) for f in forms if f in counts), default=0)
 
 
+@cache
 def near_common_word(language: str, variant: str, word: str, initial: bool) -> bool:
     """Whether a capitalised word is a likely misspelling of a common word: one edit that keeps
     its first letter, or, at the start of a sentence or in a heading, where any word takes a
     capital, two edits for a long word or two frequent words run together. Mid-sentence, a
-    word that is further off (``Brannoch``, ``Trustfall``) is a name."""
+    word that is further off (``Brannoch``, ``Trustfall``) is a name. Memoised per word."""
     return any(
         (initial or _distance(word, s) == 1) and s[0] == word[0] and _common(language, s)
         if " " not in s
@@ -325,10 +326,8 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
         lone_item = paragraph.listed and (
             len(_WORD.findall(_BRACKETED.sub("", text))) == 1 or _ends_with_handle(text, suspects)
         )
-        for match in _WORD.finditer(text):
+        for match in word_matches(text, suspects):
             token = match.group()
-            if token not in suspects:
-                continue
             start, token_end = match.span()
             space = text.rfind(" ", 0, start)  # then a line break after it: no scan to the start
             chunk_start = max(space, text.rfind("\n", space + 1, start)) + 1
@@ -349,14 +348,52 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
                 continue  # `dev`elopment: part of the word is code
             capitalised = word[0].isupper()
             heading = paragraph.kind == "heading"
-            name = (
+            name = (  # the cheaper tests first: a name beside a capital is common
                 (before == "<" and ">" in after)  # <anarao>, \<anarao\>: a chat nickname
                 or lone_item
-                or _not_a_word(text, start, token_end, word, suspects)
                 or (capitalised and not heading and _beside_capital(language, text, start, end))
+                or _not_a_word(text, start, token_end, word, suspects)
             )
             initial = heading or _initial(text, start)
             yield Word(word, file_start, file_end, capitalised, name, initial)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def word_matches(text: str, tokens: set[str]) -> list[re.Match[str]]:
+    """The matches of ``_WORD.finditer(text)`` whose token is one of ``tokens``, in order.
+
+    Each token is looked for with ``str.find`` and kept where a word begins: a Python loop
+    over every word of every paragraph, to pick out the few unknown ones, cost more than
+    the checks of those words."""
+    found: list[re.Match[str]] = []
+    for token in tokens:
+        i = text.find(token)
+        while i >= 0:
+            if _word_start(text, i):
+                match = _WORD.match(text, i)
+                if match is not None and match.group() == token:
+                    found.append(match)
+            i = text.find(token, i + 1)
+    found.sort(key=lambda m: m.start())
+    return found
+
+
+def _word_start(text: str, i: int) -> bool:
+    """Whether a ``_WORD`` match of ``finditer`` can begin at ``i``: the word before it (a
+    letter, then combining marks) does not run on into it, directly or over an apostrophe."""
+    if _ends_letters(text, i):
+        return False
+    return not (i and text[i - 1] in "'’" and _ends_letters(text, i - 1))
+
+
+def _ends_letters(text: str, i: int) -> bool:
+    """Whether the characters before ``i`` end with a letter and any combining marks."""
+    j = i
+    while j and "\u0300" <= text[j - 1] <= "\u036f":
+        j -= 1
+    return bool(j) and _LETTER.match(text, j - 1) is not None
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
