@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from postlint import quotes
@@ -639,7 +639,9 @@ class UnbalancedQuotes(Rule):
     the wrong way (“Hello,“ he said). A low opening quote („) pairs with “ or ”, as German,
     Czech or Hebrew write them. Apostrophes and single quotes are left alone, and so is
     a quotation that runs over several paragraphs: by typographic convention each of its
-    paragraphs opens with “ and only the last one closes.
+    paragraphs opens with “ and only the last one closes. Quotes are never paired across
+    paragraphs: a quotation goes on only into the very next paragraph beside it (in the same
+    quote or list item), not into the next list item or past a code block.
 
     ## Why is this bad?
     The reader cannot tell where the quotation ends, or whose words they are reading.
@@ -745,7 +747,7 @@ class UnbalancedQuotes(Rule):
         if (
             len(stack) == 1
             and following is not None
-            and _continues(analysis.leaves[following], leaf)
+            and _continues(post, analysis.leaves[following], leaf)
         ):
             return  # a quotation over several paragraphs
         for offset in stack:
@@ -758,11 +760,24 @@ class UnbalancedQuotes(Rule):
             )
 
 
-def _continues(nxt: _Leaf, leaf: _Leaf) -> bool:
-    """The next paragraph opens with “: the quotation goes on (typographic convention)."""
+def _continues(post: Post, nxt: _Leaf, leaf: _Leaf) -> bool:
+    """The very next block is a paragraph beside this one (in the same quote or list item, not
+    after a code block or in the next item) that opens with “: the quotation goes on, by
+    typographic convention. Quotes are never paired across paragraphs."""
     if nxt.block.kind != "paragraph" or leaf.block.kind != "paragraph" or not nxt.runs:
         return False
+    if _next_sibling(post.blocks, leaf.block) is not nxt.block:
+        return False
     return nxt.runs[0].text.lstrip().startswith("“")
+
+
+def _next_sibling(blocks: Sequence[Block], target: Block) -> Block | None:
+    for i, block in enumerate(blocks):
+        if block is target:
+            return blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.children and block.span.start <= target.span.start < block.span.end:
+            return _next_sibling(block.children, target)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
