@@ -158,3 +158,24 @@ def test_unbalanced_quotes_pairs_nothing_across_paragraphs() -> None:
     assert where("He said “stop.\n\n“Going on.\n\n“And ending.”\n") == []
     assert where("> He said “stop.\n>\n> “Going on.\n>\n> “And ending.”\n") == []
     assert where("- He said “stop.\n\n  “Going on.”\n") == []
+
+
+@pytest.mark.parametrize(("anchors", "fixed_heading"), [("on", True), ("safe", False)])
+def test_no_quote_fix_in_a_heading_whose_anchor_keeps_its_quotes(
+    tmp_path: Path, anchors: str, fixed_heading: bool
+) -> None:
+    """Zola's `safe` anchors keep quote characters (`It's_the_"best"_way`): curling them moves
+    the anchor and breaks links to it. A heading with its own `{#id}` and the prose keep the
+    fix; with `on` anchors (quotes dropped) the heading keeps it too."""
+    site_config = f'base_url = "https://example.org"\n\n[slugify]\nanchors = "{anchors}"\n'
+    body = CURLY + '## The "best" way\n\n## Our "other" way {#other}\n\nIt\'s "fine".\n'
+    root = write_site(tmp_path, {"content/post.md": HEAD + body}, site_config=site_config)
+    found = api.lint_paths([root / "content" / "post.md"], Config(select=("straight-quotes",)))
+    fixes = {(d.line, d.column): d.fix is not None for d in found}
+    assert fixes == {(6, 8): fixed_heading, (8, 8): True, (10, 3): True, (10, 6): True}
+    if not fixed_heading:
+        (heading,) = [d for d in found if d.line == 6]
+        assert heading.message.endswith(
+            "No fix is offered: this heading's anchor keeps its quotes, so curling them would "
+            "break the links to it."
+        )
