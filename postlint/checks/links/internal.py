@@ -254,7 +254,7 @@ class LinkInternalBroken(Rule):
         routes = site.routes
         for path, summary in site.posts.items():
             page = routes.page_for(summary.source)
-            if page is None:
+            if page is None or not site.reports(path):
                 continue
             for target_path, span in refs.get(path, ()):
                 if hugo_ref_target(target_path, page, routes) is None:
@@ -374,7 +374,7 @@ class LinkAnchorBroken(Rule):
         routes = site.routes
         for path, summary in site.posts.items():
             page = routes.page_for(summary.source)
-            if page is None:
+            if page is None or not site.reports(path):
                 continue
             for link in summary.links:
                 if "#" not in link.url:
