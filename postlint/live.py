@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from postlint import api, baseline, fix
-from postlint.config import CONFIG_FILES, severity_at_least
-from postlint.engine import Linter, display_path
-from postlint.files import discover, excluded
+from postlint import baseline, fix
+from postlint.config import CONFIG_FILES, Config, severity_at_least
+from postlint.engine import display_path
+from postlint.files import discover
 from postlint.index import MARKDOWN_SUFFIXES, Site
 from postlint.model import Block, Diagnostic, Edit, Inline, Post
+from postlint.project import Project
 from postlint.services import Notes
 from postlint.site import detect_site
 
@@ -48,24 +49,20 @@ def canonical(path: Path) -> Path:
 
 
 class LiveSite:
-    """One site under one configuration, its index warm: what documents are judged against."""
+    """One site, its index warm, each post judged by its own configuration (a ``Project``):
+    what documents are judged against."""
 
-    def __init__(self, linter: Linter, cache_dir: Path | None) -> None:
-        self.linter = linter
+    def __init__(self, project: Project, cache_dir: Path | None) -> None:
+        self.project = project
+        self.linter = project.primary
         self.cache_dir = cache_dir
         self.site: Site = self._index()
         self.errors: list[str] = []  # rules that crashed in the last lint
-        config = linter.config
-        self.baseline: Counter[tuple[str, str, str]] | None = None
-        self.baseline_root = config.root
-        if config.baseline:
-            path = config.root / config.baseline
-            self.baseline = baseline.load(path)
-            self.baseline_root = path.parent
+        self.baselines: dict[Path, Counter[tuple[str, str, str]]] = {}
 
     @property
     def root(self) -> Path:
-        return self.linter.site.root
+        return self.project.site.root
 
     def _index(self) -> Site:
         result = self.linter.run([], jobs=1, cache_dir=self.cache_dir)
@@ -77,19 +74,28 @@ class LiveSite:
         return len(self.site.posts) + len(self.site.indexed)
 
     def excluded(self, source: Path) -> bool:
-        return excluded(source, self.linter.config.exclude)
+        return self.project.excluded(source)
+
+    def config(self, source: Path) -> Config:
+        """The configuration that judges the document (raises what loading it raises)."""
+        return self.project.config(source)
 
     def lint(self, source: Path, text: str, keep: bool = True) -> list[Diagnostic]:
         """The document's diagnostics, as ``postlint check`` reports them (``min-severity`` and
-        the baseline applied); with ``keep`` its post in the index becomes this text."""
+        the baseline of its configuration applied); with ``keep`` its post in the index becomes
+        this text."""
         path = display_path(source)
         result = self.linter.lint_in_site(self.site, text, path, source)
         if keep and result.site is not None:
             self.site = result.site
-        shown = self.linter.config.min_severity
+        config = self.config(source)
+        shown = config.min_severity
         found = [d for d in result.diagnostics if severity_at_least(d.severity, shown)]
-        if self.baseline:
-            found = baseline.hide(found, self.baseline, {path: text}, root=self.baseline_root)
+        if config.baseline:
+            file = config.root / config.baseline
+            if file not in self.baselines:
+                self.baselines[file] = baseline.load(file)
+            found = baseline.hide(found, self.baselines[file], {path: text}, root=file.parent)
         self.errors = result.errors
         return found
 
@@ -106,13 +112,13 @@ class LiveSite:
     def moved(self) -> bool:
         """Whether the site is no longer what it was (a ``static`` folder made, a generator
         configuration added): then its index is built again."""
-        return detect_site(self.root) != self.linter.site
+        return detect_site(self.root) != self.project.site
 
     def rediscover(self, changed: Iterable[Path]) -> None:
         """Files were added or removed: list the site's files again (nothing is read but the
         posts that appeared or went away)."""
         before = set(self.site.posts) | set(self.site.indexed)
-        candidates, files = discover(self.linter.site)
+        candidates, files = discover(self.project.site)
         self.site = Site(
             self.site.info,
             self.site.posts,
@@ -133,34 +139,36 @@ class LiveSite:
         return fixed
 
 
+def _offline(config: Config) -> Config:
+    """A configuration as the server uses it: never the network on a keystroke."""
+    tables = config.tables
+    links = {**tables.get("links", {}), "external": False}
+    return config.with_overrides(tables={**tables, "links": links})
+
+
 class Workspace:
-    """Every site the editor has a document in, each under the configuration found for it."""
+    """Every site the editor has a document in, each post under its nearest configuration."""
 
     def __init__(self, notes: Notes, cache: bool = True) -> None:
         self.notes = notes
         self.cache = cache
-        self.sites: dict[tuple[Path, Path | None], LiveSite] = {}
+        self.sites: dict[Path, LiveSite] = {}
         self._by_folder: dict[Path, LiveSite] = {}
 
     def site_for(self, source: Path) -> LiveSite:
-        """The warm site of a document, its index built on first use. Raises what loading the
-        configuration raises (``ConfigError`` ...)."""
+        """The warm site of a document, its index built on first use. Raises what loading a
+        configuration raises (``ConfigError`` ...), the document's own included."""
         folder = source.parent
-        found = self._by_folder.get(folder)
-        if found is not None:
-            return found
-        config, catalogue = api.load(folder)
-        info = detect_site(folder)
-        key = (info.root, config.path)
-        live = self.sites.get(key)
+        live = self._by_folder.get(folder)
         if live is None:
-            tables = config.tables  # never the network on a keystroke
-            links = {**tables.get("links", {}), "external": False}
-            config = config.with_overrides(tables={**tables, "links": links})
-            linter = Linter(config, catalogue, info, self.notes)
-            cache_dir = info.root / ".postlint-cache" if self.cache else None
-            live = self.sites[key] = LiveSite(linter, cache_dir)
-        self._by_folder[folder] = live
+            info = detect_site(folder)
+            live = self.sites.get(info.root)
+            if live is None:
+                project = Project(info.root, adjust=_offline, notes=self.notes)
+                cache_dir = info.root / ".postlint-cache" if self.cache else None
+                live = self.sites[info.root] = LiveSite(project, cache_dir)
+            self._by_folder[folder] = live
+        live.config(source)
         return live
 
     def forget(self, live: LiveSite | None = None) -> None:

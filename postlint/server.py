@@ -415,7 +415,7 @@ def create() -> PostlintServer:
         ]
         if not found:
             return None
-        catalogue = linted.live.linter.catalogue
+        catalogue = linted.live.project.linter(linted.source).catalogue
         pages = []
         for d, _ in found:
             rule = catalogue.find(d.rule)
@@ -483,7 +483,8 @@ def actions(
         if not _wanted(types.CodeActionKind.QuickFix, only) or linted.live is None:
             continue
         if post is None:
-            post = linted.live.linter.parse(linted.text, str(linted.source))
+            linter = linted.live.project.linter(linted.source)
+            post = linter.parse(linted.text, str(linted.source))
         edit = suppression(post, d.line, d.rule)
         title = f"postlint ({d.code}): ignore {d.rule} on this line"
         if edit is not None and all(a.title != title for a in ignored):

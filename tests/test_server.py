@@ -25,9 +25,11 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 import postlint
 from postlint import api
-from postlint.engine import collect_files, display_path
-from postlint.live import Positions, suppression
+from postlint.engine import display_path
+from postlint.live import Positions, Workspace, canonical, suppression
 from postlint.parse import parse_post
+from postlint.project import Project
+from postlint.services import Notes
 from tests.conftest import ROOT, write_site
 
 SERVER = [sys.executable, "-m", "postlint", "server"]
@@ -477,8 +479,9 @@ def test_one_post_against_a_warm_index_is_judged_as_postlint_check_judges_it(
     diagnostics a full run gives it, although it judges one post and reads nothing."""
     for name in ("markets", "demo", "links-zola", "tags-zola", "authors-zola", "images-zola"):
         source = ROOT / "fixtures/sites" / name
-        linter = api.make_linter(source / "content")
-        posts = collect_files([source / "content"], linter.site, linter.config.exclude)
+        project = Project(source / "content")
+        linter = project.primary
+        posts, _ = project.files([source / "content"])
         whole = linter.run(posts, jobs=1)
         index = linter.run([], jobs=1).site
         assert index is not None
@@ -591,3 +594,25 @@ def test_no_comment_goes_into_the_front_matter_or_code() -> None:
     edit = suppression(post, 4, "code-fence")  # the fence itself starts a block
     assert edit is not None
     assert edit.replacement == "<!-- postlint-disable-next-line code-fence -->\n"
+
+
+def test_each_document_is_judged_by_its_nearest_configuration(tmp_path: Path) -> None:
+    """A folder with its own postlint.toml: its posts get that configuration's findings in the
+    editor, as `postlint check` gives them, within the one warm index of the site."""
+    drafts = {
+        "content/drafts/postlint.toml": 'ignore = ["spelling"]\n',
+        "content/drafts/idea.md": HOME.replace("Harbour notes", "An idea"),
+    }
+    root = harbour(tmp_path / "site", **drafts)
+    home, idea = root / "content/posts/home.md", root / "content/drafts/idea.md"
+    sites = Workspace(Notes(), cache=False)
+    live = sites.site_for(canonical(home))
+    assert sites.site_for(canonical(idea)) is live
+    for post in (home, idea):
+        found = live.lint(canonical(post), post.read_text(encoding="utf-8"))
+        expected = postlint.lint_paths([post])
+        assert [(d.rule, d.line, d.column) for d in found] == [
+            (d.rule, d.line, d.column) for d in expected
+        ]
+    assert "spelling" not in [d.rule for d in live.lint(canonical(idea), idea.read_text())]
+    assert "spelling" in [d.rule for d in live.lint(canonical(home), home.read_text())]
