@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -594,6 +596,27 @@ def test_no_comment_goes_into_the_front_matter_or_code() -> None:
     edit = suppression(post, 4, "code-fence")  # the fence itself starts a block
     assert edit is not None
     assert edit.replacement == "<!-- postlint-disable-next-line code-fence -->\n"
+
+
+def test_the_readme_editor_settings_start_this_server() -> None:
+    """The Editors section's snippets parse and start `postlint server` for Markdown."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Editors\n", 1)[1].split("\n## ", 1)[0]
+    blocks = dict(re.findall(r"```(\w+)\n(.*?)```", section, re.S))
+    assert set(blocks) == {"lua", "json", "toml"}
+    assert 'cmd = { "postlint", "server" }' in blocks["lua"]
+    assert 'pattern = "markdown"' in blocks["lua"]
+    vscode = json.loads(blocks["json"])
+    assert [vscode["glspc.server.command"], *vscode["glspc.server.commandArguments"]] == [
+        "postlint",
+        "server",
+    ]
+    assert vscode["glspc.server.languageId"] == ["markdown"]
+    helix = tomllib.loads(blocks["toml"])
+    server = helix["language-server"]["postlint"]
+    assert [server["command"], *server["args"]] == SERVER[-2:]
+    assert "postlint" in helix["language"][0]["language-servers"]
+    assert helix["language"][0]["name"] == "markdown"
 
 
 def test_each_document_is_judged_by_its_nearest_configuration(tmp_path: Path) -> None:
