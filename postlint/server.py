@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,13 +61,17 @@ T = TypeVar("T")
 
 
 class Worker:
-    """One thread that runs jobs in order. A daemon: exiting never waits for an index build."""
+    """One thread that runs jobs in order, a job submitted ``later`` only when no other waits:
+    the document being typed in is never kept waiting behind the site's other open documents.
+    A daemon: exiting never waits for an index build."""
 
     def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.now: deque[Callable[[], None]] = deque()
+        self.later: deque[Callable[[], None]] = deque()
+        self.ready = threading.Condition()
         threading.Thread(target=self._run, name="postlint-lint", daemon=True).start()
 
-    def submit(self, job: Callable[[], T]) -> concurrent.futures.Future[T]:
+    def submit(self, job: Callable[[], T], later: bool = False) -> concurrent.futures.Future[T]:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
 
         def run() -> None:
@@ -78,12 +82,18 @@ class Worker:
             except BaseException as exc:
                 future.set_exception(exc)
 
-        self.jobs.put(run)
+        with self.ready:
+            (self.later if later else self.now).append(run)
+            self.ready.notify()
         return future
 
     def _run(self) -> None:
         while True:
-            self.jobs.get()()
+            with self.ready:
+                while not self.now and not self.later:
+                    self.ready.wait()
+                job = self.now.popleft() if self.now else self.later.popleft()
+            job()
 
 
 @dataclass
@@ -108,27 +118,38 @@ class PostlintServer(LanguageServer):
         self.versions: dict[str, int | None] = {}  # open documents: the version being edited
         self.linted: dict[str, Linted] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.queued: set[str] = set()  # documents waiting for the worker behind an edit
         self.told: set[str] = set()  # configuration errors already shown
         self.shut_down = False
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # -- scheduling (event loop) ----------------------------------------------------------
 
-    def schedule(self, uri: str, delay: float, edited: bool = False) -> None:
-        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it."""
+    def schedule(self, uri: str, delay: float, edited: bool = False, later: bool = False) -> None:
+        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it; ``later``: once
+        nothing else waits (another document's edit may have changed its findings)."""
         self.loop = asyncio.get_running_loop()
         waiting = self.timers.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
-        self.timers[uri] = self.loop.call_later(delay, self._submit, uri, edited)
+        self.timers[uri] = self.loop.call_later(delay, self._submit, uri, edited, later)
 
-    def _submit(self, uri: str, edited: bool) -> None:
+    def _submit(self, uri: str, edited: bool, later: bool) -> None:
         self.timers.pop(uri, None)
         document = self.workspace.text_documents.get(uri)
         if document is None or uri not in self.versions or self.loop is None:
             return
+        if later and uri in self.queued:
+            return  # already waiting for the worker, and it reads the index as it is then
         version, text, language = document.version, document.source, document.language_id
-        future = self.worker.submit(lambda: self.lint(uri, version, text, language))
+        if later:
+            self.queued.add(uri)
+
+        def job() -> Linted | None:
+            self.queued.discard(uri)
+            return self.lint(uri, version, text, language)
+
+        future = self.worker.submit(job, later)
         loop = self.loop
         future.add_done_callback(
             lambda done: loop.call_soon_threadsafe(self._published, done, edited)
@@ -150,7 +171,7 @@ class PostlintServer(LanguageServer):
         if edited and linted.live is not None:  # links and anchors to this post may change
             for other, seen in list(self.linted.items()):
                 if other != uri and seen.live is linted.live and other in self.versions:
-                    self.schedule(other, RELATED)
+                    self.schedule(other, RELATED, later=True)
 
     def relint_open(self) -> None:
         for uri in self.versions:
