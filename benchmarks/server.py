@@ -11,6 +11,9 @@ initialize with the site as the workspace, and measures:
   ``publishDiagnostics`` of that version (budget: 150 ms), the debounce included.
 
 Each change waits for its diagnostics before the next: the time a writer waits after a pause.
+Wall-clock times depend on how busy the machine is; the last figure, the CPU time of one lint
+of the same changes in this process (``postlint.live``, what the server does per change), does
+not.
 
     python benchmarks/server.py [--corpus DIR] [--posts 1000] [--changes 60] [--opens 20]
 """
@@ -163,6 +166,28 @@ async def session(root: Path, posts: list[Path], edited: Path, changes: int, ope
     await client.stop()
 
 
+def cpu_per_change(root: Path, edited: Path, changes: int) -> None:
+    """The server's work per change, measured in this process: CPU time of the lint thread."""
+    from postlint.live import Workspace, canonical
+    from postlint.services import Notes
+
+    source = canonical(edited)
+    live = Workspace(Notes()).site_for(source)
+    text = edited.read_text(encoding="utf-8")
+    live.lint(source, text)
+    lines = text.split("\n")
+    paragraphs = paragraph_lines(edited)
+    times = []
+    for n in range(changes):
+        changed = list(lines)
+        line = paragraphs[n % len(paragraphs)]
+        changed[line] = "Meanwhile " + changed[line]
+        started = time.thread_time()
+        live.lint(source, "\n".join(changed))
+        times.append(time.thread_time() - started)
+    print(figures("lint CPU time per change (in process)", times, 0.15))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="the site (generated there if missing)")
@@ -190,6 +215,7 @@ def main() -> None:
             asyncio.run(session(root, others, edited, 0, 0))
         print("warm result cache:")
         asyncio.run(session(root, others[::-1], edited, args.changes, args.opens))
+        cpu_per_change(root, edited, args.changes)
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
