@@ -371,7 +371,9 @@ def create() -> PostlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: PostlintServer, params: types.DidSaveTextDocumentParams) -> None:
-        pass  # the index already holds the text that was saved
+        """The index already holds the text that was saved; its diagnostics are published again
+        (a client may have dropped them), at once if a lint was waiting."""
+        ls.schedule(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PostlintServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -256,6 +256,10 @@ async def test_a_session_from_initialize_to_exit(tmp_path: Path) -> None:
         client.change(uri, 2, (7, 43), (7, 47), "")
         found = await client.diagnostics(uri, after=1)
         assert [d.code for d in found] == ["LNK006", "LNK002", "SPL001"]
+        client.lsp.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+        )
+        assert await client.diagnostics(uri, after=2) == found  # on save: published again
 
         # code actions on the link: its fix (safe, preferred), ignoring the rule on this line,
         # and fixing every safe problem of the file
