@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import threading
 import time
 from collections import deque
@@ -551,9 +552,25 @@ async def fix_all_edit(ls: PostlintServer, linted: Linted) -> types.WorkspaceEdi
     return _edit(uri, edits)
 
 
+class OneLine(logging.Formatter):
+    """The protocol library's complaints (a message that is not JSON) as one line on stderr,
+    which clients show in their log: what went wrong, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"postlint server: {record.getMessage()}"
+        error = record.exc_info[1] if record.exc_info else None
+        return f"{text}: {type(error).__name__}: {error}" if error is not None else text
+
+
 def serve() -> int:
     """Run the server on stdin and stdout until the client says exit (0 after a shutdown
     request, 1 without one, as the protocol asks)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLine())
+    library = logging.getLogger("pygls")
+    library.addHandler(handler)
+    library.setLevel(logging.WARNING)
+    library.propagate = False
     server = create()
     server.start_io()
     return 0 if server.shut_down else 1

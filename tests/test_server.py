@@ -474,6 +474,17 @@ def test_postlint_server_without_pygls_says_how_to_install_it(tmp_path: Path) ->
     assert done.stdout == ""
 
 
+def test_a_message_that_is_not_json_is_one_line_on_stderr_never_a_traceback() -> None:
+    done = subprocess.run(
+        SERVER, input=b"Content-Length: 5\r\n\r\n{bad}", capture_output=True, timeout=60
+    )
+    assert done.returncode == 1  # stdin ended without shutdown and exit
+    assert done.stderr.decode() == (
+        "postlint server: Unable to handle message: JSONDecodeError: Expecting property name "
+        "enclosed in double quotes: line 1 column 2 (char 1)\n"
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The parts
 
