@@ -253,8 +253,10 @@ class LinkInternalBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
-            if page is None or not site.reports(path):
+            if page is None:
                 continue
             for target_path, span in refs.get(path, ()):
                 if hugo_ref_target(target_path, page, routes) is None:
@@ -373,8 +375,10 @@ class LinkAnchorBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
-            if page is None or not site.reports(path):
+            if page is None:
                 continue
             for link in summary.links:
                 if "#" not in link.url:
