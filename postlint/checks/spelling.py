@@ -752,6 +752,8 @@ class Spelling(Rule):
         min_posts = int(ctx.options["site-min-posts"])
         linked = frozenset().union(*(facts.fragments for facts in collected.values()))
         for path, facts in collected.items():
+            if not site.reports(path):
+                continue
             for unknown in facts.unknowns:
                 spelled = _spelled(unknown.word)
                 if unknown.key in allowed or unknown.word in allowed or unknown.named:
