@@ -144,7 +144,8 @@ def main() -> None:
                 _, mwall, mcpu = rows[2]
                 ratios += f"markdownlint {wall / mwall:.2f}x; {cpu / mcpu:.2f}x   "
             ratios += (
-                f"floor {wall / floor1[0]:.1f}x (1 core), {wall / floorn[0]:.1f}x ({cores} cores)"
+                f"floor {wall / floor1[0]:.1f}x (1 core), {wall / floorn[0]:.1f}x ({cores} cores);"
+                f" {cpu / floor1[1]:.1f}x CPU"
             )
         print(f"{name:34} {wall:8.2f} {cpu:8.2f}  {ratios}")
     print("targets: default <= 0.33x markdownlint-cli2, ALL <= 0.50x")
