@@ -139,8 +139,11 @@ class Linter:
         diagnostics: list[Diagnostic] = []
         facts: dict[str, Any] = {}
         errors: list[str] = []
+        summary = summarize(post, source or Path(post.path), self.site)
         for rule in self.instances:
             ctx = self.contexts[rule.name]
+            if not rule.judges(summary.language, ctx):  # a page in a language it does not read
+                continue
             try:
                 diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
                 fact = rule.collect(post, ctx)
@@ -150,7 +153,6 @@ class Linter:
                 raise
             except Exception:
                 errors.append(_crash(rule.name, post.path))
-        summary = summarize(post, source or Path(post.path), self.site)
         return FileResult(post.path, diagnostics, summary, facts, suppressor_for(post), errors)
 
     def diagnose(self, path: str, findings: Iterable[Finding]) -> Iterator[Diagnostic]:
@@ -358,15 +360,18 @@ class Linter:
         for rule in self.instances:
             if not type(rule).has_hook("check_site"):
                 continue
+            ctx = self.contexts[rule.name]
             try:
-                findings = list(rule.check_site(site, self.contexts[rule.name]))
+                findings = list(rule.check_site(site, ctx))
             except ConfigError:
                 raise
             except Exception:
                 errors.append(_crash(rule.name, "the site"))
                 continue
             for path, finding in findings:
-                yield from self.diagnose(path, [finding])
+                post = site.posts.get(path)
+                if post is None or rule.judges(post.language, ctx):
+                    yield from self.diagnose(path, [finding])
 
     def filter(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
@@ -379,10 +384,20 @@ class Linter:
             for path, result in results.items()
             if result.suppressor is not None
             for diagnostic in self.diagnose(
-                path, result.suppressor.findings(used.get(path, ()), self.catalogue, self.active)
+                path,
+                result.suppressor.findings(used.get(path, ()), self.catalogue, self.ran(result)),
             )
         ]
         return kept + self._silence(about, results)[0]
+
+    def ran(self, result: FileResult) -> tuple[type[Rule], ...]:
+        """The rules that could report on this file: active, and judging its language."""
+        language = result.summary.language if result.summary is not None else None
+        return tuple(
+            type(r)
+            for r in self.instances
+            if type(r) in self.active and r.judges(language, self.contexts[r.name])
+        )
 
     def _silence(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]

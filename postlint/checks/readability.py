@@ -230,6 +230,7 @@ class Readability(Rule):
     name = "readability"
     summary = "An author section is hard to read"
     severity = "info"
+    languages = ("en",)
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         metric = str(ctx.options["metric"])
@@ -334,6 +335,7 @@ class SentenceLength(Rule):
     name = "sentence-length"
     summary = "A sentence is too long"
     severity = "info"
+    languages = ("en",)
     default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
@@ -390,6 +392,7 @@ class ParagraphLength(Rule):
     name = "paragraph-length"
     summary = "A paragraph is too long"
     severity = "info"
+    languages = ("en",)
     default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
