@@ -5,12 +5,16 @@ configuration, and each rule's hooks are called with the model and a context. It
 code that opens content files, all through one guarded reader (``postlint.files``), and it
 builds the site index from the summaries its workers produce. Work is spread over processes;
 results are cached by file content, configuration and postlint version.
+
+A run may span several configurations (a folder with its own ``postlint.toml``): a ``Layout``
+(``postlint.project``) says which linter judges each file and which files are left out. Each
+file is linted by its own linter, the site index is built once from them all, each linter's
+site-wide rules judge that one index, and each finding is kept by the linter of its file.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import fnmatch
 import functools
 import gc
 import hashlib
@@ -23,10 +27,10 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from postlint.config import Config, ConfigError
-from postlint.files import Refused, discover, excluded, markdown_files, plain_files, read_file
+from postlint.files import Refused, discover, plain_files, read_file
 from postlint.index import PostSummary, Site, SiteFiles, SiteInfo
 from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
@@ -67,18 +71,41 @@ class RunResult:
     site: Site | None = None
 
 
+class Layout(Protocol):
+    """Which linter judges each file of a run, and which files the run leaves out."""
+
+    def linter(self, path: str) -> Linter:
+        """The linter of the file at ``path`` (as reported, or as given)."""
+        ...
+
+    def excluded(self, source: Path) -> bool:
+        """Whether the file is left out of linting (it is still a page of the site)."""
+        ...
+
+
 class Linter:
-    """One configured run: the selected rules, their contexts, and the site they judge against."""
+    """One configured run: the selected rules, their contexts, and the site they judge against.
+
+    With a ``layout``, files under another configuration are judged by that configuration's
+    linter (each linter of a layout shares its notes and services)."""
 
     def __init__(
-        self, config: Config, catalogue: Catalogue, site: SiteInfo, notes: Notes | None = None
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        site: SiteInfo,
+        notes: Notes | None = None,
+        layout: Layout | None = None,
+        services: Services | None = None,
     ) -> None:
         self.config = config
         self.catalogue = catalogue
         self.site = site
         self.notes = notes if notes is not None else Notes()
+        self.layout = layout
         root = config.path.parent if config.path is not None else site.root
-        self.services = Services(self.notes, root)
+        self.services = services if services is not None else Services(self.notes, root)
+        self._key: str | None = None
         self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
         self.instances = [rule() for rule in self.rules]
         self.by_name = {rule.name: rule for rule in self.rules}
@@ -95,6 +122,21 @@ class Linter:
         self.active = tuple(
             type(rule) for rule in self.instances if rule.active(self.contexts[rule.name])
         )
+
+    def route(self, path: str) -> Linter:
+        """The linter that judges the file at ``path``: this one, unless the layout says."""
+        return self if self.layout is None else self.layout.linter(path)
+
+    def excluded(self, source: Path) -> bool:
+        """Whether the file is left out of linting (``exclude``; the layout may add more)."""
+        if self.layout is not None:
+            return self.layout.excluded(source)
+        return self.config.excluded.matches(source)
+
+    @property
+    def judges_site(self) -> bool:
+        """Whether a selected rule judges the whole site (so every post must be read)."""
+        return any(type(rule).has_hook("check_site") for rule in self.instances)
 
     def _roster(self) -> Iterable[str]:
         authors = self.config.tables.get("authors", {})
@@ -208,11 +250,11 @@ class Linter:
         from the cache, build the site index from the summaries, then run the site phase."""
         start = len(self.notes.kept)
         reported = {path for _, path, _ in given}
-        candidates, files = self._discover()
+        candidates, files = self._discover(reported)
         plan = [_Item(source, path, True, text) for source, path, text in given]
         named = {os.path.abspath(source) for source, _, _ in given if source is not None}
         plan += [
-            _Item(source, display_path(source), not excluded(source, self.config.exclude))
+            _Item(source, display_path(source), not self.excluded(source))
             for source in candidates
             if os.path.abspath(source) not in named
         ]
@@ -232,7 +274,7 @@ class Linter:
         site = self.site_index(linted.values(), files, indexed, complete)
         diagnostics = [d for result in linted.values() for d in result.diagnostics]
         errors = [e for result in linted.values() for e in result.errors]
-        diagnostics.extend(self.site_phase(site, errors))
+        diagnostics.extend(self.site_phases(site, errors, linted))
         # a site-wide finding about a file that is not a post (an unused image) belongs to a
         # run over the whole content folder
         rest = any(i.check for i in plan[len(given) :])
@@ -260,13 +302,14 @@ class Linter:
         hits = 0
         for item in plan:
             if item.text is not None:
-                results[item.path] = self.lint_text_source(item.text, item.path, item.source)
+                linter = self.route(item.path)
+                results[item.path] = linter.lint_text_source(item.text, item.path, item.source)
                 continue
             assert item.source is not None
             data = self._read(item.source, item.path, item.path in reported, results)
             if data is None:
                 continue
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest() + self._judge(item.path)
             hit = cache.get(item.path, digest, item.check) if cache else None
             if hit is not None:
                 results[item.path] = hit
@@ -281,9 +324,20 @@ class Linter:
                 self.notes.note(f"could not write the cache in {cache_dir}")
         return results, hits
 
-    def _discover(self) -> tuple[list[Path], SiteFiles]:
-        """The site's other files, when a selected rule needs the whole site to judge."""
-        if not any(type(rule).has_hook("check_site") for rule in self.instances):
+    def _judge(self, path: str) -> str:
+        """Who lints ``path``, for the cache: nothing when this linter does, else that linter's
+        own key, so a file under another configuration is linted again when it changes."""
+        linter = self.route(path)
+        if linter is self:
+            return ""
+        if linter._key is None:
+            linter._key = linter.cache_key()
+        return linter._key
+
+    def _discover(self, reported: Iterable[str]) -> tuple[list[Path], SiteFiles]:
+        """The site's other files, when a rule selected for a reported file needs the whole
+        site to judge."""
+        if not any(self.route(path).judges_site for path in reported):
             return [], SiteFiles()
         if self.site.generator == "plain":
             return [], plain_files(self.site, self._load)
@@ -298,7 +352,7 @@ class Linter:
             data = self._read(source, path, False, results)
             summary = None
             if data is not None:
-                summary = self.lint_source(data, path, source, check=False).summary
+                summary = self.route(path).lint_source(data, path, source, check=False).summary
             self._loaded[rel] = summary
         return self._loaded[rel]
 
@@ -314,7 +368,7 @@ class Linter:
             if reported:
                 self.notes.note(f"skipped {path}: {data.message}")
         else:
-            results[path] = FileResult(path, self._unreadable(path, data.message))
+            results[path] = FileResult(path, self.route(path)._unreadable(path, data.message))
         return None
 
     def _unreadable(self, path: str, reason: str) -> list[Diagnostic]:
@@ -327,7 +381,7 @@ class Linter:
         workers = min(jobs or os.cpu_count() or 1, len(pending))
         if workers <= 1 or len(pending) < PARALLEL_THRESHOLD or sys.platform == "win32":
             for path, source, data, _, check in pending:
-                yield path, self.lint_source(data, path, source, check)
+                yield path, self.route(path).lint_source(data, path, source, check)
             return
         global _WORKER_LINTER
         _WORKER_LINTER = self
@@ -356,6 +410,17 @@ class Linter:
                 facts.setdefault(rule, {})[result.path] = fact
         return Site(self.site, posts, facts, files or SiteFiles(), indexed or {}, complete)
 
+    def site_phases(
+        self, site: Site, errors: list[str], paths: Iterable[str]
+    ) -> Iterator[Diagnostic]:
+        """The site-wide rules of every linter that judges one of ``paths``, over the one site
+        index; each finding is kept by the linter that judges its file."""
+        linters = {id(linter): linter for linter in (self, *map(self.route, paths))}
+        for linter in linters.values():
+            for diagnostic in linter.site_phase(site, errors):
+                if self.route(diagnostic.path) is linter:
+                    yield diagnostic
+
     def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
         for rule in self.instances:
             if not type(rule).has_hook("check_site"):
@@ -383,9 +448,12 @@ class Linter:
             diagnostic
             for path, result in results.items()
             if result.suppressor is not None
-            for diagnostic in self.diagnose(
+            for linter in (self.route(path),)
+            for diagnostic in linter.diagnose(
                 path,
-                result.suppressor.findings(used.get(path, ()), self.catalogue, self.ran(result)),
+                result.suppressor.findings(
+                    used.get(path, ()), linter.catalogue, linter.ran(result)
+                ),
             )
         ]
         return kept + self._silence(about, results)[0]
@@ -402,21 +470,19 @@ class Linter:
     def _silence(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
     ) -> tuple[list[Diagnostic], dict[str, set[int]]]:
-        by_name = self.by_name
-        per_file = self.config.per_file_ignores
-        root = self.config.root
-        matcher = self.catalogue.matches
         kept = []
         used: dict[str, set[int]] = {}
         for diagnostic in diagnostics:
-            rule = by_name[diagnostic.rule]
+            linter = self.route(diagnostic.path)
+            rule = linter.by_name[diagnostic.rule]
+            matcher = linter.catalogue.matches
             result = results.get(diagnostic.path)
             suppressor = result.suppressor if result else None
             silencing = suppressor.silencing(rule, diagnostic.line, matcher) if suppressor else ()
             if silencing:
                 used.setdefault(diagnostic.path, set()).update(silencing)
                 continue
-            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root, matcher):
+            if _per_file_ignored(diagnostic.path, rule, linter.config, matcher):
                 continue
             kept.append(diagnostic)
         return kept, used
@@ -462,8 +528,11 @@ def _code_digest() -> str:
 
 def _lint_batch(batch: list[tuple[str, Path, bytes, bool]]) -> list[tuple[str, FileResult]]:
     assert _WORKER_LINTER is not None
-    lint = _WORKER_LINTER.lint_source
-    return [(path, lint(data, path, source, check)) for path, source, data, check in batch]
+    route = _WORKER_LINTER.route
+    return [
+        (path, route(path).lint_source(data, path, source, check))
+        for path, source, data, check in batch
+    ]
 
 
 def _crash(rule: str, where: str) -> str:
@@ -472,18 +541,12 @@ def _crash(rule: str, where: str) -> str:
 
 
 def _per_file_ignored(
-    path: str, rule: type[Rule], per_file: Any, root: Path, matcher: Matcher = matches
+    path: str, rule: type[Rule], config: Config, matcher: Matcher = matches
 ) -> bool:
-    try:
-        relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = path
-    for pattern, selectors in per_file.items():
-        if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern)) and any(
-            matcher(s, rule) for s in selectors
-        ):
-            return True
-    return False
+    return any(
+        globs.matches(path) and any(matcher(s, rule) for s in selectors)
+        for globs, selectors in config.per_file_globs
+    )
 
 
 def display_path(source: Path) -> str:
@@ -492,26 +555,6 @@ def display_path(source: Path) -> str:
         return source.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return source.as_posix()
-
-
-def collect_files(paths: Sequence[Path], site: SiteInfo, exclude: Sequence[str] = ()) -> list[Path]:
-    """The Markdown files to check: explicit files as given, folders walked."""
-    files: list[Path] = []
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{path}: no such file or directory")
-        if path.is_dir():
-            files.extend(markdown_files(path, exclude))
-        else:
-            files.append(path)
-    seen: set[str] = set()
-    unique = []
-    for file in files:
-        key = os.path.abspath(file)
-        if key not in seen:
-            seen.add(key)
-            unique.append(file)
-    return unique
 
 
 class ResultCache:
