@@ -351,7 +351,7 @@ def summarize(post: Post, source: Path, info: SiteInfo) -> PostSummary:
         ),
         rel=rel,
         bundle_dir=found.bundle_dir,
-        language=written_in(meta) or placed.language,
+        language=written_in(meta) or placed.language or _folder_language(rel, placed),
         shortcode_ids=bool(_SHORTCODE_ID.search(post.text)) if "{" in post.text else False,
     )
 
@@ -372,6 +372,18 @@ def written_in(front_matter: Mapping[str, Any]) -> str | None:
             primary = re.split("[-_]", value.strip(), maxsplit=1)[0].lower()
             if primary in _LANGUAGE_CODES:
                 return value.strip().lower().replace("_", "-")
+    return None
+
+
+def _folder_language(rel: str | None, placed: Placement) -> str | None:
+    """The language of a file in no configured language's content folder (Hugo publishes no
+    such file; translations of a language not yet configured wait there), when that folder is
+    named by a language code: ``content/uz/docs/faq.md`` is Uzbek, not English to spell-check."""
+    if rel is None or placed.language is not None or "/" not in rel:
+        return None
+    folder = rel.split("/", 1)[0]
+    if _LANGUAGE_TAG.fullmatch(folder) and re.split("[-_]", folder)[0].lower() in _LANGUAGE_CODES:
+        return folder.lower().replace("_", "-")
     return None
 
 

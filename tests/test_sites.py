@@ -371,6 +371,25 @@ def test_a_post_that_says_its_language_is_read_in_it(tmp_path: Path) -> None:
     assert [(Path(d.path).name, d.line, d.column) for d in found] == [("a.md", 6, 4)]
 
 
+def test_a_folder_named_by_an_unconfigured_language_holds_pages_in_it(tmp_path: Path) -> None:
+    # Translations wait in content/uz/ before the language is configured: Hugo publishes none of
+    # them, and they are not English to spell-check; a folder not named by a language code is.
+    root = hugo(
+        tmp_path,
+        {
+            **LANGUAGE_FOLDERS,
+            "content/en/a.md": POST.format("A", "We recieve it."),
+            "content/uz/a.md": POST.format("A", "Sertifikatlar bepul va avtomatik beriladi."),
+            "content/drafts/a.md": POST.format("A", "We recieve it too."),
+        },
+    )
+    found = api.lint_paths([root / "content"], Config(select=("spelling",)))
+    assert [(d.path.split("content/")[1], d.line, d.column) for d in found] == [
+        ("drafts/a.md", 4, 4),
+        ("en/a.md", 4, 4),
+    ]
+
+
 def test_spelling_reads_the_pages_of_its_dictionary_language(tmp_path: Path) -> None:
     root = write_site(
         tmp_path,
