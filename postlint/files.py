@@ -272,8 +272,22 @@ def discover(info: SiteInfo) -> tuple[list[Path], SiteFiles]:
         sass=_files(sass, root) if sass.is_dir() else (),
         theme=tuple(theme),
         read=lambda path: read_text(path, root),
+        generated=_generated(root, content),
     )
     return markdown, found
+
+
+def _generated(root: Path, content: Path) -> Callable[[str], bool]:
+    """Whether a content-relative path is one a ``.gitignore`` names (a build step writes it),
+    the ignore files read on the first question only."""
+    ignores: list[GitIgnores] = []
+
+    def generated(rel: str) -> bool:
+        if not ignores:
+            ignores.append(GitIgnores(root))
+        return ignores[0].ignored(content / rel)
+
+    return generated
 
 
 def static_folders(info: SiteInfo) -> list[Path]:

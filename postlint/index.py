@@ -181,6 +181,8 @@ class SiteFiles:
     read: Callable[[Path], str | None] = field(default=_none, compare=False)
     load: Callable[[str], PostSummary | None] = field(default=_none, compare=False)
     exists: Callable[[str], bool] = field(default=_false, compare=False)
+    # whether a content-relative path is one a .gitignore names: a build step writes it there
+    generated: Callable[[str], bool] = field(default=_false, compare=False)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ class Routes:
     terms: dict[str, set[str]] = field(default_factory=dict)  # taxonomy -> loose term keys
     by_source: dict[str, Page] = field(default_factory=dict)  # absolute path -> page
     base_path: str = "/"
+    generated: Callable[[str], bool] = _false  # see SiteFiles.generated
 
     def page_for(self, source: Path | str) -> Page | None:
         return self.by_source.get(absolute(source))
@@ -239,6 +242,24 @@ class Routes:
                 page = self.by_source.setdefault(absolute(summary.source), page)
                 self.pages[rel] = page
         return page
+
+    def generated_page(self, key: str) -> bool:
+        """Whether the page at URL key ``key`` is written by a build step (its content file, in
+        the language its prefix names, is one a .gitignore names): a link to it is not broken."""
+        path = key.strip("/")
+        if self.base_path != "/" and key.startswith(self.base_path):
+            path = key[len(self.base_path) :].strip("/")
+        folder = ""
+        for lang in self.info.languages:
+            if lang.prefix and (path + "/").startswith(lang.prefix.strip("/") + "/"):
+                path, folder = path[len(lang.prefix.strip("/")) :].strip("/"), lang.folder or ""
+                break
+        else:
+            default = self.info.languages[0].folder if self.info.languages else None
+            folder = default or ""
+        stem = f"{folder}/{path}".strip("/")
+        names = [f"{stem}/_index.md", f"{stem}/index.md"] + ([f"{stem}.md"] if path else [])
+        return any(self.generated(name) for name in names)
 
     @cached_property
     def url_keys(self) -> list[str]:
@@ -357,7 +378,7 @@ def slug_mode(info: SiteInfo) -> str:
 
 def build_routes(site: Site) -> Routes:
     info = site.info
-    routes = Routes(info, site.files.load)
+    routes = Routes(info, site.files.load, generated=site.files.generated)
     base = urlsplit(info.base_url).path if info.base_url else ""
     routes.base_path = normalize_url_path(base or "/")
     known: dict[str, PostSummary] = {}

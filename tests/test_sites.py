@@ -306,6 +306,32 @@ def test_zola_languages(tmp_path: Path) -> None:
         assert (placed.language, placed.path, placed.prefix) == expected, rel
 
 
+def test_links_to_pages_a_build_step_writes_are_not_broken(tmp_path: Path) -> None:
+    # Docs imported from other repositories at build time: .gitignore names where they go.
+    root = hugo(
+        tmp_path,
+        {
+            "hugo.yaml": "baseURL: /\nmodule:\n  mounts:\n    - {source: content/en, target: content}\n",
+            "content/en/.gitignore": "community.md\nguides/imported-*.md\n",
+            "content/en/guides/_index.md": POST.format("Guides", "All guides."),
+            "content/en/guides/start.md": POST.format(
+                "Start",
+                "[Meet us](/community/#meetings), [imported](imported-setup.md), "
+                "[the same](/guides/imported-setup/) and [missing](/guides/imported/).",
+            ),
+        },
+    )
+    result = run_cli("check", "--no-cache", "--select", "link-internal-broken", cwd=root)
+    assert (result.returncode, result.stdout.splitlines()[0]) == (
+        1,
+        "content/en/guides/start.md:4:115: LNK001 `/guides/imported/` is not a page of this site. [link-internal-broken]",
+    )
+    assert "Found 1 problem" in result.stdout
+    (root / "content/en/.gitignore").unlink()  # nothing says a build step writes them
+    found = api.lint_paths([root / "content"], Config(select=("link-internal-broken",)))
+    assert [d.column for d in found] == [11, 45, 76, 115]
+
+
 @pytest.mark.parametrize(
     ("front_matter", "expected"),
     [

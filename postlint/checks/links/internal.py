@@ -61,6 +61,8 @@ def resolve(link_url: str, source: Page, routes: Routes) -> Resolved | None:
     if url.startswith("@/"):
         rel = unquote(url[2:].split("?", 1)[0])
         page = routes.markdown(rel)
+        if page is None and routes.generated(rel):
+            return Resolved(f"@/{rel}", None, fragment)  # a build step writes it
         if page is None:
             near = difflib.get_close_matches(rel, routes.rels, 1, 0.85)
             hint = f"; did you mean `@/{near[0]}`?" if near else ""
@@ -92,6 +94,8 @@ def resolve(link_url: str, source: Page, routes: Routes) -> Resolved | None:
             folder = place(info, source.rel).folder or "."
         md_rel = posix_normalize(f"{folder}/{path}" if folder != "." else path)
         page = routes.markdown(md_rel) if md_rel is not None else None
+        if page is None and md_rel is not None and routes.generated(md_rel):
+            return Resolved(url, None, fragment)  # a build step writes it
         if page is None:
             return Resolved(
                 url,
@@ -146,7 +150,7 @@ def _by_path(
         page = routes.urls.get(candidate)
         if page is not None:
             return Resolved(written, page, fragment)
-        if _special(candidate, routes):
+        if _special(candidate, routes) or routes.generated_page(candidate):
             return Resolved(written, None, fragment)
     parts = [p for p in key.split("/") if p]
     last = parts[-1] if parts else ""
