@@ -24,7 +24,10 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 _SKIPPED_FOLDERS = ("node_modules",)
 THEME_FOLDERS = ("templates", "layouts", "sass", "assets", "themes", "data", "i18n", "config")
 THEME_SUFFIXES = (".html", ".css", ".scss", ".sass", ".js", ".toml", ".yaml", ".yml", ".json")
-SITE_CONFIGS = ("config.toml", "zola.toml", "hugo.toml", "hugo.yaml")
+# the generators' configuration files at a site's root (Hugo's folder config/ is a theme folder)
+SITE_CONFIGS = tuple(
+    f"{n}.{e}" for n in ("config", "zola", "hugo") for e in ("toml", "yaml", "yml", "json")
+)
 
 
 @dataclass(frozen=True)
