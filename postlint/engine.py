@@ -240,6 +240,35 @@ class Linter:
         source = Path(path) if path else None
         return self._run([(source, path or "<text>", text)], jobs=1, cache_dir=None)
 
+    def lint_in_site(
+        self, site: Site, text: str | None, path: str, source: Path | None = None
+    ) -> RunResult:
+        """Lint one post against a site index built before (``RunResult.site``), with the
+        post's new summary and facts in place of its old ones; only this post is judged and
+        reported. ``text`` is the post as an editor holds it; None reads ``source`` (through
+        the guarded reader: a file that is gone leaves the index). ``site`` is left as it was;
+        the result's ``site`` is the index updated. The site is never read again: this is the
+        language server's step on every change."""
+        start = len(self.notes.kept)
+        linter = self.route(path)  # the post's own configuration, under a layout
+        if text is None:
+            assert source is not None
+            results: dict[str, FileResult] = {}
+            data = self._read(source, path, False, results)
+            if data is None:
+                updated = site.with_post(path, None, {}, frozenset({path}))
+                return RunResult([], 0, [], [], site=updated)
+            result = linter.lint_source(data, path, source)
+        else:
+            result = linter.lint_text_source(text, path, source)
+        updated = site.with_post(path, result.summary, result.facts, frozenset({path}))
+        errors = list(result.errors)
+        found = [d for d in self.site_phases(updated, errors, [path]) if d.path == path]
+        diagnostics = self.filter(result.diagnostics + found, {path: result})
+        diagnostics.sort(key=Diagnostic.sort_key)
+        notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
+        return RunResult(diagnostics, 1, notes, errors, site=updated)
+
     def _run(
         self,
         given: list[tuple[Path | None, str, str | None]],
@@ -274,11 +303,12 @@ class Linter:
         site = self.site_index(linted.values(), files, indexed, complete)
         diagnostics = [d for result in linted.values() for d in result.diagnostics]
         errors = [e for result in linted.values() for e in result.errors]
-        diagnostics.extend(self.site_phases(site, errors, linted))
         # a site-wide finding about a file that is not a post (an unused image) belongs to a
         # run over the whole content folder
         rest = any(i.check for i in plan[len(given) :])
         whole = not rest and self.site.generator != "plain"
+        site.reported = None if whole else frozenset(reported)
+        diagnostics.extend(self.site_phases(site, errors, linted))
         diagnostics = [
             d
             for d in self.filter(diagnostics, linted)
@@ -336,8 +366,9 @@ class Linter:
 
     def _discover(self, reported: Iterable[str]) -> tuple[list[Path], SiteFiles]:
         """The site's other files, when a rule selected for a reported file needs the whole
-        site to judge."""
-        if not any(self.route(path).judges_site for path in reported):
+        site to judge (a run that reports nothing builds this linter's index)."""
+        judging = [self.route(path) for path in reported] or [self]
+        if not any(linter.judges_site for linter in judging):
             return [], SiteFiles()
         if self.site.generator == "plain":
             return [], plain_files(self.site, self._load)
@@ -435,7 +466,7 @@ class Linter:
                 continue
             for path, finding in findings:
                 post = site.posts.get(path)
-                if post is None or rule.judges(post.language, ctx):
+                if site.reports(path) and (post is None or rule.judges(post.language, ctx)):
                     yield from self.diagnose(path, [finding])
 
     def filter(

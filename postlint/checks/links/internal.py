@@ -260,6 +260,8 @@ class LinkInternalBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
             if page is None:
                 continue
@@ -380,6 +382,8 @@ class LinkAnchorBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
             if page is None:
                 continue
