@@ -181,8 +181,11 @@ class Linter:
         diagnostics: list[Diagnostic] = []
         facts: dict[str, Any] = {}
         errors: list[str] = []
+        summary = summarize(post, source or Path(post.path), self.site)
         for rule in self.instances:
             ctx = self.contexts[rule.name]
+            if not rule.judges(summary.language, ctx):  # a page in a language it does not read
+                continue
             try:
                 diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
                 fact = rule.collect(post, ctx)
@@ -192,7 +195,6 @@ class Linter:
                 raise
             except Exception:
                 errors.append(_crash(rule.name, post.path))
-        summary = summarize(post, source or Path(post.path), self.site)
         return FileResult(post.path, diagnostics, summary, facts, suppressor_for(post), errors)
 
     def diagnose(self, path: str, findings: Iterable[Finding]) -> Iterator[Diagnostic]:
@@ -454,15 +456,17 @@ class Linter:
         for rule in self.instances:
             if not type(rule).has_hook("check_site"):
                 continue
+            ctx = self.contexts[rule.name]
             try:
-                findings = list(rule.check_site(site, self.contexts[rule.name]))
+                findings = list(rule.check_site(site, ctx))
             except ConfigError:
                 raise
             except Exception:
                 errors.append(_crash(rule.name, "the site"))
                 continue
             for path, finding in findings:
-                if site.reports(path):
+                post = site.posts.get(path)
+                if site.reports(path) and (post is None or rule.judges(post.language, ctx)):
                     yield from self.diagnose(path, [finding])
 
     def filter(
@@ -478,10 +482,21 @@ class Linter:
             for linter in (self.route(path),)
             for diagnostic in linter.diagnose(
                 path,
-                result.suppressor.findings(used.get(path, ()), linter.catalogue, linter.active),
+                result.suppressor.findings(
+                    used.get(path, ()), linter.catalogue, linter.ran(result)
+                ),
             )
         ]
         return kept + self._silence(about, results)[0]
+
+    def ran(self, result: FileResult) -> tuple[type[Rule], ...]:
+        """The rules that could report on this file: active, and judging its language."""
+        language = result.summary.language if result.summary is not None else None
+        return tuple(
+            type(r)
+            for r in self.instances
+            if type(r) in self.active and r.judges(language, self.contexts[r.name])
+        )
 
     def _silence(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]

@@ -512,6 +512,7 @@ class RepeatedWord(Rule):
     name = "repeated-word"
     summary = "A word written twice in a row"
     severity = "warning"
+    languages = ("en",)
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
@@ -985,6 +986,7 @@ class QuoteStyle(Rule):
     name = "quote-style"
     summary = "Straight and curly quotes mixed in one post"
     severity = "info"
+    languages = ("en",)
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         if _renders_curly(ctx):
