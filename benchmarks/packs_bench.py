@@ -14,7 +14,7 @@ from pathlib import Path
 
 from postlint import api
 from postlint.config import Config
-from postlint.engine import collect_files
+from postlint.project import Project
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     base = api.make_linter(args.content, Config(select=("FM",)))
-    files = collect_files([args.content], base.site)
+    files = Project(args.content).files([args.content])[0]
     posts = [base.parse(f.read_text(encoding="utf-8"), str(f)) for f in files]
     packs = [f.name for f in api.catalogue().families if f.prefix != "FM"]
     selections = [("FM",), *((p,) for p in packs), tuple(packs)]

@@ -1,4 +1,8 @@
-"""The Python API: lint text or paths and get ``Diagnostic`` objects back."""
+"""The Python API: lint text or paths and get ``Diagnostic`` objects back.
+
+Each file is judged by its nearest configuration (``postlint.project``) unless a ``config`` is
+given, which then judges every file.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +10,33 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from postlint.config import Config, ConfigError, config_packs, find_config, load_config
-from postlint.engine import Linter, RunResult, collect_files
+from postlint.config import Config, ConfigError, find_config, load_config
+from postlint.engine import Linter, RunResult
 from postlint.model import Diagnostic
-from postlint.packs import load_pack_files, shipped_families
-from postlint.registry import Catalogue, RegistryError, check_unique, load_families
-from postlint.site import detect_site
+from postlint.project import Adjust, ConfigArg, Project, catalogue, load_file
+from postlint.registry import Catalogue
+
+__all__ = [
+    "Project",
+    "catalogue",
+    "config_for",
+    "lint_paths",
+    "lint_text",
+    "load",
+    "make_linter",
+    "resolve_config",
+    "run_paths",
+]
 
 
-def catalogue(config: Config | None = None) -> Catalogue:
-    """Every installed rule (built-ins, plugins, the rule packs shipped with postlint), plus the
-    packs that ``config`` names (``packs = [...]``, relative to its folder). A configured pack
-    with the name of a shipped one replaces it."""
-    own = load_pack_files(config.packs, config.root, config.path) if config else []
-    names = [family.name for family in own]
-    for name in names:
-        if names.count(name) > 1:
-            raise RegistryError(f"two rule packs in the configuration are both called `{name}`")
-    # a site's pack called like a shipped one (a tweaked copy of typography.toml) replaces it
-    shipped = [family for family in shipped_families() if family.name not in names]
-    families = [*load_families(), *shipped, *own]
-    check_unique(families)
-    return Catalogue(tuple(families))
-
-
-def load(
-    start: Path, config: Config | str | os.PathLike[str] | None = None
-) -> tuple[Config, Catalogue]:
-    """The configuration and the rules it can name, in two steps: the configuration's ``packs``
-    are families, so they are read first; then the whole file is validated against every family."""
+def load(start: Path, config: ConfigArg = None) -> tuple[Config, Catalogue]:
+    """The configuration that judges ``start`` (or ``config``) and the rules it can name."""
     if isinstance(config, Config):
         return config, catalogue(config)
-    path = Path(config) if config is not None else find_config(start)
-    known = catalogue(Config(path=path, packs=config_packs(path)))
-    return load_config(path, known.families), known
+    return load_file(Path(config) if config is not None else find_config(start))
 
 
-def resolve_config(
-    start: Path, config: Config | str | os.PathLike[str] | None, known: Catalogue
-) -> Config:
+def resolve_config(start: Path, config: ConfigArg, known: Catalogue) -> Config:
     """A Config object as given, a configuration file to load, or the one found from ``start``."""
     if isinstance(config, Config):
         return config
@@ -52,21 +44,28 @@ def resolve_config(
     return load_config(path, known.families)
 
 
-def make_linter(
-    start: Path, config: Config | str | os.PathLike[str] | None = None, **overrides: object
-) -> Linter:
-    resolved, known = load(start, config)
-    return Linter(resolved.with_overrides(**overrides), known, detect_site(start))
+def config_for(path: str | os.PathLike[str], config: ConfigArg = None) -> Config:
+    """The configuration that judges the file at ``path``, as every kind of run resolves it
+    (the nearest one upward; ``config`` instead, when given). For an editor: a long-lived
+    ``Project`` (``Project(path).config(path)``) loads each configuration file once."""
+    return Project(path, config).config(path)
+
+
+def make_linter(start: Path, config: ConfigArg = None, **overrides: object) -> Linter:
+    """The linter that judges ``start``, within the project of its site."""
+    return Project(start, config, _overrides(overrides)).linter(start)
 
 
 def lint_text(
     text: str,
     path: str | None = None,
-    config: Config | str | os.PathLike[str] | None = None,
+    config: ConfigArg = None,
     *,
     select: Sequence[str] | None = None,
 ) -> list[Diagnostic]:
-    """Lint one post given as text; ``path`` places it in a site (for site-aware checks).
+    """Lint one post given as text; ``path`` places it in a site (for site-aware checks) and
+    picks its configuration, as for a file there (a place the configuration excludes gives
+    nothing).
 
     ``select`` runs those rules (names, codes, prefixes or families, as in ``postlint.toml``)
     instead of the configured ones; a selector that names no rule raises ``ConfigError``::
@@ -74,18 +73,18 @@ def lint_text(
         lint_text("Teh end.", path="content/a.md", select=["spelling", "links"])
     """
     start = Path(path).parent if path else Path.cwd()
-    resolved, known = load(start, config)
     chosen = None if select is None else (select,) if isinstance(select, str) else tuple(select)
+    project = Project(start, config, _overrides({"select": chosen}))
+    known = project.linter(path or start / "<text>").catalogue
     unknown = known.unknown_selectors(chosen or ())
     if unknown:
         raise ConfigError(f"select: {known.unknown_message(unknown[0])}")
-    linter = Linter(resolved.with_overrides(select=chosen), known, detect_site(start))
-    return linter.run_text(text, path).diagnostics
+    return project.check_text(text, path).diagnostics
 
 
 def lint_paths(
     paths: Iterable[str | os.PathLike[str]],
-    config: Config | str | os.PathLike[str] | None = None,
+    config: ConfigArg = None,
     jobs: int | None = 1,
 ) -> list[Diagnostic]:
     """Lint files and folders (folders are searched for Markdown) and return every diagnostic."""
@@ -94,12 +93,16 @@ def lint_paths(
 
 def run_paths(
     paths: Sequence[Path],
-    config: Config | str | os.PathLike[str] | None = None,
+    config: ConfigArg = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
     **overrides: object,
 ) -> RunResult:
-    start = paths[0] if paths else Path.cwd()
-    linter = make_linter(start, config, **overrides)
-    files = collect_files(paths, linter.site, linter.config.exclude)
-    return linter.run(files, jobs=jobs, cache_dir=cache_dir)
+    project = Project(paths[0] if paths else Path.cwd(), config, _overrides(overrides))
+    return project.check(paths, jobs=jobs, cache_dir=cache_dir)
+
+
+def _overrides(overrides: dict[str, object]) -> Adjust | None:
+    if not any(value is not None for value in overrides.values()):
+        return None
+    return lambda config: config.with_overrides(**overrides)

@@ -36,7 +36,9 @@ def fingerprint(diagnostic: Diagnostic, texts: dict[str, str | None]) -> str:
         offending = " ".join(text[diagnostic.start : diagnostic.end].split())
     else:
         offending = diagnostic.message
-    digest = hashlib.sha256(f"{diagnostic.rule}\0{offending}".encode()).hexdigest()
+    # a file name that is not UTF-8 keeps its bytes (a message may quote it)
+    data = f"{diagnostic.rule}\0{offending}".encode("utf-8", "surrogateescape")
+    digest = hashlib.sha256(data).hexdigest()
     return digest[:16]
 
 

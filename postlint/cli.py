@@ -11,11 +11,13 @@ import json
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postlint import baseline, docs, fix, gitdiff, init, stats
-from postlint.config import ConfigError, severity_at_least
+from postlint.config import Config, ConfigError, severity_at_least
 from postlint.engine import Linter, RunResult, UsageError
 from postlint.model import Diagnostic
 from postlint.registry import Catalogue, RegistryError
@@ -23,6 +25,9 @@ from postlint.report import FORMATS, render
 from postlint.rule import Rule
 from postlint.services import Note, Notes
 from postlint.version import __version__
+
+if TYPE_CHECKING:
+    from postlint.project import Project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -108,6 +113,14 @@ def add_check(
         help="also write a report in FORMAT to FILE (repeatable), e.g. sarif=postlint.sarif",
     )
     check.add_argument("--no-color", action="store_true", help="never colour the text report")
+    check.add_argument(
+        "--github-annotations",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="with the github format: at most N annotations of each severity, errors first "
+        "(default 10, what GitHub shows per step; 0 for no limit)",
+    )
     check.add_argument(
         "--statistics",
         action="store_true",
@@ -261,12 +274,17 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[str, object]:
+def selection_overrides(
+    args: argparse.Namespace, catalogue: Catalogue | None = None
+) -> dict[str, object]:
+    """``--select`` and the like, their rules checked against ``catalogue`` when given."""
     select, extend, ignore = _split(args.select), _split(args.extend_select), _split(args.ignore)
-    for option, values in (("--select", select), ("--extend-select", extend), ("--ignore", ignore)):
-        unknown = catalogue.unknown_selectors(values or ())
-        if unknown:
-            raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
+    if catalogue is not None:
+        named = (("--select", select), ("--extend-select", extend), ("--ignore", ignore))
+        for option, values in named:
+            unknown = catalogue.unknown_selectors(values or ())
+            if unknown:
+                raise CliError(f"{option}: {catalogue.unknown_message(unknown[0])}")
     return {
         "select": select,
         "extend_select": extend,
@@ -276,11 +294,32 @@ def selection_overrides(args: argparse.Namespace, catalogue: Catalogue) -> dict[
     }
 
 
-def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
-    """Run the checks the arguments ask for (shared by ``check`` and ``baseline``)."""
-    from postlint import api
-    from postlint.engine import collect_files, display_path
-    from postlint.site import default_paths, detect_site
+def adjustment(args: argparse.Namespace) -> Callable[[Config], Config]:
+    """What the command line changes in every configuration of the run (``--select``,
+    ``--external`` ...)."""
+    overrides = selection_overrides(args)
+    links: dict[str, object] = {"external": True} if args.external else {}
+    if args.verbose:
+        links["verbose"] = True
+    if args.cache_dir is not None:  # the link cache moves with the result cache
+        links["cache-dir"] = str(args.cache_dir.absolute())
+
+    def adjust(config: Config) -> Config:
+        if links:
+            tables = config.tables
+            tables = {**tables, "links": {**tables.get("links", {}), **links}}
+            return config.with_overrides(**overrides, tables=tables)
+        return config.with_overrides(**overrides)
+
+    return adjust
+
+
+def lint(args: argparse.Namespace) -> tuple[Project, RunResult]:
+    """Run the checks the arguments ask for (shared by ``check`` and ``baseline``): each file
+    with its own configuration, all against the one site."""
+    from postlint.engine import display_path
+    from postlint.project import Project
+    from postlint.site import default_paths
 
     paths = args.paths or default_paths()
     for path in paths:
@@ -288,26 +327,18 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
             raise CliError(f"{path}: no such file or directory")
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
-    config, catalogue = api.load(paths[0], args.config)
-    overrides = selection_overrides(args, catalogue)
-    links: dict[str, object] = {"external": True} if args.external else {}
-    if args.verbose:
-        links["verbose"] = True
-    if args.cache_dir is not None:  # the link cache moves with the result cache
-        links["cache-dir"] = str(args.cache_dir.absolute())
-    if links:
-        tables = config.tables
-        overrides["tables"] = {**tables, "links": {**tables.get("links", {}), **links}}
-    # the catalogue loaded with the configuration (api.make_linter would load it again)
     notes = Notes(show=Terminal())
-    linter = Linter(config.with_overrides(**overrides), catalogue, detect_site(paths[0]), notes)
-    files = collect_files(paths, linter.site, linter.config.exclude)
-    mdx = _mdx_files(paths, linter.config.exclude)
-    files = [file for file in files if file.suffix.lower() != ".mdx"]
-    cache_dir = None if args.no_cache else (args.cache_dir or linter.site.root / ".postlint-cache")
+    project = Project(paths[0], args.config, adjustment(args), notes)
+    # --select and the like name rules of the site's configuration (its packs included)
+    selection_overrides(args, project.primary.catalogue)
+    mdx = _mdx_files(paths, project)
+    paths = [path for path in paths if path.is_dir() or path.suffix.lower() != ".mdx"]
+    site = project.site
+    cache_dir = None if args.no_cache else (args.cache_dir or site.root / ".postlint-cache")
     # a first run: no configuration, and no cache yet (this run makes one)
-    args.first_run = config.path is None and cache_dir is not None and not cache_dir.exists()
-    result = linter.run(files, jobs=args.jobs, cache_dir=cache_dir)
+    configured = project.primary.config.path is not None
+    args.first_run = not configured and cache_dir is not None and not cache_dir.exists()
+    result = project.check(paths, jobs=args.jobs, cache_dir=cache_dir)
     if mdx:
         shown = ", ".join(display_path(path) for path in mdx[:3]) + (
             ", ..." if len(mdx) > 3 else ""
@@ -318,19 +349,19 @@ def lint(args: argparse.Namespace) -> tuple[Linter, RunResult]:
         )
         notes.note(note)
         result.notes.append(note)
-    return linter, result
+    return project, result
 
 
-def _mdx_files(paths: Sequence[Path], exclude: Sequence[str]) -> list[Path]:
+def _mdx_files(paths: Sequence[Path], project: Project) -> list[Path]:
     """The MDX files among ``paths``: JSX in Markdown is not Markdown, so they are skipped, but
     never without a word."""
-    from postlint.files import excluded, files_named
+    from postlint.files import files_named
 
     found = []
     for path in paths:
         if path.is_dir():
-            found += files_named(path, (".mdx",), exclude)
-        elif path.suffix.lower() == ".mdx" and not excluded(path, exclude):
+            found += files_named(path, (".mdx",), project.excluded)
+        elif path.suffix.lower() == ".mdx" and not project.excluded(path):
             found.append(path)
     return found
 
@@ -364,25 +395,26 @@ def run_check(args: argparse.Namespace) -> int:
     if args.dry_run and not fixing:
         raise CliError("--dry-run goes with --fix: `postlint check --fix --dry-run` shows fixes")
     extra = [_output_format(value) for value in args.output_format]
-    linter, result = lint(args)
-    reported = _reported(args, linter, diff_ref)
+    project, result = lint(args)
+    reported = _reported(args, project, diff_ref)
     if fixing:
-        applied = _fix(linter, result, reported, unsafe=args.unsafe_fixes, dry_run=args.dry_run)
+        applied = _fix(project, result, reported, unsafe=args.unsafe_fixes, dry_run=args.dry_run)
         if args.dry_run:
             return EXIT_FINDINGS if applied else EXIT_OK
         if applied:
-            linter, result = lint(args)
-            reported = _reported(args, linter, diff_ref)
+            project, result = lint(args)
+            reported = _reported(args, project, diff_ref)
         done = f"Applied {applied} fix{'es' if applied != 1 else ''}."
         print(done, file=sys.stdout if args.format == "text" and not args.output else sys.stderr)
     diagnostics = reported(result.diagnostics, {})
     colour = args.output is None and not args.no_color and _colour_terminal()
-    rules = linter.catalogue.rules
+    rules = project.rules()
     root = Path.cwd()
+    limit = args.github_annotations
     if args.statistics:
         report = statistics(args.format, diagnostics, rules)
     else:
-        report = render(args.format, diagnostics, rules, result.files, root, colour)
+        report = render(args.format, diagnostics, rules, result.files, root, colour, limit)
     if args.output:
         _write(args.output, report)
     else:
@@ -390,8 +422,8 @@ def run_check(args: argparse.Namespace) -> int:
         if args.first_run and args.format == "text" and diagnostics and not args.statistics:
             sys.stdout.write(FIRST_RUN_TIP)
     for fmt, path in extra:
-        _write(path, render(fmt, diagnostics, rules, result.files, root))
-    return _exit_code(linter, result, diagnostics)
+        _write(path, render(fmt, diagnostics, rules, result.files, root, annotations=limit))
+    return _exit_code(project, result, diagnostics)
 
 
 FIRST_RUN_TIP = (
@@ -448,47 +480,69 @@ def statistics(fmt: str, diagnostics: Sequence[Diagnostic], rules: Sequence[type
 Reported = Callable[[Sequence[Diagnostic], Mapping[str, str]], list[Diagnostic]]
 
 
-def _reported(args: argparse.Namespace, linter: Linter, diff_ref: str | None) -> Reported:
-    """What the run reports, and so what ``--fix`` fixes: findings the baseline does not record,
-    on the lines changed since ``--diff REF`` or staged (``--staged``) when asked. It takes the
-    texts of files being fixed, whose findings are fingerprinted against the text in memory."""
-    path = _baseline_file(args, linter)
-    known = baseline.load(path) if path else None
+def _reported(args: argparse.Namespace, project: Project, diff_ref: str | None) -> Reported:
+    """What the run reports, and so what ``--fix`` fixes: findings at or above their file's
+    ``min-severity`` that its baseline does not record, on the lines changed since ``--diff REF``
+    or staged (``--staged``) when asked. It takes the texts of files being fixed, whose findings
+    are fingerprinted against the text in memory."""
+    known: dict[Path, Counter[tuple[str, str, str]]] = {}
     changed = None
     if diff_ref is not None or args.staged:
         changed = gitdiff.changed_lines(Path.cwd(), diff_ref, args.staged)
 
-    shown = linter.config.min_severity  # below it: neither reported, fixed nor failing the run
-
     def reported(diagnostics: Sequence[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
-        kept = [d for d in diagnostics if severity_at_least(d.severity, shown)]
-        if path and known:
-            kept = baseline.hide(kept, known, texts, root=path.parent)
+        # below min-severity: neither reported, fixed nor failing the run
+        kept = [
+            d
+            for d in diagnostics
+            if severity_at_least(d.severity, project.config(d.path).min_severity)
+        ]
+        by_baseline: dict[Path | None, list[Diagnostic]] = {}
+        for d in kept:
+            by_baseline.setdefault(_baseline_file(args, project.config(d.path)), []).append(d)
+        kept = []
+        for path, found in by_baseline.items():
+            if path is not None and path not in known:
+                known[path] = baseline.load(path)
+            if path is not None and known[path]:
+                found = baseline.hide(found, known[path], texts, root=path.parent)
+            kept += found
+        kept.sort(key=Diagnostic.sort_key)
         return [d for d in kept if changed.touches(d)] if changed else kept
 
     return reported
 
 
-def _baseline_file(args: argparse.Namespace, linter: Linter) -> Path | None:
+def _baseline_file(args: argparse.Namespace, config: Config) -> Path | None:
     """``--baseline FILE``, else the configuration's ``baseline`` (relative to its folder)."""
     if getattr(args, "baseline", None) is not None:
         return Path(args.baseline)
-    configured = linter.config.baseline
-    return linter.config.root / configured if configured else None
+    return config.root / config.baseline if config.baseline else None
 
 
-def _fix(linter: Linter, result: RunResult, reported: Reported, unsafe: bool, dry_run: bool) -> int:
-    """Fix the findings the run reports (or print the fixes as a diff); returns the count."""
+def _fix(
+    project: Project, result: RunResult, reported: Reported, unsafe: bool, dry_run: bool
+) -> int:
+    """Fix the findings the run reports (or print the fixes as a diff); returns the count. Each
+    file is fixed by the linter of its own configuration."""
     wanted = fix.applicable(reported(result.diagnostics, {}), unsafe)
-    paths = sorted({d.path for d in wanted})
-    results = fix.apply_fixes(
-        [Path(p) for p in paths],
-        linter,
-        unsafe=unsafe,
-        write=not dry_run,
-        site=result.site,
-        only=lambda path, text, found: reported(found, {path: text}),
-    )
+    groups: dict[int, tuple[Linter, list[Path]]] = {}
+    for path in sorted({d.path for d in wanted}):
+        linter = project.linter(path)
+        groups.setdefault(id(linter), (linter, []))[1].append(Path(path))
+    results = [
+        outcome
+        for linter, paths in groups.values()
+        for outcome in fix.apply_fixes(
+            paths,
+            linter,
+            unsafe=unsafe,
+            write=not dry_run,
+            site=result.site,
+            only=lambda path, text, found: reported(found, {path: text}),
+        )
+    ]
+    results.sort(key=lambda outcome: str(outcome.path))
     for outcome in results:
         for warning in outcome.dropped_warnings:
             print(f"postlint: warning: {warning}", file=sys.stderr)
@@ -497,13 +551,12 @@ def _fix(linter: Linter, result: RunResult, reported: Reported, unsafe: bool, dr
     return sum(outcome.applied for outcome in results)
 
 
-def _exit_code(linter: Linter, result: RunResult, diagnostics: Sequence[Diagnostic]) -> int:
+def _exit_code(project: Project, result: RunResult, diagnostics: Sequence[Diagnostic]) -> int:
     for error in result.errors:
         print(f"postlint: {error}", file=sys.stderr)
     if result.errors:
         return EXIT_ERROR
-    fail_on = linter.config.fail_on
-    failed = any(severity_at_least(d.severity, fail_on) for d in diagnostics)
+    failed = any(severity_at_least(d.severity, project.config(d.path).fail_on) for d in diagnostics)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -532,11 +585,28 @@ def _diff_ref(args: argparse.Namespace) -> str | None:
 
 
 def run_baseline(args: argparse.Namespace) -> int:
-    linter, result = lint(args)
-    target = args.output or _baseline_file(args, linter) or Path(".postlint-baseline.json")
-    count = baseline.write(target, result.diagnostics, root=target.parent)
-    print(f"Wrote {count} finding{'s' if count != 1 else ''} to {target}.")
+    """Write each file's findings to its configuration's baseline (``--output``: all to one
+    file; a configuration without one: ``.postlint-baseline.json``); every baseline of a
+    configuration that judged a checked file is rewritten, emptied when its files are clean."""
+    project, result = lint(args)
+    default = Path(".postlint-baseline.json")
+
+    def target(path: str | Path) -> Path:
+        return args.output or _baseline_file(args, project.config(path)) or default
+
+    targets: dict[Path, list[Diagnostic]] = {target(f): [] for f in project.checked}
+    for diagnostic in result.diagnostics:
+        targets.setdefault(target(diagnostic.path), []).append(diagnostic)
+    for path, found in (targets or {target(Path.cwd()): []}).items():
+        count = baseline.write(path, found, root=path.parent)
+        print(f"Wrote {count} finding{'s' if count != 1 else ''} to {path}.")
     return EXIT_OK
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more (got {value!r})")
+    return int(value)
 
 
 def _output_format(value: str) -> tuple[str, Path]:

@@ -8,6 +8,10 @@ trust their options. Rule names are checked against every known rule, code and f
 
 ``extend = "base.toml"`` reads a base first: the extending file's keys win, tables are merged key
 by key, and ``extend-*`` keys add to a list instead of replacing it.
+
+Each file is judged by its nearest configuration (``postlint.project``); glob patterns
+(``exclude``, ``per-file-ignores``) are matched from the folder of the file that is in effect
+(the extending one), with git's rules (``postlint.globs``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 
 import tomli
 
+from postlint.globs import Globs
 from postlint.model import SEVERITIES, Severity
 from postlint.registry import Catalogue
 from postlint.rule import Family, Option
@@ -49,6 +54,7 @@ class Config:
     min_severity: str = "info"  # the lowest severity reports show (and fail-on sees)
     packs: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True  # files a .gitignore names are not checked
     baseline: str | None = None  # a baseline file (absolute, or relative to the working folder)
     docs_url: str | None = None  # where rule pages live: a base URL, or a template with {name}
     tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # family -> options
@@ -58,6 +64,17 @@ class Config:
     def root(self) -> Path:
         """The folder relative paths in the configuration are resolved against."""
         return self.path.parent if self.path else Path.cwd()
+
+    @cached_property
+    def excluded(self) -> Globs:
+        """``exclude`` as a matcher, from the configuration's folder."""
+        return Globs(self.exclude, self.root)
+
+    @cached_property
+    def per_file_globs(self) -> tuple[tuple[Globs, tuple[str, ...]], ...]:
+        """``per-file-ignores``: each pattern as a matcher, with the rules it ignores."""
+        ignores = self.per_file_ignores.items()
+        return tuple((Globs((pattern,), self.root), rules) for pattern, rules in ignores)
 
     def options(self, family: Family) -> dict[str, Any]:
         """The family's options: its defaults overlaid with what the configuration sets."""
@@ -95,6 +112,7 @@ TOP_LEVEL = {
     "extend-packs": "more rule packs, added to `packs` (and to the base's)",
     "exclude": "glob patterns of files never to check",
     "extend-exclude": "more patterns, added to `exclude` (and to the base's)",
+    "respect-gitignore": "whether files that .gitignore files name are left out (default: true)",
     "baseline": "a baseline file (`postlint baseline`): its findings are not reported",
     "docs-url": "where the rule pages live: a base URL, or a template with {name}",
 }
@@ -107,12 +125,18 @@ def find_config(start: Path) -> Path | None:
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for directory in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            candidate = directory / name
-            if not candidate.is_file():
-                continue
-            if name != "pyproject.toml" or _has_tool_table(candidate):
-                return candidate
+        found = config_in(directory)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> Path | None:
+    """The configuration file in ``folder`` itself, if there is one."""
+    for name in CONFIG_FILES:
+        candidate = folder / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            return candidate
     return None
 
 
@@ -275,6 +299,7 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
     lists: dict[str, tuple[str, ...]] = {"ignore": (), "packs": (), "exclude": ()}
     fail_on = "error"
     min_severity = "info"
+    respect_gitignore = True
     per_file: dict[str, tuple[str, ...]] = {}
     severity: dict[str, Severity] = {}
     options: dict[str, dict[str, Any]] = {}
@@ -313,6 +338,13 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
                     "min-severity",
                     f"`min-severity` must be one of error, warning, info (got {min_severity!r}).",
                 )
+        if "respect-gitignore" in data:
+            respect_gitignore = data["respect-gitignore"]
+            if not isinstance(respect_gitignore, bool):
+                raise source.fail(
+                    "respect-gitignore",
+                    f"`respect-gitignore` must be true or false (got {respect_gitignore!r}).",
+                )
         for key in ("baseline", "docs-url"):
             if key in data:
                 value = data[key]
@@ -336,6 +368,7 @@ def _build(chain: Sequence[_Source], families: Sequence[Family], path: Path | No
         min_severity=min_severity,
         packs=lists["packs"],
         exclude=lists["exclude"],
+        respect_gitignore=respect_gitignore,
         baseline=strings.get("baseline"),
         docs_url=strings.get("docs-url"),
         tables=options,

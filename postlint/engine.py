@@ -11,13 +11,17 @@ checked with every rule; the site's other posts only feed the site-wide rules th
 collect (``Rule.collect``); files the configuration excludes are only summarized, as pages links
 may point at. When nothing the site phase reads has changed since the last run, the reported
 posts' final findings come straight from the cache and no post is parsed or judged again.
+
+A run may span several configurations (a folder with its own ``postlint.toml``): a ``Layout``
+(``postlint.project``) says which linter judges each file and which files are left out. Each
+file is linted by its own linter, the site index is built once from them all, each linter's
+site-wide rules judge that one index, and each finding is kept by the linter of its file.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import enum
-import fnmatch
 import functools
 import gc
 import hashlib
@@ -30,7 +34,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from postlint.cache import (
     Codec,
@@ -43,14 +47,7 @@ from postlint.cache import (
     encode_diagnostics,
 )
 from postlint.config import Config, ConfigError
-from postlint.files import (
-    Refused,
-    discover,
-    excluded,
-    markdown_files,
-    plain_files,
-    read_file,
-)
+from postlint.files import Refused, discover, plain_files, read_file
 from postlint.index import PostSummary, Site, SiteFiles, SiteInfo
 from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
@@ -108,18 +105,41 @@ class RunResult:
         return self.built
 
 
+class Layout(Protocol):
+    """Which linter judges each file of a run, and which files the run leaves out."""
+
+    def linter(self, path: str) -> Linter:
+        """The linter of the file at ``path`` (as reported, or as given)."""
+        ...
+
+    def excluded(self, source: Path) -> bool:
+        """Whether the file is left out of linting (it is still a page of the site)."""
+        ...
+
+
 class Linter:
-    """One configured run: the selected rules, their contexts, and the site they judge against."""
+    """One configured run: the selected rules, their contexts, and the site they judge against.
+
+    With a ``layout``, files under another configuration are judged by that configuration's
+    linter (each linter of a layout shares its notes and services)."""
 
     def __init__(
-        self, config: Config, catalogue: Catalogue, site: SiteInfo, notes: Notes | None = None
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        site: SiteInfo,
+        notes: Notes | None = None,
+        layout: Layout | None = None,
+        services: Services | None = None,
     ) -> None:
         self.config = config
         self.catalogue = catalogue
         self.site = site
         self.notes = notes if notes is not None else Notes()
+        self.layout = layout
         root = config.path.parent if config.path is not None else site.root
-        self.services = Services(self.notes, root)
+        self.services = services if services is not None else Services(self.notes, root)
+        self._key: str | None = None
         self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
         self.instances = [rule() for rule in self.rules]
         self.collectors = [rule for rule in self.instances if type(rule).has_hook("collect")]
@@ -145,6 +165,21 @@ class Linter:
         )
         packages = {"postlint", *(rule.__module__.split(".")[0] for rule in self.rules)}
         self.codec = Codec(packages)
+
+    def route(self, path: str) -> Linter:
+        """The linter that judges the file at ``path``: this one, unless the layout says."""
+        return self if self.layout is None else self.layout.linter(path)
+
+    def excluded(self, source: Path) -> bool:
+        """Whether the file is left out of linting (``exclude``; the layout may add more)."""
+        if self.layout is not None:
+            return self.layout.excluded(source)
+        return self.config.excluded.matches(source)
+
+    @property
+    def judges_site(self) -> bool:
+        """Whether a selected rule judges the whole site (so every post must be read)."""
+        return bool(self.site_rules)
 
     def _roster(self) -> Iterable[str]:
         authors = self.config.tables.get("authors", {})
@@ -266,12 +301,12 @@ class Linter:
         the rest, build the site index from the summaries and run the site phase."""
         start = len(self.notes.kept)
         reported = dict.fromkeys(path for _, path, _ in given)
-        candidates, files = self._discover()
+        candidates, files = self._discover(reported)
         plan = [_Item(source, path, Mode.CHECK, text) for source, path, text in given]
         named = {os.path.abspath(source) for source, _, _ in given if source is not None}
         for source in candidates:
             if os.path.abspath(source) not in named:
-                depth = Mode.INDEX if excluded(source, self.config.exclude) else Mode.COLLECT
+                depth = Mode.INDEX if self.excluded(source) else Mode.COLLECT
                 plan.append(_Item(source, display_path(source), depth))
         store = self._store(cache_dir)
         inputs, refused = self._read_plan(plan, reported)
@@ -306,9 +341,8 @@ class Linter:
         refused: dict[str, FileResult] = {}
         for item in plan:
             if item.text is not None:
-                inputs.append(
-                    _Input(item, _digest(item.text.encode("utf-8", "surrogatepass")), None)
-                )
+                digest = _digest(item.text.encode("utf-8", "surrogatepass"))
+                inputs.append(_Input(item, digest + self._judge(item.path), None))
                 continue
             assert item.source is not None
             data = self._read(item.source, item.path, item.path in reported, refused)
@@ -316,12 +350,23 @@ class Linter:
                 if item.path in refused:
                     refused[item.path].mode = item.mode
                 continue
-            inputs.append(_Input(item, _digest(data), data))
+            inputs.append(_Input(item, _digest(data) + self._judge(item.path), data))
         return inputs, refused
 
-    def _discover(self) -> tuple[list[Path], SiteFiles]:
-        """The site's other files, when a selected rule needs the whole site to judge."""
-        if not self.site_rules:
+    def _judge(self, path: str) -> str:
+        """Who lints ``path``, for the cache: nothing when this linter does, else that linter's
+        own key, so a file under another configuration is linted again when it changes."""
+        linter = self.route(path)
+        if linter is self:
+            return ""
+        if linter._key is None:
+            linter._key = linter.cache_key()
+        return linter._key
+
+    def _discover(self, reported: Iterable[str]) -> tuple[list[Path], SiteFiles]:
+        """The site's other files, when a rule selected for a reported file needs the whole
+        site to judge."""
+        if not any(self.route(path).judges_site for path in reported):
             return [], SiteFiles()
         if self.site.generator == "plain":
             return [], plain_files(self.site, self._load)
@@ -338,7 +383,7 @@ class Linter:
                 self._observer.seen.append(["bytes", str(source), _digest(data) if data else None])
             summary = None
             if data is not None:
-                summary = self.lint_source(data, path, source, Mode.INDEX).summary
+                summary = self.route(path).lint_source(data, path, source, Mode.INDEX).summary
             self._loaded[rel] = summary
         return self._loaded[rel]
 
@@ -354,7 +399,7 @@ class Linter:
             if reported:
                 self.notes.note(f"skipped {path}: {data.message}")
         else:
-            results[path] = FileResult(path, self._unreadable(path, data.message))
+            results[path] = FileResult(path, self.route(path)._unreadable(path, data.message))
         return None
 
     def _unreadable(self, path: str, reason: str) -> list[Diagnostic]:
@@ -368,7 +413,7 @@ class Linter:
         workers = min(jobs or os.cpu_count() or 1, len(pending))
         if workers <= 1 or len(pending) < PARALLEL_THRESHOLD or sys.platform == "win32":
             for path, source, data, mode in pending:
-                yield path, self.lint_source(data, path, source, mode)
+                yield path, self.route(path).lint_source(data, path, source, mode)
             return
         global _WORKER_LINTER
         _WORKER_LINTER = self
@@ -393,6 +438,17 @@ class Linter:
                 facts.setdefault(rule, {})[result.path] = fact
         return Site(self.site, posts, facts, files or SiteFiles(), indexed or {}, complete)
 
+    def site_phases(
+        self, site: Site, errors: list[str], paths: Iterable[str]
+    ) -> Iterator[Diagnostic]:
+        """The site-wide rules of every linter that judges one of ``paths``, over the one site
+        index; each finding is kept by the linter that judges its file."""
+        linters = {id(linter): linter for linter in (self, *map(self.route, paths))}
+        for linter in linters.values():
+            for diagnostic in linter.site_phase(site, errors):
+                if self.route(diagnostic.path) is linter:
+                    yield diagnostic
+
     def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
         for rule in self.site_rules:
             try:
@@ -415,8 +471,10 @@ class Linter:
             diagnostic
             for path, result in results.items()
             if result.suppressor is not None
-            for diagnostic in self.diagnose(
-                path, result.suppressor.findings(used.get(path, ()), self.catalogue, self.active)
+            for linter in (self.route(path),)
+            for diagnostic in linter.diagnose(
+                path,
+                result.suppressor.findings(used.get(path, ()), linter.catalogue, linter.active),
             )
         ]
         return kept + self._silence(about, results)[0]
@@ -424,21 +482,19 @@ class Linter:
     def _silence(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
     ) -> tuple[list[Diagnostic], dict[str, set[int]]]:
-        by_name = self.by_name
-        per_file = self.config.per_file_ignores
-        root = self.config.root
-        matcher = self.catalogue.matches
         kept = []
         used: dict[str, set[int]] = {}
         for diagnostic in diagnostics:
-            rule = by_name[diagnostic.rule]
+            linter = self.route(diagnostic.path)
+            rule = linter.by_name[diagnostic.rule]
+            matcher = linter.catalogue.matches
             result = results.get(diagnostic.path)
             suppressor = result.suppressor if result else None
             silencing = suppressor.silencing(rule, diagnostic.line, matcher) if suppressor else ()
             if silencing:
                 used.setdefault(diagnostic.path, set()).update(silencing)
                 continue
-            if per_file and _per_file_ignored(diagnostic.path, rule, per_file, root, matcher):
+            if _per_file_ignored(diagnostic.path, rule, linter.config, matcher):
                 continue
             kept.append(diagnostic)
         return kept, used
@@ -559,6 +615,11 @@ class _Run:
         self.errors: list[str] = []
         self.results: dict[str, FileResult] = {}
         self.site: Site | None = None
+        # every linter judging a post of the run (a folder may have its own configuration)
+        self.posts = [i.path for i in inputs if i.item.mode >= Mode.COLLECT]
+        self.posts += [path for path, r in refused.items() if r.mode >= Mode.COLLECT]
+        routed = (linter, *map(linter.route, [*reported, *self.posts]))
+        self.linters = list({id(one): one for one in routed}.values())
         self.digest = self._site_digest()
 
     def all_summarized(self, candidates: Sequence[Path]) -> bool:
@@ -574,14 +635,15 @@ class _Run:
     def _site_digest(self) -> str:
         """Everything the site phase judges: each file's content and depth, the site's other
         files as listed, and the files the configuration names."""
-        if not self.linter.site_rules:
+        if not any(linter.site_rules for linter in self.linters):
             return ""
         rows = [(i.path, i.item.mode >= Mode.COLLECT, i.digest) for i in self.inputs]
         rows += [(path, r.mode >= Mode.COLLECT, "unread") for path, r in self.refused.items()]
         f = self.files
         listing = (f.content, f.folders, [(str(p), n) for p, n in f.static], f.sass, f.theme)
         h = hashlib.blake2b(digest_size=20)
-        h.update(repr((sorted(rows), listing, self.linter.configured_files())).encode())
+        configured = [linter.configured_files() for linter in self.linters]
+        h.update(repr((sorted(rows), listing, configured)).encode())
         return h.hexdigest()
 
     # -- the answer
@@ -624,7 +686,7 @@ class _Run:
         with _collector_paused(freeze=True):
             try:
                 for path, text in store.parts(ready, ("final",)):
-                    finals[path] = decode_diagnostics(text, path, linter.fields)
+                    finals[path] = decode_diagnostics(text, path, linter.route(path).fields)
                 if len(finals) != len(ready):
                     return None
                 if missing or unread:
@@ -650,8 +712,11 @@ class _Run:
         assert self.store is not None
         try:
             rows = json.loads(self.store.site_findings(column))
-            fields = self.linter.fields
-            return {str(path): decode_rows(found, path, fields) for path, found in rows.items()}
+            route = self.linter.route
+            return {
+                str(path): decode_rows(found, path, route(path).fields)
+                for path, found in rows.items()
+            }
         except (ValueError, AttributeError) as exc:
             raise Damaged(str(exc)) from None
 
@@ -708,7 +773,7 @@ class _Run:
         by_path: dict[str, list[Diagnostic]] = {}
         linter._observer = observer
         try:
-            for diagnostic in linter.site_phase(self.site, site_errors):
+            for diagnostic in linter.site_phases(self.site, site_errors, self.posts):
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
         finally:
             linter._observer = None
@@ -789,7 +854,7 @@ class _Run:
         texts = [i for i in pending if i.data is None]
         for item in texts:
             assert item.item.text is not None
-            self.results[item.path] = linter.lint_text_source(
+            self.results[item.path] = linter.route(item.path).lint_text_source(
                 item.item.text, item.path, item.item.source, item.item.mode
             )
         work = [
@@ -814,11 +879,11 @@ class _Run:
         store = self.store
         assert store is not None
         columns = self._COLUMNS[mode]
-        codec = self.linter.codec
-        fields = self.linter.fields
+        route = self.linter.route
         found: dict[str, FileResult] = {}
         for path, *values in store.parts(paths, columns):
             parts = dict(zip(columns, values, strict=True))
+            codec, fields = route(path).codec, route(path).fields
             try:
                 summary = codec.loads(parts["summary"]) if parts["summary"] else None
                 result = FileResult(path, [], summary, mode=mode)
@@ -842,7 +907,7 @@ class _Run:
         store = self.store
         if store is None:
             return
-        codec = self.linter.codec
+        codec = self.linter.route(path).codec
         try:
             parts = {
                 "summary": codec.dumps(result.summary) if result.summary is not None else None,
@@ -938,8 +1003,11 @@ class _collector_paused:
 
 def _lint_batch(batch: list[tuple[str, Path, bytes, Mode]]) -> list[tuple[str, FileResult]]:
     assert _WORKER_LINTER is not None
-    lint = _WORKER_LINTER.lint_source
-    return [(path, lint(data, path, source, mode)) for path, source, data, mode in batch]
+    route = _WORKER_LINTER.route
+    return [
+        (path, route(path).lint_source(data, path, source, mode))
+        for path, source, data, mode in batch
+    ]
 
 
 class _workers:
@@ -990,18 +1058,12 @@ def _crash(rule: str, where: str) -> str:
 
 
 def _per_file_ignored(
-    path: str, rule: type[Rule], per_file: Any, root: Path, matcher: Matcher = matches
+    path: str, rule: type[Rule], config: Config, matcher: Matcher = matches
 ) -> bool:
-    try:
-        relative = Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = path
-    for pattern, selectors in per_file.items():
-        if (fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path, pattern)) and any(
-            matcher(s, rule) for s in selectors
-        ):
-            return True
-    return False
+    return any(
+        globs.matches(path) and any(matcher(s, rule) for s in selectors)
+        for globs, selectors in config.per_file_globs
+    )
 
 
 def display_path(source: Path) -> str:
@@ -1010,23 +1072,3 @@ def display_path(source: Path) -> str:
         return source.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return source.as_posix()
-
-
-def collect_files(paths: Sequence[Path], site: SiteInfo, exclude: Sequence[str] = ()) -> list[Path]:
-    """The Markdown files to check: explicit files as given, folders walked."""
-    files: list[Path] = []
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{path}: no such file or directory")
-        if path.is_dir():
-            files.extend(markdown_files(path, exclude))
-        else:
-            files.append(path)
-    seen: set[str] = set()
-    unique = []
-    for file in files:
-        key = os.path.abspath(file)
-        if key not in seen:
-            seen.add(key)
-            unique.append(file)
-    return unique

@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from postlint.globs import Globs
 from postlint.index import MARKDOWN_SUFFIXES, PostSummary, SiteFiles, SiteInfo
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -156,28 +157,75 @@ def is_markdown(name: str) -> bool:
     return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
-def excluded(path: Path, patterns: Iterable[str]) -> bool:
-    return any(path.match(pattern) for pattern in patterns)
-
-
-def markdown_files(folder: Path, exclude: Iterable[str] = ()) -> list[Path]:
-    """Markdown files under ``folder``, sorted, skipping hidden folders and ``exclude`` globs.
+def markdown_files(folder: Path, skip: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Markdown files under ``folder``, sorted, skipping hidden folders and what ``skip`` says
+    (the configuration's ``exclude``, the site's ``.gitignore``).
 
     Every kind of file with a Markdown name is listed: the reader decides what a FIFO or a
     dangling link becomes."""
-    return files_named(folder, MARKDOWN_SUFFIXES, exclude)
+    return files_named(folder, MARKDOWN_SUFFIXES, skip)
 
 
-def files_named(folder: Path, suffixes: tuple[str, ...], exclude: Iterable[str] = ()) -> list[Path]:
+def files_named(
+    folder: Path, suffixes: tuple[str, ...], skip: Callable[[Path], bool] | None = None
+) -> list[Path]:
     """Files under ``folder`` whose names end with one of ``suffixes`` (any letter case)."""
-    patterns = tuple(exclude)
     found = []
     for rel, entry in _walk(folder):
         if not entry.is_dir(follow_symlinks=False) and entry.name.lower().endswith(suffixes):
             path = folder / rel
-            if not excluded(path, patterns):
+            if skip is None or not skip(path):
                 found.append(path)
     return found
+
+
+class GitIgnores:
+    """The ``.gitignore`` files that govern a site, each matching below its own folder (a deeper
+    one decides before a shallower one, as in git), and the repository's ``.git/info/exclude``.
+
+    They are looked for from the site's repository (the nearest folder above the site with a
+    ``.git``; the site itself outside one) down to each file's folder, read once each, through
+    the guarded reader. Like ruff, this reads the files, not git: a file git tracks although a
+    pattern names it is left out too.
+    """
+
+    def __init__(self, root: Path) -> None:
+        start = os.path.abspath(root)
+        top = start
+        for folder in (start, *map(str, Path(start).parents)):
+            if os.path.exists(os.path.join(folder, ".git")):
+                top = folder
+                break
+        self.top = top
+        self._specs: dict[str, Globs | None] = {}
+        info = os.path.join(top, ".git", "info", "exclude")
+        self.info = self._read(info, top) if os.path.isdir(os.path.join(top, ".git")) else None
+
+    def ignored(self, path: Path | str) -> bool:
+        full = os.path.abspath(path)
+        if not _within(full, self.top) or full == self.top:
+            return False
+        folder = os.path.dirname(full)
+        while True:
+            spec = self._spec(folder)
+            decided = spec.check(full) if spec is not None else None
+            if decided is not None:
+                return decided
+            if folder == self.top or not _within(folder, self.top):
+                break
+            folder = os.path.dirname(folder)
+        return bool(self.info is not None and self.info.check(full))
+
+    def _spec(self, folder: str) -> Globs | None:
+        if folder not in self._specs:
+            self._specs[folder] = self._read(os.path.join(folder, ".gitignore"), folder)
+        return self._specs[folder]
+
+    def _read(self, path: str, base: str) -> Globs | None:
+        text = read_text(Path(path), Path(self.top))
+        if not text:
+            return None
+        return Globs(text.splitlines(), base, git=True) if text.strip() else None
 
 
 def _files(folder: Path, root: Path, hidden: bool = False) -> tuple[str, ...]:

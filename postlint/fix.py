@@ -3,7 +3,8 @@
 Pure functions first (``apply_edits``, ``fix_text``), then the file side (``fix_file``,
 ``write_atomic``) and ``apply_fixes``, which the command line calls for a whole run. A file is
 rewritten only when its bytes change: its encoding (UTF-8, with its BOM unless the BOM fix removed
-it), its line endings (a CRLF file stays CRLF) and its permissions are kept.
+it), its line endings (a CRLF file stays CRLF) and its permissions are kept. A read-only file, or
+one that changed on disk while it was being fixed (an editor saved it), is left alone with a note.
 """
 
 from __future__ import annotations
@@ -103,59 +104,272 @@ def fix_text(
 ) -> tuple[str, int, list[Diagnostic], list[str]]:
     """Fix ``text`` until no applicable fix is left (at most ``max_rounds`` rounds).
 
+    A round applies every fix that overlaps no other, then lints the result. A fix after which
+    the front matter no longer parses, or the text has an error it did not have before (see
+    ``added``), is dropped with a warning, and the rest of the round is kept (see
+    ``_Rejections.settle``). Dropped fixes are tried again, together, once nothing else is left:
+    the fixes applied since may have changed their outcome (a quote fixed with its pair).
+    Findings of lower severity that a fix reveals are kept: a bare URL made a link is then
+    judged as a link, and its ``http://`` was there before the fix.
+
     Returns the fixed text, the number of fixes applied, the diagnostics of the fixed text and
-    warnings about fixes dropped because their result no longer parses.
+    the warnings about dropped fixes.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
     applied = 0
-    warnings: list[str] = []
     seen = {text}
-    rejected: set[tuple[str, int, int, tuple[str, ...]]] = set()
+    state = _Rejections()
     diagnostics = lint(text)
     for _ in range(max_rounds):
-        todo = [d for d in applicable(diagnostics, unsafe) if _key(d) not in rejected]
+        fixable = applicable(diagnostics, unsafe)
+        todo = [d for d in fixable if not state.rejected(d, text)]
+        if not todo and state.forgive(text):
+            todo = fixable
         if not todo:
             break
-        new, chosen = _apply_groups(text, [d.fix or () for d in todo], newline)
-        if _breaks(text, new):
-            new, chosen = _apply_one_by_one(text, todo, chosen, newline, rejected, warnings)
+        fixes = [d.fix or () for d in todo]
+        new, chosen = _apply_groups(text, fixes, newline)
+        after = None if _breaks(text, new) else lint(new)
+        edits = [e for i in chosen for e in fixes[i]]
+        errors = [] if after is None else _new_errors(diagnostics, text, after, new, edits, newline)
+        if after is None or errors:
+            dropped = len(state.dropped)
+            round_ = (text, diagnostics, todo, chosen, errors, newline, lint)
+            new, chosen, after = state.settle(*round_)
+            if not chosen and len(state.dropped) > dropped:
+                continue  # the fixes left out of this round may still apply
         if not chosen or new in seen:
             break
         seen.add(new)
         text = new
         applied += len(chosen)
-        diagnostics = lint(text)
-    return text, applied, diagnostics, warnings
+        diagnostics = after
+    return text, applied, diagnostics, state.warnings(applicable(diagnostics, unsafe), text)
 
 
-def _apply_one_by_one(
-    text: str,
-    todo: list[Diagnostic],
-    chosen: list[int],
+def added(
+    before: Sequence[Diagnostic],
+    before_text: str,
+    after: Sequence[Diagnostic],
+    after_text: str,
+    edits: Sequence[Edit] = (),
+    newline: str = "\n",
+) -> list[Diagnostic]:
+    """The findings of ``after`` (the lint of ``before_text`` once ``edits`` are applied) that
+    ``before`` did not have. A finding is the same as one before it of the same code that
+    covered the same text (lines moved) or the same range with the edits accounted for (an
+    edit inside it, as a fix inside a long sentence)."""
+    move = _mover(edits, newline)
+    by_text: dict[tuple[str, str], list[int]] = {}
+    by_range: dict[tuple[str, int, int], list[int]] = {}
+    for i, d in enumerate(before):
+        by_text.setdefault((d.code, _covered(d, before_text)), []).append(i)
+        by_range.setdefault((d.code, move(d.start, False), move(d.end, True)), []).append(i)
+    used: set[int] = set()
+
+    def take(candidates: list[int] | None) -> bool:
+        while candidates:
+            i = candidates.pop()
+            if i not in used:
+                used.add(i)
+                return True
+        return False
+
+    return [
+        d
+        for d in after
+        if not take(by_range.get((d.code, d.start, d.end)))
+        and not take(by_text.get((d.code, _covered(d, after_text))))
+    ]
+
+
+def _new_errors(
+    before: Sequence[Diagnostic],
+    before_text: str,
+    after: Sequence[Diagnostic],
+    after_text: str,
+    edits: Sequence[Edit] = (),
+    newline: str = "\n",
+) -> list[Diagnostic]:
+    found = added(before, before_text, after, after_text, edits, newline)
+    return [d for d in found if d.severity == "error"]
+
+
+def _covered(d: Diagnostic, text: str) -> str:
+    return " ".join(text[d.start : d.end].split())
+
+
+def _mover(edits: Sequence[Edit], newline: str) -> Callable[[int, bool], int]:
+    """Maps an offset before ``edits`` to the text after them; an offset inside an edited range
+    maps to the start of its replacement, or to its end for the end of a range."""
+    moves = []
+    for edit in sorted(edits, key=lambda e: (e.span.start, e.span.end)):
+        replacement = edit.replacement
+        if newline != "\n":
+            replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
+        moves.append((edit.span.start, edit.span.end, len(replacement)))
+
+    def move(offset: int, end: bool) -> int:
+        delta = 0
+        for start, stop, size in moves:
+            if offset <= start:
+                break
+            if offset < stop:
+                return start + delta + (size if end else 0)
+            delta += size - (stop - start)
+        return offset + delta
+
+    return move
+
+
+# A fix's identity across rounds: its code, its replacements and the text around it.
+_Identity = tuple[str, str, tuple[str, ...]]
+
+
+def _identity(d: Diagnostic, text: str) -> _Identity:
+    around = text[max(0, d.start - 20) : d.end + 20]
+    return (d.code, around, tuple(e.replacement for e in d.fix or ()))
+
+
+def _note_key(d: Diagnostic, text: str) -> tuple[str, str, tuple[str, ...]]:
+    return (d.code, _covered(d, text), tuple(e.replacement for e in d.fix or ()))
+
+
+@dataclass
+class _Rejections:
+    """The fixes dropped so far, each with the text it was dropped from, and why."""
+
+    dropped: dict[_Identity, str] = field(default_factory=dict)
+    notes: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
+
+    def warnings(self, left: list[Diagnostic], text: str) -> list[str]:
+        """The notes about the dropped fixes that ``left`` (the fixes not applied) still has."""
+        keys = {_note_key(d, text) for d in left}
+        return [note for key, note in self.notes.items() if key in keys]
+
+    def rejected(self, d: Diagnostic, text: str) -> bool:
+        return _identity(d, text) in self.dropped
+
+    def forgive(self, text: str) -> bool:
+        """Forget the fixes dropped from another text than ``text``; whether there were any."""
+        stale = [identity for identity, where in self.dropped.items() if where != text]
+        for identity in stale:
+            del self.dropped[identity]
+        return bool(stale)
+
+    def reject(self, d: Diagnostic, text: str, why: str) -> None:
+        self.dropped[_identity(d, text)] = text
+        self.notes[_note_key(d, text)] = (
+            f"{d.path}:{d.line}:{d.column}: not applying the fix for {d.code} ({d.rule}): {why}"
+        )
+
+    def settle(
+        self,
+        text: str,
+        diagnostics: list[Diagnostic],
+        todo: list[Diagnostic],
+        chosen: list[int],
+        errors: list[Diagnostic],
+        newline: str,
+        lint: Lint,
+    ) -> tuple[str, list[int], list[Diagnostic]]:
+        """What can be kept of a round that broke the front matter or added ``errors``.
+
+        Usually a new error sits where a fix edited (a quote turned the wrong way, a bracket
+        left out of a link): the fixes that touch each new error are dropped, once the round
+        without them is shown to add none. Otherwise the round is sifted."""
+        fixes = [todo[i].fix or () for i in chosen]
+        blamed = _blame(errors, fixes, newline)
+        if blamed:
+            rest = [i for n, i in enumerate(chosen) if n not in blamed]
+            outcome = _try((text, diagnostics), [todo[i].fix or () for i in rest], newline, lint)
+            if not isinstance(outcome, str):
+                for n, error in blamed.items():
+                    self.reject(todo[chosen[n]], text, _adds(error))
+                return outcome[0], rest, outcome[1]
+        return self.sift(text, diagnostics, todo, chosen, newline, lint)
+
+    def sift(
+        self,
+        text: str,
+        diagnostics: list[Diagnostic],
+        todo: list[Diagnostic],
+        chosen: list[int],
+        newline: str,
+        lint: Lint,
+    ) -> tuple[str, list[int], list[Diagnostic]]:
+        """The round again in parts: the fixes of a part after which the front matter parses
+        and no new error shows are kept together, a part that fails is split in two, down to
+        the fixes to drop (a few lints for a bad fix among many, not one lint a fix). Later
+        parts go first, so that the offsets of earlier fixes stay valid."""
+        kept: list[int] = []
+        state = (text, diagnostics)
+
+        def attempt(part: list[int], failed: bool) -> None:
+            nonlocal state
+            if not failed:
+                outcome = _try(state, [todo[i].fix or () for i in part], newline, lint)
+                if not isinstance(outcome, str):
+                    state = outcome
+                    kept.extend(part)
+                    return
+                if len(part) == 1:
+                    self.reject(todo[part[0]], state[0], outcome)
+                    return
+            middle = len(part) // 2
+            attempt(part[middle:], False)
+            attempt(part[:middle], False)
+
+        order = sorted(chosen, key=lambda i: min(e.span.start for e in todo[i].fix or ()))
+        attempt(order, failed=len(order) > 1)  # the whole round has failed already
+        return state[0], kept, state[1]
+
+
+def _blame(
+    errors: list[Diagnostic], fixes: list[tuple[Edit, ...]], newline: str
+) -> dict[int, Diagnostic]:
+    """For each new error, the fixes whose edits overlap it, else those that touch it (by index
+    in ``fixes``, with the error); empty when some error touches no edit."""
+    move = _mover([e for fix in fixes for e in fix], newline)
+    ranges = [[(move(e.span.start, False), move(e.span.end, True)) for e in fix] for fix in fixes]
+    blamed: dict[int, Diagnostic] = {}
+    for error in errors:
+        inside = [
+            n
+            for n, edits in enumerate(ranges)
+            if any(start < error.end and error.start < end for start, end in edits)
+        ]
+        touching = inside or [
+            n
+            for n, edits in enumerate(ranges)
+            if any(start <= error.end and error.start <= end for start, end in edits)
+        ]
+        if not touching:
+            return {}
+        for n in touching:
+            blamed.setdefault(n, error)
+    return blamed
+
+
+def _adds(error: Diagnostic) -> str:
+    return f"it would add an error ({error.code} {error.rule})."
+
+
+def _try(
+    state: tuple[str, list[Diagnostic]],
+    fixes: list[tuple[Edit, ...]],
     newline: str,
-    rejected: set[tuple[str, int, int, tuple[str, ...]]],
-    warnings: list[str],
-) -> tuple[str, list[int]]:
-    """Apply the round's fixes from the last to the first (offsets stay valid), dropping each
-    one that leaves front matter that no longer parses."""
-    kept: list[int] = []
-    for i in sorted(chosen, key=lambda i: -min(e.span.start for e in todo[i].fix or ())):
-        candidate, done = _apply_groups(text, [todo[i].fix or ()], newline)
-        if done and _breaks(text, candidate):
-            d = todo[i]
-            rejected.add(_key(d))
-            warnings.append(
-                f"{d.path}:{d.line}:{d.column}: not applying the fix for {d.code} ({d.rule}): "
-                "the front matter would no longer parse."
-            )
-            continue
-        text = candidate
-        kept.append(i)
-    return text, kept
-
-
-def _key(d: Diagnostic) -> tuple[str, int, int, tuple[str, ...]]:
-    return (d.code, d.line, d.column, tuple(e.replacement for e in d.fix or ()))
+    lint: Lint,
+) -> tuple[str, list[Diagnostic]] | str:
+    """The text and its diagnostics once ``fixes`` are applied, or why they must not be."""
+    text, diagnostics = state
+    candidate, _ = _apply_groups(text, fixes, newline)
+    if _breaks(text, candidate):
+        return "the front matter would no longer parse."
+    found = lint(candidate)
+    edits = [e for fix in fixes for e in fix]
+    new = _new_errors(diagnostics, text, found, candidate, edits, newline)
+    return _adds(new[0]) if new else (candidate, found)
 
 
 def _front_matter_state(text: str) -> tuple[bool, bool]:
@@ -181,15 +395,25 @@ def fix_file(path: Path, lint: Lint, unsafe: bool = False, max_rounds: int = 10)
     return FixResult(Path(path), original, fixed, applied, remaining, warnings, data)
 
 
+class NotWritten(Exception):
+    """Why a fixed file was left as it is."""
+
+
 def write_atomic(path: Path, text: str, original_bytes: bytes) -> bool:
     """Write ``text`` as UTF-8 through a temporary file in the same folder and ``os.replace``,
     keeping the permissions. Returns False (and leaves the file untouched) when nothing changes.
-    ``text`` carries its own BOM and line endings (the decoded file, as edited)."""
+    ``text`` carries its own BOM and line endings (the decoded file, as edited).
+
+    Raises ``NotWritten`` for a read-only file (``os.replace`` would replace it all the same),
+    and for a file whose bytes are no longer ``original_bytes`` just before it would be
+    replaced: an edit saved since it was read is never overwritten."""
     data = text.encode("utf-8")
     if data == original_bytes:
         return False
     target = Path(os.path.realpath(path))  # write through a symbolic link, not over it
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise NotWritten("the file is read-only")
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -197,12 +421,24 @@ def write_atomic(path: Path, text: str, original_bytes: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if _changed(target, original_bytes):
+            raise NotWritten("it changed while it was being fixed (saved by an editor?)")
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     return True
+
+
+def _changed(path: Path, original: bytes) -> bool:
+    """Whether ``path`` no longer holds ``original`` (the size first, then the bytes)."""
+    try:
+        if os.stat(path).st_size != len(original):
+            return True
+        return path.read_bytes() != original
+    except OSError:
+        return True
 
 
 def unified_diff(path: str | Path, original: str, fixed: str) -> str:
@@ -279,7 +515,20 @@ def apply_fixes(
             result = fix_file(path, lint, unsafe, max_rounds)
         except OSError:
             continue
-        if write and result.changed:
-            result.written = write_atomic(path, result.fixed, result.original_bytes)
+        if write:
+            write_result(result)
         results.append(result)
     return results
+
+
+def write_result(result: FixResult) -> None:
+    """Write a fixed file; one that cannot be written keeps its bytes, counts no fix applied,
+    and says why in its warnings."""
+    if not result.changed:
+        return
+    try:
+        result.written = write_atomic(result.path, result.fixed, result.original_bytes)
+    except (NotWritten, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        result.dropped_warnings.append(f"{result.path}: not fixed: {why}; nothing was written.")
+        result.applied = 0

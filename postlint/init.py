@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint.engine import UsageError, display_path
-from postlint.files import Refused, markdown_files, read_file
+from postlint.files import GitIgnores, Refused, markdown_files, read_file
 from postlint.parse import SourceProblem, decode, parse_post
 from postlint.site import detect_site
 
@@ -210,7 +210,8 @@ def run_init(args: argparse.Namespace) -> int:
         raise UsageError(f"{start}: no such file or directory")
     info = detect_site(start)
     content = info.content_dir if info.content_dir.is_dir() else start
-    found = survey(markdown_files(content), info.anchors, info.root)
+    # a post a .gitignore names is not part of the site as published: nothing to learn from
+    found = survey(markdown_files(content, GitIgnores(info.root).ignored), info.anchors, info.root)
     for note in found.skipped:
         print(f"postlint: note: {note}", file=sys.stderr)
     if found.posts == 0:

@@ -14,6 +14,10 @@ positions around it:
 * Finally, offsets in the normalised body are shifted by the CR characters that ``\\r\\n``
   normalisation removed and by the front matter / BOM that precede the body.
 
+Two extensions that Zola and Hugo both turn on are read here too, with their positions:
+footnotes (``[^1]`` marks and ``[^1]: ...`` notes) and pipe tables (a leaf block per cell).
+URLs in raw HTML are found by ``rawhtml`` with the standard library's HTML parser.
+
 Nesting is capped by mistune's own ``max_nested_level`` (20 block or inline levels); deeper
 markers are parsed as plain paragraph text, which also keeps every walker here shallow.
 
@@ -21,13 +25,16 @@ Known limits: a leaf whose inline tokens cannot be matched to its source (never 
 tests, including random input) keeps its block span but gets no inlines or runs, rather than
 wrong positions; shortcut references (``[label]`` alone) are not reported as undefined, since
 prose uses brackets too; shortcodes are only found in paragraphs and headings, not inside raw
-HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and backticks removed.
+HTML blocks; the text of an inline ``<a>`` is its source with tags, ``*`` and backticks removed;
+a table may interrupt a paragraph as in Goldmark (pulldown-cmark wants a leading ``|`` for
+that); an entity inside a ``srcset`` value is not decoded.
 ``parse_body`` pauses the cyclic garbage collector while it runs (see there).
 """
 
 from __future__ import annotations
 
 import gc
+import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -43,6 +50,8 @@ from mistune.util import unikey
 
 from postlint.model import (
     Block,
+    Footnote,
+    FootnoteReference,
     Heading,
     Image,
     Inline,
@@ -53,6 +62,14 @@ from postlint.model import (
     Suppression,
     TextRun,
     UndefinedReference,
+)
+from postlint.rawhtml import (
+    URL_ATTRIBUTES,
+    Attribute,
+    Element,
+    elements,
+    srcset_urls,
+    start_tag,
 )
 from postlint.slug import heading_anchors
 
@@ -73,6 +90,8 @@ class Body:
     images: tuple[Image, ...]
     runs: tuple[TextRun, ...]
     suppressions: tuple[Suppression, ...]
+    footnotes: tuple[Footnote, ...] = ()
+    footnote_references: tuple[FootnoteReference, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,8 +220,80 @@ def _align_child(parent: _State, child: _State, src: str) -> None:
 _ATX_PREFIX = re.compile(r" {0,3}#{1,6}[ \t]*")
 
 
+# A footnote label: no white space, as in mistune's footnotes plugin, pulldown-cmark and Goldmark.
+_FOOTNOTE_LABEL = r"(?:[^\\\[\]\s]|\\.){1,500}"
+_FOOTNOTE_DEF = r"^ {0,3}\[\^(?P<footnote_label>" + _FOOTNOTE_LABEL + r")\]:"
+# ``types![^1]`` is a mark after a "!", not an image (as pulldown-cmark and Goldmark read it)
+_FOOTNOTE_REF = r"!?\[\^(?P<footnote_ref>" + _FOOTNOTE_LABEL + r")\]"
+# A line that starts a block of its own: it ends a footnote's lazy continuation and a table.
+_BLOCK_STARTS = [
+    "blank_line",
+    "fenced_code",
+    "atx_heading",
+    "thematic_break",
+    "block_quote",
+    "list",
+    "block_html",
+    "footnote",
+]
+# A pipe table (GFM, as Zola and Hugo read it): a header line with a pipe, then a delimiter row
+# of ``---`` cells (``:`` for alignment) with a pipe; the cell counts are compared when parsed.
+_DELIMITER_CELL = r"[ \t]*:?-+:?[ \t]*"
+_TABLE = (
+    r"^ {0,3}(?P<table_head>[^\n]*\|[^\n]*)\n {0,3}(?P<table_delimiter>\|?(?:"
+    + _DELIMITER_CELL
+    + r"\|)+(?:"
+    + _DELIMITER_CELL
+    + r")?|\|"
+    + _DELIMITER_CELL
+    + r")[ \t]*(?:\n|$)"
+)
+
+
 class _Parser(BlockParser):
-    """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token."""
+    """mistune's block parser, recording ``_s``/``_e`` (state offsets) on every token.
+
+    It also reads two extensions that Zola (pulldown-cmark) and Hugo (Goldmark) turn on:
+    footnote definitions (``[^label]: text``), before link reference definitions: a container
+    like a list item, whose text goes on in lines indented four columns, after blank lines too,
+    and in lazy lines of a paragraph; and pipe tables, whose cells keep their places. mistune's
+    own plugins for both keep no positions (the footnotes plugin parses the text apart, the
+    table plugin strips the cells).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specification["footnote"] = _FOOTNOTE_DEF
+        self.specification["table"] = _TABLE
+        self._methods["footnote"] = self.parse_footnote
+        self._methods["table"] = self.parse_table
+        for rules in (self.rules, self.block_quote_rules, self.list_rules):
+            rules.insert(rules.index("ref_link"), "footnote")
+            rules.insert(rules.index("ref_link") + 1, "table")
+
+    def parse_table(self, m: Match[str], state: Any) -> int | None:
+        src: str = state.src
+        head = _table_cells(src, *m.span("table_head"))
+        delimiter = _table_cells(src, *m.span("table_delimiter"))
+        if len(head) != len(delimiter):
+            return None  # not a table: the header line stays in the paragraph
+        align = []
+        for a, b in delimiter:
+            cell = src[a:b]
+            left, right = cell.startswith(":"), cell.endswith(":")
+            align.append(
+                "center" if left and right else "left" if left else "right" if right else None
+            )
+        rows = [(m.start("table_head"), _rstrip(src, m.start(), m.end("table_head")), head)]
+        pos: int = m.end()
+        breaks = self.compile_sc(_BLOCK_STARTS)
+        while pos < state.cursor_max and not breaks.match(src, pos):
+            end: int = state.find_line_end_at(pos)
+            cells = _table_cells(src, pos, end)[: len(head)]  # cells past the header's are dropped
+            rows.append((_lstrip(src, pos, end), _rstrip(src, pos, end), cells))
+            pos = end
+        state.append_token({"type": "table", "rows": rows, "align": align})
+        return pos
 
     def parse_method(self, m: Match[str], state: Any) -> int | None:
         tokens = state.tokens
@@ -224,6 +315,52 @@ class _Parser(BlockParser):
         if res:
             _position_new(tokens, before, start, res)
         return res
+
+    def parse_footnote(self, m: Match[str], state: Any) -> int:
+        src: str = state.src
+        end: int = state.find_line_end_at(m.end())
+        lines = [src[m.end() : end].lstrip(" \t")]
+        pos = end
+        breaks = self.compile_sc(_BLOCK_STARTS)
+        blank = False
+        while pos < state.cursor_max:
+            end = state.find_line_end_at(pos)
+            line = src[pos:end]
+            if not line.strip():
+                lines.append(line)
+                blank = True
+            elif line.startswith("\t") or line.startswith("    "):
+                lines.append(line[1:] if line[0] == "\t" else line[4:])
+                blank = False
+            elif not blank and not breaks.match(src, pos) and lines[-1].strip():
+                lines.append(line)  # a lazy continuation of the paragraph
+            else:
+                break
+            pos = end
+        while len(lines) > 1 and not lines[-1].strip():
+            pos -= len(lines.pop())  # trailing blank lines belong to what follows
+        if not lines[0].strip():
+            lines.pop(0)  # the text starts on the next line
+        text = "".join(lines)
+        old = state.hint
+        state.hint = m.start()
+        try:
+            child = state.child_state(text if text.endswith("\n") else text + "\n")
+        finally:
+            state.hint = old
+        rules = self.block_quote_rules
+        if state.depth() >= self.max_nested_level - 1:
+            rules = [r for r in rules if r not in ("block_quote", "list", "footnote")]
+        self.parse(child, rules)
+        state.append_token(
+            {
+                "type": "footnote",
+                "label": m.group("footnote_label"),
+                "children": child.tokens,
+                "_label": (m.start("footnote_label") - 2, m.end("footnote_label") + 1),
+            }
+        )
+        return pos
 
     def parse_block_quote(self, m: Match[str], state: Any) -> int:
         old = state.hint
@@ -298,6 +435,35 @@ class _Parser(BlockParser):
         return res
 
 
+def _table_cells(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the cells of a table line stand, white space trimmed; an escaped pipe is text."""
+    start, end = _strip(src, start, end)
+    if start < end and src[start] == "|":
+        start += 1
+    if end > start and src[end - 1] == "|" and not _escaped_at(src, end - 1):
+        end -= 1
+    cells = []
+    cell = i = start
+    while i < end:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "|":
+            cells.append(_strip(src, cell, i))
+            cell = i + 1
+        i += 1
+    cells.append(_strip(src, cell, end))
+    return cells
+
+
+def _escaped_at(src: str, i: int) -> bool:
+    slashes = 0
+    while i - slashes - 1 >= 0 and src[i - slashes - 1] == "\\":
+        slashes += 1
+    return slashes % 2 == 1
+
+
 def _position_new(tokens: list[Token], before: int, start: int, end: int) -> None:
     """Give tokens created by one rule its range; a container stops where a break token starts."""
     new = tokens[before:]
@@ -325,10 +491,7 @@ _UNDEFINED_REF = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\]")
 _SUPPRESSION = re.compile(
     r"<!--\s*postlint-(disable-next-line|disable|enable)(?![\w-])(.*?)-->", re.S
 )
-_A_TAG = re.compile(r"<a\b[^>]*>", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _TAG = re.compile(r"<[^>]*>")
 _ZOLA_SHORTCODE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\(([^()]*)\)\s*\}\}")
 _HUGO_SHORTCODE = re.compile(r"\{\{[<%]\s*([A-Za-z_][\w/-]*)((?:[^}]|\}(?!\}))*?)\s*[>%]\}\}")
@@ -444,6 +607,21 @@ class _Misaligned(Exception):
 
 _BLOCK_PARSER = _Parser()
 _INLINE_PARSER = InlineParser()
+
+
+def _parse_footnote_ref(parser: InlineParser, m: Match[str], state: Any) -> int:
+    """``[^label]``: a footnote reference, defined or not (checks judge that)."""
+    raw = m.group(0)
+    if raw.startswith("!"):
+        state.append_token({"type": "text", "raw": "!"})
+        raw = raw[1:]
+    state.append_token({"type": "footnote_ref", "raw": raw, "label": m.group("footnote_ref")})
+    return m.end()
+
+
+_INLINE_PARSER.register(
+    "footnote", _FOOTNOTE_REF, _parse_footnote_ref, before="link", start_chars=("!", "[")
+)
 # Every default inline rule of mistune starts with one of these characters (``linebreak`` needs
 # the newline), so a leaf without any of them is one text token: no need to run the parser.
 _INLINE_MARKUP = re.compile(r"[\\`*_!\[\]<\n]")
@@ -453,8 +631,8 @@ def parse_body(text: str, body_start: int, lines: LineIndex, anchor_style: str =
     """Parse ``text[body_start:]`` (``text`` is the whole decoded file) into a positioned Body.
 
     ``TextRun.block`` (and ``Block.attrs["leaf"]``) number the leaf blocks that hold prose, that
-    is paragraphs (including tight list item text) and headings, from 0 in document order, nested
-    containers included; runs of one paragraph share the number.
+    is paragraphs (including tight list item text), headings and table cells, from 0 in document
+    order, nested containers included; runs of one paragraph share the number.
     """
     # The parse allocates hundreds of thousands of small acyclic objects (tokens, spans, runs);
     # letting the cyclic collector rescan them all as they pile up costs more than the parse
@@ -505,6 +683,8 @@ class _Builder:
         self.images: list[Image] = []
         self.runs: list[TextRun] = []
         self.suppressions: list[Suppression] = []
+        self.footnotes: list[Footnote] = []
+        self.footnote_references: list[FootnoteReference] = []
         self.leaf = 0
 
     # -- offsets ------------------------------------------------------------------------------
@@ -591,6 +771,8 @@ class _Builder:
             images=tuple(sorted(self.images, key=_start)),
             runs=tuple(self.runs),
             suppressions=tuple(self.suppressions),
+            footnotes=tuple(self.footnotes),
+            footnote_references=tuple(self.footnote_references),
         )
 
     def _collect_definitions(self, tokens: list[Token], state: _State) -> None:
@@ -609,7 +791,7 @@ class _Builder:
                         title=tok["title"],
                     )
                     self.definitions.append(d)
-                elif t == "block_quote":
+                elif t == "block_quote" or t == "footnote":
                     stack.append((tok["children"], self._child_state(tok, st)))
                 elif t == "list":
                     for item in tok["children"]:
@@ -685,6 +867,14 @@ class _Builder:
             )
         if t == "list":
             return self._list(tok, state)
+        if t == "table":
+            return self._table(tok, state)
+        if t == "footnote":
+            s, e = _strip(src, tok["_s"], tok["_e"])
+            span = self.span(state, s, e)
+            self.footnotes.append(Footnote(tok["label"], span, self.span(state, *tok["_label"])))
+            children = self._blocks(tok["children"], self._child_state(tok, state))
+            return Block("footnote", span, children, attrs={"label": tok["label"]})
         return None
 
     def _list(self, tok: Token, state: _State) -> Block:
@@ -712,6 +902,24 @@ class _Builder:
                 "bullet": tok.get("bullet"),
             },
         )
+
+    def _table(self, tok: Token, state: _State) -> Block:
+        """A table of rows of cells; each cell is a leaf of its own, as the page shows it."""
+        src = state.src
+        align = tok["align"]
+        rows = []
+        for r, (rs, re_, cells) in enumerate(tok["rows"]):
+            kids = []
+            for c, (cs, ce) in enumerate(cells):
+                inlines = self._leaf_inlines(state, cs, src[cs:ce])
+                attrs = {"leaf": self.leaf, "head": r == 0, "align": align[c]}
+                kids.append(_BLOCK("table_cell", self.span(state, cs, ce), (), inlines, attrs))
+                self.leaf += 1
+            rows.append(
+                Block("table_row", self.span(state, rs, re_), tuple(kids), attrs={"head": r == 0})
+            )
+        s, e = _strip(src, tok["_s"], tok["_e"])
+        return Block("table", self.span(state, s, e), tuple(rows), attrs={"align": tuple(align)})
 
     # -- headings -----------------------------------------------------------------------------
 
@@ -806,63 +1014,94 @@ class _Builder:
                 self.runs.append(_RUN(src, span, self.leaf))
         return (_INLINE("text", span, src, ()),)
 
-    def _html(self, raw: str, span: Callable[[int, int], Span], rest: str = "") -> None:
+    def _html(
+        self, raw: str, span: Callable[[int, int], Span], leaf: str = "", after: int = 0
+    ) -> None:
         """Links, images and suppressions inside raw HTML (offsets relative to ``raw``).
 
-        ``rest`` is the Markdown after an inline tag, where an ``<a>``'s text and ``</a>`` are.
+        For an inline tag, ``leaf[after:]`` is the Markdown after it, where an ``<a>``'s text and
+        ``</a>`` are.
         """
         if "<!--" in raw:
             for m in _SUPPRESSION.finditer(raw):
                 rules = tuple(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
                 action = m.group(1)
                 self.suppressions.append(Suppression(action, rules, span(m.start(), m.end())))  # type: ignore[arg-type]
-        if "<" not in raw:
-            return
         lower = raw.lower()
-        if "<a" in lower:
-            for m in _A_TAG.finditer(raw):
-                for am in _ATTR.finditer(raw, m.start() + 2, m.end()):
-                    if am.group(1).lower() == "href":
-                        g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
-                        close = _A_CLOSE.search(raw, m.end())
-                        if close:
-                            inner, end = raw[m.end() : close.start()], close.end()
-                        elif rest and (after := _A_CLOSE.search(rest)):
-                            inner = raw[m.end() :] + rest[: after.start()]
-                            inner = inner.replace("*", "").replace("`", "")
-                            end = len(raw) + after.end()
-                        else:
-                            inner, end = "", m.end()
-                        self.links.append(
-                            Link(
-                                url=am.group(g),
-                                text=" ".join(_TAG.sub("", inner).split()),
-                                span=span(m.start(), end),
-                                url_span=span(am.start(g), am.end(g)),
-                                kind="html",
-                            )
-                        )
-                        break
-        if "<img" in lower:
-            for m in _IMG_TAG.finditer(raw):
-                attrs: dict[str, tuple[str, int, int]] = {}
-                for am in _ATTR.finditer(raw, m.start() + 4, m.end()):
-                    g = 2 if am.group(2) is not None else 3 if am.group(3) is not None else 4
-                    attrs.setdefault(am.group(1).lower(), (am.group(g), am.start(g), am.end(g)))
-                if "src" in attrs:
-                    src, ss, se = attrs["src"]
-                    alt = attrs.get("alt")
-                    self.images.append(
-                        Image(
-                            src=src,
-                            alt=alt[0] if alt else "",
-                            span=span(m.start(), m.end()),
-                            src_span=span(ss, se),
-                            kind="html",
-                            alt_span=span(alt[1], alt[2]) if alt else None,
-                            title=attrs["title"][0] if "title" in attrs else None,
-                        )
-                    )
+        if "href" not in lower and "src" not in lower and "poster" not in lower:
+            return
+        if leaf:  # one inline tag
+            found = start_tag(raw)
+            tags = [found] if found is not None else []
+        else:
+            tags = elements(raw)
+        for element in tags:
+            tag, attrs = element.tag, element.attrs
+            whole = span(element.start, element.end)
+            for name in URL_ATTRIBUTES[tag]:
+                value = attrs.get(name)
+                if value is None:
+                    continue
+                if tag == "img" or name in ("srcset", "poster"):
+                    self._html_images(tag, name, value, attrs, whole, span)
+                elif tag == "a":
+                    self.links.append(self._html_anchor(element, value, span, leaf, after))
+                else:
+                    url_span = span(value.start, value.end)
+                    self.links.append(Link(value.raw, "", whole, url_span, "html", element=tag))
+
+    def _html_images(
+        self,
+        tag: str,
+        name: str,
+        value: Attribute,
+        attrs: dict[str, Attribute],
+        whole: Span,
+        span: Callable[[int, int], Span],
+    ) -> None:
+        places = srcset_urls(value.raw) if name == "srcset" else [(0, len(value.raw))]
+        alt = attrs.get("alt") if name == "src" else None
+        title = attrs.get("title") if tag == "img" else None
+        for a, b in places:
+            self.images.append(
+                Image(
+                    src=value.raw[a:b],
+                    alt=alt.value if alt else "",
+                    span=whole,
+                    src_span=span(value.start + a, value.start + b),
+                    kind="html",
+                    alt_span=span(alt.start, alt.end) if alt else None,
+                    title=title.value if title else None,
+                    attribute=name,
+                )
+            )
+
+    def _html_anchor(
+        self,
+        element: Element,
+        href: Attribute,
+        span: Callable[[int, int], Span],
+        leaf: str,
+        after: int,
+    ) -> Link:
+        text, end = element.text, element.close
+        if end < 0:
+            text, end = "", element.end
+            close = _A_CLOSE.search(leaf, after) if leaf else None
+            if close:  # an inline tag: the text is Markdown, up to the ``</a>`` of the leaf
+                inner = leaf[after : close.start()].replace("*", "").replace("`", "")
+                text = html.unescape(" ".join(_TAG.sub("", inner).split()))
+                end = element.end + close.end() - after
+        title = element.attrs.get("title")
+        return Link(
+            href.raw,
+            text,
+            span(element.start, end),
+            span(href.start, href.end),
+            "html",
+            title.value if title else None,
+            element="a",
+        )
 
 
 def _start(node: Link | Image) -> int:
@@ -910,6 +1149,7 @@ class _InlineWalker:
         self.html: list[tuple[int, str]] = []
         self.links: list[Link] = []
         self.images: list[Image] = []
+        self.footnote_references: list[FootnoteReference] = []
         self.map = builder.mapper(state, base)
         self.file_span = builder.file_span
         self.text_span_cache: dict[tuple[int, int], Span] = {}  # text tokens, in order
@@ -985,6 +1225,14 @@ class _InlineWalker:
             elif t in ("link", "image"):
                 node, pos = self._link(tok, pos)
                 append(node)
+            elif t == "footnote_ref":
+                raw = tok["raw"]
+                if not s.startswith(raw, pos):
+                    raise _Misaligned(t)
+                pos += len(raw)
+                sp = self.span(start, pos)
+                self.footnote_references.append(FootnoteReference(tok["label"], sp))
+                append(_INLINE("footnote_ref", sp, tok["label"], ()))
             else:
                 raise _Misaligned(t)
         return out, pos
@@ -1115,9 +1363,9 @@ class _InlineWalker:
         # links and images in document order with html ones interleaved
         b.links.extend(self.links)
         b.images.extend(self.images)
+        b.footnote_references.extend(self.footnote_references)
         for start, raw in self.html:
-            rest = s[start + len(raw) :] if raw[:2].lower() == "<a" else ""
-            b._html(raw, self._offset_span(start), rest)
+            b._html(raw, self._offset_span(start), s, start + len(raw))
         if "][" in s:
             self._undefined()
 
@@ -1195,11 +1443,18 @@ def _bare_urls(s: str) -> list[tuple[int, int]]:
 
 
 def _cut(pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Remove the ``cuts`` ranges from the ``pieces`` ranges."""
+    """Remove the ``cuts`` ranges from the ``pieces`` ranges (both sorted by start), walking
+    the two lists together: every cut against every piece was quadratic on a long line."""
     out: list[tuple[int, int]] = []
+    first = 0
     for a, z in pieces:
-        for ca, cz in cuts:
-            if cz <= a or ca >= z:
+        while first < len(cuts) and cuts[first][1] <= a:
+            first += 1
+        k = first
+        while k < len(cuts) and cuts[k][0] < z:
+            ca, cz = cuts[k]
+            k += 1
+            if cz <= a:
                 continue
             if ca > a:
                 out.append((a, ca))

@@ -184,7 +184,8 @@ class TextRun:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Inline:
-    """An inline node: text, emphasis, strong, codespan, link, image, html, linebreak, softbreak."""
+    """An inline node: text, emphasis, strong, codespan, link, image, html, linebreak, softbreak,
+    footnote_ref (``text`` is the label)."""
 
     kind: str
     span: Span
@@ -196,7 +197,7 @@ class Inline:
 @dataclass(frozen=True, slots=True)
 class Block:
     """A block node. ``kind``: paragraph, heading, list, list_item, block_quote, code_block,
-    html_block, html_comment, thematic_break, reference_definition, blank_line."""
+    html_block, html_comment, thematic_break, reference_definition, footnote, blank_line."""
 
     kind: str
     span: Span
@@ -205,7 +206,7 @@ class Block:
     attrs: dict[str, Any] = field(default_factory=dict)
     # heading: level, style ("atx"|"setext"), anchor; list: ordered, start, tight, bullet;
     # list_item: number (ordered) or bullet; code_block: style ("fenced"|"indented"), info,
-    # closed (bool); html_block / html_comment: raw
+    # closed (bool); html_block / html_comment: raw; footnote: label
 
 
 @_pickled_by_fields
@@ -223,15 +224,18 @@ class Heading:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link: ``kind`` is inline, reference, autolink or html (``<a href>`` in raw HTML)."""
+    """A link: ``kind`` is inline, reference, autolink or html (a URL in raw HTML that a page
+    links to or embeds: ``<a href>``, and the ``src`` of ``iframe``, ``embed``, ``video``,
+    ``audio`` and ``source``; ``element`` names which)."""
 
     url: str  # the destination as written (reference links: from their definition)
     text: str  # the link text as plain text
-    span: Span  # the whole link
+    span: Span  # the whole link (html: the start tag, to ``</a>`` for an ``<a>``)
     url_span: Span | None  # the destination as written in the file (the definition's for refs)
     kind: Literal["inline", "reference", "autolink", "html"]
     title: str | None = None
     label: str | None = None  # reference label
+    element: str = ""  # html links: the element, lower case ("a", "iframe", ...)
 
 
 @_pickled_by_fields
@@ -255,16 +259,42 @@ class UndefinedReference:
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class Image:
-    """An image: ``kind`` is markdown, html (``<img src>``) or shortcode."""
+class Footnote:
+    """A footnote definition, ``[^label]: text``; its text is the ``footnote`` block's children
+    (paragraphs and more, continued on lines indented four columns)."""
 
-    src: str
-    alt: str
+    label: str  # as written between ``[^`` and ``]``
+    span: Span  # the whole definition
+    label_span: Span  # ``[^label]``
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class FootnoteReference:
+    """``[^label]`` in the text: a footnote mark, whether or not a definition exists."""
+
+    label: str
     span: Span
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image: ``kind`` is markdown, html or shortcode.
+
+    Raw HTML gives one image per URL: an ``<img>``'s ``src``, each candidate of a ``srcset``
+    (on ``<img>`` or ``<source>``) and a ``<video>``'s ``poster``; ``attribute`` says which.
+    Only ``src`` images carry the alt text: the others are other files for the same picture.
+    """
+
+    src: str  # as written
+    alt: str  # entities decoded
+    span: Span  # the whole image (html: the start tag)
     src_span: Span
     kind: Literal["markdown", "html", "shortcode"]
     alt_span: Span | None = None
     title: str | None = None
+    attribute: str = "src"  # html: src, srcset or poster
 
 
 @_pickled_by_fields
@@ -327,6 +357,8 @@ class Post:
     suppressions: tuple[Suppression, ...]
     bom: bool = False
     crlf: bool = False
+    footnotes: tuple[Footnote, ...] = ()
+    footnote_references: tuple[FootnoteReference, ...] = ()
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

@@ -21,12 +21,14 @@ import hashlib
 import importlib
 import re
 import string
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
+import regex
 import tomli
 
 from postlint import quotes
@@ -49,6 +51,10 @@ KINDS = (
 SCOPES = ("prose", "title", "headings", "link-text", "alt", "tags")
 SEVERITY_NAMES = ("error", "warning", "info")
 CHUNK = 8192  # the most text one regular expression call sees
+PATTERN_BUDGET = 1.0  # seconds one pattern may run on one post before it is stopped
+# Packs are written in the syntax of ``re`` and run by the ``regex`` module, which can stop a
+# match that takes too long (``re`` cannot be interrupted from within a thread).
+Pattern = regex.Pattern[str]
 
 PACK_KEYS: dict[str, Any] = {
     "name": str,
@@ -413,12 +419,18 @@ class _Builder:
             out.append((item["bad"], item["good"]))
         return tuple(out)
 
-    def compile(self, pattern: str, dotted: str, flags: int) -> re.Pattern[str]:
+    def compile(self, pattern: str, dotted: str, flags: int) -> Pattern:
+        """A pattern in the syntax of ``re``, vetted for backtracking, compiled by ``regex``."""
         try:
-            compiled = re.compile(pattern, flags)
-        except re.error as exc:
+            re.compile(pattern, flags)
+            compiled = regex.compile(pattern, flags | regex.VERSION0)
+        except (re.error, regex.error) as exc:
             raise self.fail(
                 dotted, f"the regular expression {pattern!r} does not compile: {exc}."
+            ) from None
+        except RecursionError:
+            raise self.fail(
+                dotted, f"the regular expression {pattern!r} nests its groups too deeply."
             ) from None
         problem = backtracking_risk(pattern, flags)
         if problem:
@@ -429,7 +441,7 @@ class _Builder:
             )
         return compiled
 
-    def alternation(self, phrases: Iterable[str], dotted: str, spec: _Spec) -> re.Pattern[str]:
+    def alternation(self, phrases: Iterable[str], dotted: str, spec: _Spec) -> Pattern:
         """One pattern for literal phrases, whole words only (validated here, used as a key):
         at match time only the phrases whose every word occurs in the text are searched for."""
         ordered = tuple(sorted(set(phrases), key=len, reverse=True))
@@ -525,7 +537,9 @@ class _Builder:
         # the token was vetted above; one repeat per match (a fix round takes the next)
         lead = r"\b" if token == r"[^\W\d_]+" else r"(?<!\w)"
         spec.patterns.append(
-            re.compile(rf"{lead}(?P<tok>{token})(?P<rep>[ \t]+(?P=tok))(?!\w)", spec.flags)
+            regex.compile(
+                rf"{lead}(?P<tok>{token})(?P<rep>[ \t]+(?P=tok))(?!\w)", spec.flags | regex.V0
+            )
         )
         spec.safe = raw.get("safe", False)
         spec.fixable = True
@@ -544,8 +558,8 @@ def _phrases_source(phrases: Sequence[str]) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _phrase_pattern(phrases: tuple[str, ...], flags: int) -> re.Pattern[str]:
-    return re.compile(_phrases_source(phrases), flags)
+def _phrase_pattern(phrases: tuple[str, ...], flags: int) -> Pattern:
+    return regex.compile(_phrases_source(phrases), flags)
 
 
 def _article(word: str) -> str:
@@ -572,79 +586,206 @@ def _norm(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Regular expressions that could backtrack for ever
 
+# A character set: sample characters, or None for "any character" (what cannot be told).
+_Chars = frozenset[str] | None
+
 
 def backtracking_risk(pattern: str, flags: int = 0) -> str:
     """Why ``pattern`` could take exponential time, or "" when it cannot (by its structure).
 
-    Rejected: an unbounded repeat around something that itself repeats without bound
-    (``(a+)+``, ``(.*)*``, ``(\\w+\\s?)+``), and an unbounded repeat around alternatives that can
-    start with the same character (``(a|a)*``, ``(a|ab)+``).
+    Rejected: a group repeated more than once (``+``, ``*``, ``{2,}``, ``{20}``) in which text
+    can be shared out between the repeats in several ways: a variable repeat inside it that can
+    also match what follows it, the group's next round included (``(a+)+``, ``(.*a){20}``,
+    ``(a{1,10}){1,10}``, ``(\\w+\\s?)+``), or alternatives that can start alike (``(a|aa)+``,
+    ``(a|b|ab)*``). Characters are judged on a sample, so an unusual overlap can pass: a run
+    also stops each pattern after ``PATTERN_BUDGET`` seconds a post.
     """
-    c = _sre_constants()
-    tree = importlib.import_module("re._parser").parse(pattern, flags)
-    ignore_case = bool(flags & re.IGNORECASE)
+    parse = importlib.import_module("re._parser").parse
+    try:
+        try:
+            tree = parse(_alternatives_kept(pattern), flags & _RE_FLAGS)
+        except re.error:  # the marks went astray (comments of a verbose pattern): as written
+            tree = parse(pattern, flags & _RE_FLAGS)
+        return _Ambiguity(bool(flags & re.IGNORECASE)).walk(list(tree), frozenset(), False)
+    except RecursionError:
+        return "it nests too deeply to be checked"
 
-    def items(sub: Any) -> Iterator[tuple[Any, Any]]:
-        yield from (sub.data if hasattr(sub, "data") else sub)
 
-    def unbounded(op: Any, av: Any) -> bool:
-        return op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[1] == c.MAXREPEAT
+_RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.UNICODE
 
-    def children(op: Any, av: Any) -> list[Any]:
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            return [av[2]]
-        if op == c.SUBPATTERN:
-            return [av[3]]
-        if op == c.BRANCH:
-            return list(av[1])
-        if op in (c.ASSERT, c.ASSERT_NOT):
-            return [av[1]]
-        if op == c.ATOMIC_GROUP:
-            return [av]
-        if op == c.GROUPREF_EXISTS:
-            return [x for x in av[1:] if x is not None]
-        return []
 
-    def has_unbounded(sub: Any) -> bool:
-        for op, av in items(sub):
-            if unbounded(op, av) or any(has_unbounded(ch) for ch in children(op, av)):
-                return True
-        return False
+def _alternatives_kept(pattern: str) -> str:
+    """``pattern`` with an empty look-ahead closing each alternative, so that its parse keeps
+    ``(?:x|\\w)`` as two alternatives: ``re`` merges them into one set, but the ``regex``
+    module that runs packs tries both, and backtracks over both."""
+    tokens = importlib.import_module("re._parser").Tokenizer(pattern)
+    out: list[str] = []
+    bars: list[list[int]] = [[]]  # for each open group, where its alternatives end in ``out``
+    while tokens.next is not None:
+        token = tokens.get()
+        if token == "[":  # a set, copied through its closing bracket
+            out.append(token)
+            for lead in ("^", "]"):
+                if tokens.next == lead:
+                    out.append(tokens.get())
+            while tokens.next not in (None, "]"):
+                out.append(tokens.get())
+            token = tokens.get() or ""
+        elif token == "(":
+            bars.append([])
+        elif token == "|":
+            bars[-1].append(len(out))
+        elif token == ")" and len(bars) > 1 and bars.pop():
+            out.append("(?=)")
+        out.append(token)
+        if token == "|":
+            out[-1] = "(?=)|"
+    if bars[0]:
+        out.append("(?=)")
+    return "".join(out)
 
-    def branches(sub: Any) -> Iterator[list[Any]]:
-        for op, av in items(sub):
-            if op == c.BRANCH:
-                yield list(av[1])
-            for ch in children(op, av):
-                yield from branches(ch)
 
-    def walk(sub: Any) -> str:
-        for op, av in items(sub):
-            if op == c.POSSESSIVE_REPEAT or op == c.ATOMIC_GROUP:
-                continue  # cannot backtrack into
-            if unbounded(op, av):
-                body = av[2]
-                if has_unbounded(body):
-                    return "a repeated group holds another unbounded repeat"
-                for alternatives in branches(body):
-                    if _overlap(alternatives, ignore_case):
-                        return "a repeated group has alternatives that can match the same text"
-            for ch in children(op, av):
-                found = walk(ch)
-                if found:
-                    return found
+class _Ambiguity:
+    """The walk of ``backtracking_risk`` over the parse tree of ``re`` (``re._parser``)."""
+
+    def __init__(self, ignore_case: bool) -> None:
+        self.c = _sre_constants()
+        self.ignore_case = ignore_case
+
+    def walk(self, items: list[Any], follow: _Chars, looped: bool) -> str:
+        """The first problem in ``items``; ``follow`` can come after them, ``looped`` says
+        whether they sit in a group repeated more than once."""
+        c = self.c
+        for i, (op, av) in enumerate(items):
+            if op in (c.POSSESSIVE_REPEAT, c.ATOMIC_GROUP):
+                continue  # cannot be backtracked into
+            if op in (c.ASSERT, c.ASSERT_NOT):
+                found = self.walk(list(av[1]), frozenset(), False)  # look-arounds are atomic
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.SUBPATTERN, c.BRANCH, c.GROUPREF_EXISTS):
+                found = self.nested(op, av, self.first(items[i + 1 :], follow), looped)
+            else:
+                found = ""
+            if found:
+                return found
         return ""
 
-    return walk(tree)
+    def nested(self, op: Any, av: Any, after: _Chars, looped: bool) -> str:
+        """The problem in a group, a repeat or alternatives, which ``after`` can follow."""
+        c = self.c
+        if op == c.SUBPATTERN:
+            return self.walk(list(av[3]), after, looped)
+        if op == c.GROUPREF_EXISTS:
+            return next(
+                (f for b in av[1:] if b is not None and (f := self.walk(list(b), after, looped))),
+                "",
+            )
+        if op == c.BRANCH:
+            alternatives = [list(b) for b in av[1]]
+            if looped:
+                firsts = [self.first(b, after) for b in alternatives]
+                if any(_meet(a, b) for n, a in enumerate(firsts) for b in firsts[n + 1 :]):
+                    return "a repeated group has alternatives that can match the same text"
+            return next((f for b in alternatives if (f := self.walk(b, after, looped))), "")
+        low, high, body = av[0], av[1], list(av[2])
+        starts = self.first(body, frozenset())
+        if looped and low != high and _meet(starts, after):
+            return "a repeated group holds a repeat that can also match what follows it"
+        if high <= 1:
+            return self.walk(body, after, looped)
+        return self.walk(body, _union(starts, after), True)
+
+    def first(self, items: list[Any], follow: _Chars) -> _Chars:
+        """The characters ``items`` can start with, followed by ``follow``."""
+        chars: _Chars = frozenset()
+        for op, av in items:
+            start, empty = self.start(op, av)
+            chars = _union(chars, start)
+            if not empty:
+                return chars
+        return _union(chars, follow)
+
+    def start(self, op: Any, av: Any) -> tuple[_Chars, bool]:
+        """What one item can start with, and whether it can match the empty string."""
+        c = self.c
+        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+            return _sample_chars(op, tuple(av) if op == c.IN else av, self.ignore_case), False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return frozenset(), True
+        if op == c.SUBPATTERN:
+            return self.sequence(list(av[3]))
+        if op == c.ATOMIC_GROUP:
+            return self.sequence(list(av))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, empty = self.sequence(list(av[2]))
+            return chars, empty or av[0] == 0
+        if op == c.BRANCH:
+            found = [self.sequence(list(b)) for b in av[1]]
+            union: _Chars = frozenset()
+            for chars, _ in found:
+                union = _union(union, chars)
+            return union, any(empty for _, empty in found)
+        return None, True  # back-references and the rest: anything, maybe nothing
+
+    def sequence(self, items: list[Any]) -> tuple[_Chars, bool]:
+        chars: _Chars = frozenset()
+        for op, av in items:
+            start, empty = self.start(op, av)
+            chars = _union(chars, start)
+            if not empty:
+                return chars, False
+        return chars, True
 
 
 @functools.cache
-def required_literal(pattern: re.Pattern[str]) -> str:
+def _sample_chars(op: Any, av: Any, ignore_case: bool) -> frozenset[str]:
+    """The sample characters one character item (a literal, a set, ``.``) accepts."""
+    return frozenset(ch for ch in _SAMPLE if _accepts(op, av, ch, ignore_case))
+
+
+def _accepts(op: Any, av: Any, ch: str, ignore_case: bool) -> bool:
+    c = _sre_constants()
+    # a character's other case, when it is one character ("ß".upper() is "SS")
+    variants = {v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1} if ignore_case else {ch}
+    if op == c.LITERAL:
+        return any(ord(v) == av for v in variants)
+    if op == c.NOT_LITERAL:
+        return all(ord(v) != av for v in variants)
+    if op == c.ANY:
+        return ch != "\n"
+    negate = hit = False
+    for item_op, item_av in av:
+        if item_op == c.NEGATE:
+            negate = True
+        elif item_op == c.LITERAL:
+            hit |= any(ord(v) == item_av for v in variants)
+        elif item_op == c.RANGE:
+            hit |= any(item_av[0] <= ord(v) <= item_av[1] for v in variants)
+        elif item_op == c.CATEGORY:
+            hit |= _category(item_av, ch)
+        else:
+            hit = True  # unknown to this walk: assume it can
+    return hit != negate
+
+
+def _union(a: _Chars, b: _Chars) -> _Chars:
+    return None if a is None or b is None else a | b
+
+
+def _meet(a: _Chars, b: _Chars) -> bool:
+    """Whether two character sets share a character (None is any character)."""
+    if a is None:
+        return b is None or bool(b)
+    return bool(a) if b is None else bool(a & b)
+
+
+@functools.cache
+def required_literal(pattern: Pattern) -> str:
     """The longest text every match must contain (lowercased under IGNORECASE), or "": the
     pattern is not run on text without it. Only literals at the top level of the pattern count."""
     c = _sre_constants()
     best = run = ""
-    for op, av in importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags):
+    parsed = importlib.import_module("re._parser").parse(pattern.pattern, pattern.flags & _RE_FLAGS)
+    for op, av in parsed:
         if op == c.LITERAL:
             run += chr(av)
             if len(run) > len(best):
@@ -659,62 +800,13 @@ def _sre_constants() -> Any:
     return importlib.import_module("re._constants")
 
 
-_SAMPLE = string.ascii_letters + string.digits + string.punctuation + " \t\n\xa0éßЖ’“”—…"
-
-
-def _overlap(alternatives: list[Any], ignore_case: bool) -> bool:
-    firsts = [_first_chars(alt, ignore_case) for alt in alternatives]
-    for i, a in enumerate(firsts):
-        for b in firsts[i + 1 :]:
-            if a is None or b is None or a & b:
-                return True
-    return False
-
-
-def _first_chars(sub: Any, ignore_case: bool) -> frozenset[str] | None:
-    """Sample characters an alternative can start with; None when it can start empty."""
-    c = _sre_constants()
-    for op, av in sub.data if hasattr(sub, "data") else sub:
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue
-        if op == c.SUBPATTERN:
-            return _first_chars(av[3], ignore_case)
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            if av[0] == 0:
-                return None
-            return _first_chars(av[2], ignore_case)
-        if op == c.BRANCH:
-            sets = [_first_chars(b, ignore_case) for b in av[1]]
-            if any(s is None for s in sets):
-                return None
-            return frozenset().union(*sets)  # type: ignore[arg-type]
-        return frozenset(ch for ch in _SAMPLE if _accepts(op, av, ch, ignore_case))
-    return None
-
-
-def _accepts(op: Any, av: Any, ch: str, ignore_case: bool) -> bool:
-    c = _sre_constants()
-    variants = {ch, ch.lower(), ch.upper()} if ignore_case else {ch}
-    if op == c.LITERAL:
-        return any(ord(v) == av for v in variants)
-    if op == c.NOT_LITERAL:
-        return all(ord(v) != av for v in variants)
-    if op == c.ANY:
-        return ch != "\n"
-    if op == c.IN:
-        negate = False
-        hit = False
-        for item_op, item_av in av:
-            if item_op == c.NEGATE:
-                negate = True
-            elif item_op == c.LITERAL:
-                hit |= any(ord(v) == item_av for v in variants)
-            elif item_op == c.RANGE:
-                hit |= any(item_av[0] <= ord(v) <= item_av[1] for v in variants)
-            elif item_op == c.CATEGORY:
-                hit |= _category(item_av, ch)
-        return hit != negate
-    return True  # anything else: assume it can
+# Sample characters: ASCII, spaces, letters and digits of other scripts, a combining mark.
+_SAMPLE = (
+    string.ascii_letters
+    + string.digits
+    + string.punctuation
+    + " \t\n\r\x0b\x0c\x00\x7f\xa0éßſ\u212aЖ’“”—…\u00ad\u0301\u2028\u3000中ك٣க😀"
+)
 
 
 def _category(category: Any, ch: str) -> bool:
@@ -818,6 +910,14 @@ class ScopeText:
 
     def index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def piece_at(self, offset: int) -> tuple[int, int]:
+        """The file span of the text piece at ``offset`` (or the next one, on a separator)."""
+        i = self.index(offset)
+        piece = self.pieces[i]
+        if offset >= piece.text_start + piece.text_len and i + 1 < len(self.pieces):
+            piece = self.pieces[i + 1]
+        return piece.file_start, piece.file_start + piece.file_len
 
     def to_file(self, start: int, end: int) -> tuple[int, int, bool, int]:
         """File offsets of text[start:end], whether an edit may replace them, and the group.
@@ -987,10 +1087,10 @@ class _Spec:
     kind: str
     flags: int
     exceptions: frozenset[str]
-    patterns: list[re.Pattern[str]] = field(default_factory=list)
-    swaps: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
+    swaps: list[tuple[Pattern, str]] = field(default_factory=list)
     # literal phrase patterns -> (their phrases, each phrase's words)
-    gates: dict[re.Pattern[str], tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = field(
+    gates: dict[Pattern, tuple[tuple[str, ...], tuple[frozenset[str], ...]]] = field(
         default_factory=dict
     )
     table: dict[str, str] = field(default_factory=dict)  # literal swaps, normalized keys
@@ -998,7 +1098,7 @@ class _Spec:
     regex: bool = False
     safe: bool = False
     fixable: bool = False
-    only_if: re.Pattern[str] | None = None
+    only_if: Pattern | None = None
     unless_smart: bool = False
     skip_quotations: bool = False
     exception_phrases: re.Pattern[str] | None = None
@@ -1039,6 +1139,7 @@ class PackRule(Rule):
     scopes: ClassVar[tuple[str, ...]]
     message: ClassVar[str]
     pack_examples: ClassVar[tuple[tuple[str, str], ...]]
+    stopped: _Stopped | None = None  # the pattern that ran out of time on the current post
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         spec = self.spec
@@ -1047,18 +1148,26 @@ class PackRule(Rule):
         text = scope_text(post, self.scopes)
         if not text.text:
             return
+        self.stopped = None
         if spec.only_if is not None:
             witness = scope_text(post, ("prose",))  # headings and link text included
-            if not spec.only_if.search(witness.text):
+            try:
+                if not spec.only_if.search(witness.text, timeout=PATTERN_BUDGET):
+                    return
+            except TimeoutError:
+                yield self._stopped(post, _Stopped(_shown(spec.only_if), witness, 0))
                 return
         yield from getattr(self, f"_{spec.kind}")(post, text)
+        if self.stopped is not None:
+            yield self._stopped(post, self.stopped)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _matches(
-        self, text: ScopeText, pattern: re.Pattern[str]
-    ) -> Iterator[tuple[re.Match[str], _Match]]:
+    def _matches(self, text: ScopeText, pattern: Pattern) -> Iterator[tuple[Match, _Match]]:
+        """The matches of ``pattern`` in ``text`` found within ``PATTERN_BUDGET`` seconds; a
+        pattern that runs out of time is noted in ``stopped`` (``check`` reports it)."""
         gate = self.spec.gates.get(pattern)
+        shown = "its word list" if gate is not None else _shown(pattern)
         if gate is not None:
             present = text.words
             wanted = tuple(p for p, words in zip(*gate, strict=True) if words <= present)
@@ -1073,8 +1182,10 @@ class PackRule(Rule):
                 return
         whole = text.text
         quoted = _quotations(text.post) if self.spec.skip_quotations and text.post else []
+        deadline = time.perf_counter() + PATTERN_BUDGET
         for a, b in text.chunks():
-            for m in pattern.finditer(whole, a, b):
+            found, stop = _finditer(pattern, whole, a, b, deadline)
+            for m in found:
                 i = m.start()
                 if m.end() == i or "\0" in m.group() or text.is_masked(i, m.end()):
                     continue
@@ -1088,6 +1199,9 @@ class PackRule(Rule):
                 if quoted and any(a <= start < b for a, b in quoted):
                     continue  # someone else's words
                 yield m, _Match(start, end, m.group(), exact, group)
+            if stop is not None:
+                self.stopped = self.stopped or _Stopped(shown, text, stop)
+                return
 
     def _in_phrase(self, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` lies inside an exception phrase (`self sufficient`)."""
@@ -1116,6 +1230,16 @@ class PackRule(Rule):
         if fix is not None and match.exact:
             edit = Fix((post.edit(match.start, match.end, fix),), safe=self.spec.safe)
         return self.finding(span, message, edit)
+
+    def _stopped(self, post: Post, stopped: _Stopped) -> Finding:
+        """The finding that says a pattern ran out of time, at the text it was reading."""
+        start, end = stopped.text.piece_at(stopped.offset)
+        return self.finding(
+            post.span(start, end),
+            f"Stopped after {PATTERN_BUDGET:g} s: {stopped.pattern} takes too long on this "
+            f"post, so `{self.name}` may have missed problems here; simplify the pattern in the "
+            f"`{self.pack}` rule pack.",
+        )
 
     # -- the kinds -------------------------------------------------------------------------
 
@@ -1287,6 +1411,37 @@ class PackRule(Rule):
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+Match = regex.Match[str]
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """A pattern that ran out of time on a post, and where in ``text`` it was."""
+
+    pattern: str
+    text: ScopeText
+    offset: int
+
+
+def _finditer(
+    pattern: Pattern, text: str, start: int, end: int, deadline: float
+) -> tuple[list[Match], int | None]:
+    """The matches in ``text[start:end]`` found before ``deadline``, and where the search was
+    when it was stopped (None when it finished in time)."""
+    found: list[Match] = []
+    try:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise TimeoutError
+        found.extend(pattern.finditer(text, start, end, timeout=left))
+    except TimeoutError:
+        return found, found[-1].end() if found else start
+    return found, None
+
+
+def _shown(pattern: Pattern) -> str:
+    source = pattern.pattern if len(pattern.pattern) <= 60 else pattern.pattern[:59] + "…"
+    return f"the pattern `{source}`"
 
 
 def _curled_pair(opening: quotes.Mark, closing: quotes.Mark) -> str:

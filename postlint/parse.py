@@ -83,4 +83,6 @@ def parse_post(
         suppressions=body.suppressions,
         bom=text.startswith("\ufeff"),
         crlf="\r\n" in text,
+        footnotes=body.footnotes,
+        footnote_references=body.footnote_references,
     )

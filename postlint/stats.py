@@ -459,22 +459,27 @@ def register(
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from postlint import api
-    from postlint.engine import UsageError, collect_files, display_path
+    from postlint.engine import UsageError, display_path
     from postlint.files import Refused, read_file
     from postlint.parse import decode
+    from postlint.project import Project, skipped_note
     from postlint.site import default_paths
 
     paths = args.paths or default_paths()
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    linter = api.make_linter(paths[0], args.config)
-    options = linter.config.options(READABILITY)
+    project = Project(paths[0], args.config)
+    # one scale for the whole table: the site's configuration's (each post is still read with
+    # its own configuration's roster, and left out when its configuration excludes it)
+    options = project.primary.config.options(READABILITY)
     metric, counter = str(options["metric"]), str(options["syllables"])
     posts = []
-    for source in collect_files(paths, linter.site, linter.config.exclude):
-        data = read_file(source, linter.site.root)
+    files, skipped = project.files(paths)
+    if skipped:
+        print(f"postlint: note: {skipped_note(skipped, project)}", file=sys.stderr)
+    for source in files:
+        data = read_file(source, project.site.root)
         if isinstance(data, Refused):
             shown = display_path(source)
             line = f"note: skipped {shown}: " if data.note else f"{shown}: "
@@ -482,7 +487,8 @@ def run_stats(args: argparse.Namespace) -> int:
             continue
         text = decode(data)
         if isinstance(text, str):
-            stats = post_stats(linter.parse(text, display_path(source)), metric, counter)
+            post = project.linter(source).parse(text, display_path(source))
+            stats = post_stats(post, metric, counter)
             if stats.words:  # section indexes and empty pages have no prose to measure
                 posts.append(stats)
     posts.sort(key=lambda p: (p.date or "", p.path))

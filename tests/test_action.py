@@ -131,11 +131,11 @@ def test_whole_files_annotations_summary_and_sarif(tmp_path: Path, runner_temp: 
     assert code == 1, [(s.name, s.returncode, s.stderr) for s in runner.steps]
     assert outputs["check"] == {"sarif": "postlint.sarif", "exit-code": "1"}
     assert [step.skipped for step in runner.steps] == [False, False, True, False]  # no link cache
-    assert annotations(runner) == [
+    assert annotations(runner) == [  # errors first
         ("error", "content/new.md", 2, "FM005 frontmatter-field-type"),
+        ("error", "content/old.md", 8, "LNK001 link-internal-broken"),
         ("warning", "content/old.md", 4, "TXT002 repeated-word"),
         ("warning", "content/old.md", 6, "TXT002 repeated-word"),
-        ("error", "content/old.md", 8, "LNK001 link-internal-broken"),
     ]
     summary = runner.summary.read_text()
     assert summary.startswith("## postlint: 4 problems in 2 files\n")

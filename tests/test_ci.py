@@ -52,8 +52,11 @@ def test_all_formats_from_one_run_agree(site, tmp_path: Path) -> None:  # type: 
 
     github = (out / "r.github").read_text().splitlines()
     assert len(github) == 6
-    assert github[0].startswith(
-        "::warning file=content/a.md,line=1,col=1,endLine=1,endColumn=1,title=FM101 file-bom::"
+    assert github[0].startswith(  # errors first
+        "::error file=content/a.md,line=2,col=1,endLine=2,endColumn=6,title=FM005 "
+    )
+    assert github[-1].startswith(
+        "::warning file=content/b post.md,line=1,col=1,endLine=1,endColumn=1,title=FM101 "
     )
 
     suites = ET.parse(out / "r.junit").getroot()

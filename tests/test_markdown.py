@@ -225,6 +225,213 @@ def test_links_of_every_kind() -> None:
     assert at(text, definition.url_span) == "https://r.example/"
 
 
+RAW_HTML = """\
+<p><a title="x>y" href = '/q?a=1&amp;b=2'>Tom &amp; <b>Jerry</b></a></p>
+
+<!-- <a href="/old/">x</a> <img src="/old.png"> -->
+
+<picture>
+<source srcset="/a.webp 1x, /b,c.webp 2x" type="image/webp">
+<img SRC=/i.png alt="A &quot;B&quot;" srcset="/i@2x.png 2x">
+</picture>
+
+<video poster="/p.jpg" src="/v.mp4"><source src="/v.webm"></video>
+
+Inline <iframe src="https://y.example/embed/x?si=abc"></iframe> <embed src=/e.swf>,
+<!-- <a href="/gone/">y</a> --> <a href="/in">the *text*</a>. (an HTML block: no Markdown)
+
+<script>document.write('<a href="/js/">');</script>
+"""
+
+
+def test_raw_html_links_with_exact_url_spans() -> None:
+    text = RAW_HTML
+    body = parse(text)
+    got = [
+        (lk.element, lk.url, lk.text, lc(lk.url_span), at(text, lk.span))  # type: ignore[arg-type]
+        for lk in body.links
+    ]
+    assert got == [
+        (
+            "a",
+            "/q?a=1&amp;b=2",  # as written: the span is what an edit replaces
+            "Tom & Jerry",
+            (1, 27, 1, 41),
+            "<a title=\"x>y\" href = '/q?a=1&amp;b=2'>Tom &amp; <b>Jerry</b></a>",
+        ),
+        ("video", "/v.mp4", "", (10, 29, 10, 35), '<video poster="/p.jpg" src="/v.mp4">'),
+        ("source", "/v.webm", "", (10, 50, 10, 57), '<source src="/v.webm">'),
+        (
+            "iframe",
+            "https://y.example/embed/x?si=abc",
+            "",
+            (12, 21, 12, 53),
+            '<iframe src="https://y.example/embed/x?si=abc">',
+        ),
+        ("embed", "/e.swf", "", (12, 76, 12, 82), "<embed src=/e.swf>"),
+        ("a", "/in", "the *text*", (13, 42, 13, 45), '<a href="/in">the *text*</a>'),
+    ]
+    assert all(lk.kind == "html" for lk in body.links)
+    assert body.links[0].title == "x>y"
+    for lk in body.links:
+        assert at(text, lk.url_span) == lk.url  # type: ignore[arg-type]
+    # nothing from the comments or the script
+    assert not any(lk.url in ("/old/", "/gone/", "/js/") for lk in body.links)
+
+
+def test_raw_html_images_one_per_url() -> None:
+    text = RAW_HTML
+    body = parse(text)
+    got = [(i.attribute, i.src, i.alt, lc(i.src_span), at(text, i.span)[:7]) for i in body.images]
+    assert got == [
+        ("srcset", "/a.webp", "", (6, 17, 6, 24), "<source"),
+        ("srcset", "/b,c.webp", "", (6, 29, 6, 38), "<source"),
+        ("src", "/i.png", 'A "B"', (7, 10, 7, 16), "<img SR"),
+        ("srcset", "/i@2x.png", "", (7, 47, 7, 56), "<img SR"),
+        ("poster", "/p.jpg", "", (10, 16, 10, 22), "<video "),
+    ]
+    for image in body.images:
+        assert at(text, image.src_span) == image.src
+        assert image.kind == "html"
+    img = body.images[2]
+    assert img.alt_span is not None and at(text, img.alt_span) == "A &quot;B&quot;"
+    assert all(i.alt_span is None for i in body.images if i.attribute != "src")
+    crlf = parse(text.replace("\n", "\r\n"))
+    assert [lc(i.src_span) for i in crlf.images] == [lc(i.src_span) for i in body.images]
+    assert [lc(lk.span) for lk in crlf.links] == [lc(lk.span) for lk in body.links]
+
+
+def test_raw_html_tag_across_lines() -> None:
+    text = "<figure>\n<img\n  alt=\"Two\nlines\"\n  src='/a b.png'>\n</figure>\n"
+    for variant in (text, text.replace("\n", "\r\n")):
+        (image,) = parse(variant).images
+        assert (image.src, image.alt) == ("/a b.png", "Two\nlines")
+        assert lc(image.src_span) == (5, 8, 5, 16) and lc(image.span) == (2, 1, 5, 18)
+        assert at(variant, image.alt_span).split() == ["Two", "lines"]  # type: ignore[arg-type]
+
+
+FOOTNOTES = """\
+Claim[^1] and a second[^Note] with one missing[^gone].
+
+[^1]: Reuters.
+[^note]: Its first paragraph
+goes on in a lazy line.
+
+\tThe second *paragraph*, indented.
+
+> Quoted[^q].
+>
+> [^q]: Defined inside the quote.
+
+[^unused]:
+    Text that starts on the next line.
+
+Back to prose: `[^code]` and \\[^escaped].
+"""
+
+
+def test_footnotes_are_blocks_and_references_not_links() -> None:
+    text = FOOTNOTES
+    body = parse(text)
+    assert [(f.label, lc(f.span), at(text, f.label_span)) for f in body.footnotes] == [
+        ("1", (3, 1, 3, 15), "[^1]"),
+        ("note", (4, 1, 7, 35), "[^note]"),
+        ("q", (11, 3, 11, 34), "[^q]"),
+        ("unused", (13, 1, 14, 39), "[^unused]"),
+    ]
+    assert [(r.label, lc(r.span)) for r in body.footnote_references] == [
+        ("1", (1, 6, 1, 10)),
+        ("Note", (1, 23, 1, 30)),
+        ("gone", (1, 47, 1, 54)),
+        ("q", (9, 9, 9, 13)),
+    ]
+    assert not body.links and not body.definitions and not body.undefined_references
+    note = body.blocks[2]
+    assert note.kind == "footnote" and note.attrs["label"] == "note"
+    assert [(b.kind, at(text, b.span)) for b in note.children] == [
+        ("paragraph", "Its first paragraph\ngoes on in a lazy line."),
+        ("paragraph", "The second *paragraph*, indented."),
+    ]
+    quote = body.blocks[3]
+    assert [b.kind for b in quote.children] == ["paragraph", "footnote"]
+    # the notes are prose; the marks are not
+    runs = [r.text for r in body.runs]
+    assert "Reuters." in runs and "goes on in a lazy line." in runs
+    assert "Text that starts on the next line." in runs
+    assert not any("[^" in r for r in runs[:4])
+    assert_runs_exact(text, body)
+    mark = body.blocks[0].inlines[1]
+    assert mark.kind == "footnote_ref" and mark.text == "1" and at(text, mark.span) == "[^1]"
+    _same_positions(body, parse(text.replace("\n", "\r\n")))
+    _same_positions(body, parse("\ufeff" + text), shift=1)
+
+
+def test_footnote_definition_ends_where_its_indentation_does() -> None:
+    text = "[^a]: One.\n\nNot indented: a paragraph of the post.\n\n[^b]: Two.\n- a list item\n"
+    body = parse(text)
+    assert [b.kind for b in body.blocks] == ["footnote", "paragraph", "footnote", "list"]
+    assert [lc(f.span) for f in body.footnotes] == [(1, 1, 1, 11), (5, 1, 5, 11)]
+
+
+def test_footnote_mark_after_an_exclamation_mark_is_no_image() -> None:
+    text = "Not supported![^a] and ![alt](/i.png).\n\n[^a]: Note.\n"
+    body = parse(text)
+    assert [(r.label, lc(r.span)) for r in body.footnote_references] == [("a", (1, 15, 1, 19))]
+    assert [i.src for i in body.images] == ["/i.png"]
+    assert body.runs[0].text == "Not supported!"
+
+
+TABLE = """\
+Prices, as a paragraph line before the table:
+| Model | Score \\| note | Cost |
+|:------|:-----:|-----:|
+| **Big** | the the | `a\\|b` |
+| short |
+A row without pipes
+| one | two | three | dropped |
+
+> | q |
+> |---|
+> | quoted cell |
+
+Not | a table
+---
+"""
+
+
+def test_pipe_tables_have_a_leaf_per_cell() -> None:
+    text = TABLE
+    body = parse(text)
+    assert [b.kind for b in body.blocks] == ["paragraph", "table", "block_quote", "heading"]
+    table = body.blocks[1]
+    assert lc(table.span) == (2, 1, 7, 32) and table.attrs["align"] == ("left", "center", "right")
+    rows = [[(at(text, c.span), lc(c.span)) for c in row.children] for row in table.children]
+    assert rows == [
+        [("Model", (2, 3, 2, 8)), ("Score \\| note", (2, 11, 2, 24)), ("Cost", (2, 27, 2, 31))],
+        [("**Big**", (4, 3, 4, 10)), ("the the", (4, 13, 4, 20)), ("`a\\|b`", (4, 23, 4, 29))],
+        [("short", (5, 3, 5, 8))],
+        [("A row without pipes", (6, 1, 6, 20))],
+        [("one", (7, 3, 7, 6)), ("two", (7, 9, 7, 12)), ("three", (7, 15, 7, 20))],
+    ]
+    assert [row.attrs["head"] for row in table.children] == [True, False, False, False, False]
+    assert lc(table.children[1].span) == (4, 1, 4, 31)
+    cells = [c for row in table.children for c in row.children]
+    assert all(c.kind == "table_cell" for c in cells)
+    assert [c.attrs["leaf"] for c in cells] == list(range(1, 12))
+    # each cell is its own prose: runs never cross a pipe
+    assert [(r.text, r.block) for r in body.runs if r.block in (2, 4, 5)] == [
+        ("Score ", 2),
+        (" note", 2),
+        ("Big", 4),
+        ("the the", 5),
+    ]
+    quoted = body.blocks[2].children[0]
+    assert quoted.kind == "table" and at(text, quoted.children[1].children[0].span) == "quoted cell"
+    assert body.blocks[3].attrs["style"] == "setext"  # one cell over `---`: a heading
+    assert_runs_exact(text, body)
+    _same_positions(body, parse(text.replace("\n", "\r\n")))
+
+
 def test_undefined_references() -> None:
     text = "[a][missing] [Missing Too][] [b][known] `[c][code]` \\[d][esc] [e][]\n\n[known]: /k\n"
     body = parse(text)
@@ -556,6 +763,12 @@ ATOMS = (
     "    ",
     "é",
     '"',
+    "[^1]",
+    "[^1]: ",
+    "[^x]:\n    note\n",
+    "| a | b |\n",
+    "|---|:-:|\n",
+    "|",
 )
 
 

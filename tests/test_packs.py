@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import random
 import re
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from postlint.engine import Linter
 from postlint.fix import apply_edits
 from postlint.model import Diagnostic
 from postlint.packs import (
+    PATTERN_BUDGET,
     PackRule,
     backtracking_risk,
     example_post,
@@ -232,7 +236,7 @@ EXAMPLE = '[[rule.example]]\nbad = "x"\ngood = "y"\n'
         (
             'kind = "existence"\npatterns = ["(a+)+b"]\n',
             "t.toml:11: the regular expression '(a+)+b' could take exponential time "
-            "(a repeated group holds another unbounded repeat)",
+            "(a repeated group holds a repeat that can also match what follows it)",
         ),
         ('kind = "existence"\npatterns = ["(.*)*"]\n', "could take exponential time"),
         (
@@ -294,10 +298,150 @@ def test_backtracking_check_accepts_ordinary_patterns() -> None:
         r"(?:\s|\w)*x",
         r"a+b+",
         r"(?:a{1,3}b)+",
+        r"(?:\s+\w+)+",  # the repeats cannot trade characters
+        r"\w+(?:[-']\w+)*",
+        r"\d{1,3}(?:,\d{3})*",
+        r"(?:a|ab)+c",  # after an `a`, only a `b` or the next `a` decides
+        r"[\w\d]+",  # one set, however it is written
+        r"(?:x{2}){3}",
+        r"(?:ß|ss)+",  # "ß".upper() is "SS", which crashed the check
     ):
-        assert backtracking_risk(pattern) == "", pattern
-    for pattern in (r"(\w+\s?)+$", r"(?:a|ab)+c", r"(x+x+)+y"):
-        assert backtracking_risk(pattern), pattern
+        for flags in (0, re.IGNORECASE | re.MULTILINE):
+            assert backtracking_risk(pattern, flags) == "", pattern
+    for pattern in (
+        r"(\w+\s?)+$",
+        r"(x+x+)+y",
+        r"(?:x|\w)+$",  # `re` would merge the alternatives into a set; `regex` tries both
+        r"(?:a|A)+x",  # under IGNORECASE
+        r"(?:a?)+b",
+        r"(?=(?:a+)+b)",
+    ):
+        assert backtracking_risk(pattern, re.IGNORECASE), pattern
+
+
+# The shapes of issue 15: two ran for minutes, three crashed the loader with a TypeError.
+@pytest.mark.parametrize(
+    "pattern", [r"(a{1,10}){1,10}$", r"(.*a){20}", r"(a|aa)+$", r"^(a|a?)+$", r"(a|b|ab)*c"]
+)
+def test_catastrophic_patterns_are_refused_with_file_and_line(pattern: str) -> None:
+    body = f'kind = "existence"\npatterns = [{json.dumps(pattern)}]\n'
+    with pytest.raises(ConfigError) as caught:
+        load_pack_text(PACK_HEAD + RULE_HEAD + body + EXAMPLE, "t.toml")
+    assert str(caught.value).startswith(
+        f"t.toml:11: the regular expression {pattern!r} could take exponential time ("
+    )
+
+
+def test_a_catastrophic_site_pack_fails_the_cli_naming_the_file(tmp_path: Path) -> None:
+    pack = PACK_HEAD + RULE_HEAD + 'kind = "existence"\npatterns = ["(a|aa)+$"]\n' + EXAMPLE
+    root = write_site(
+        tmp_path,
+        {"content/post.md": '+++\ntitle = "T"\n+++\n\nBody.\n', "t.toml": pack},
+        config='packs = ["t.toml"]\n',
+    )
+    result = run_cli("check", "content", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("postlint: error: ")
+    assert f"{root / 't.toml'}:11: the regular expression '(a|aa)+$' could take" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_backtracking_check_never_crashes_on_random_patterns() -> None:
+    """Patterns built from every construct of the syntax, under both flag sets: the check
+    answers (whatever it answers) and every pattern it accepts compiles for the matcher."""
+    rng = random.Random(15)
+    atoms = [
+        "a",
+        "ß",
+        "K",
+        ".",
+        r"\w",
+        r"\s",
+        r"\d",
+        r"\W",
+        "[a-zß]",
+        "[^a]",
+        r"[\w\d]",
+        "ſ",
+        r"\b",
+        "^",
+        "$",
+        r"\1",
+        "(?=a)",
+        "(?!b)",
+        "(?<=c)",
+        "(?<!d)",
+        "\u0b95",
+        "😀",
+    ]
+    quantifiers = ["", "", "*", "+", "?", "{2}", "{1,3}", "{2,}", "*?", "++", "?+"]
+
+    def pattern(depth: int) -> str:
+        parts = []
+        for _ in range(rng.randint(1, 3)):
+            if depth and rng.random() < 0.4:
+                inner = "|".join(pattern(depth - 1) for _ in range(rng.randint(1, 3)))
+                part = rng.choice(["(", "(?:", "(?>", "(?i:"]) + inner + ")"
+            else:
+                part = rng.choice(atoms)
+            parts.append(part + rng.choice(quantifiers))
+        return "".join(parts)
+
+    checked = 0
+    for _ in range(3000):
+        source = "(x)" + pattern(3)
+        try:
+            re.compile(source)
+        except re.error:
+            continue
+        for flags in (0, re.IGNORECASE | re.MULTILINE):
+            risk = backtracking_risk(source, flags)
+            assert isinstance(risk, str)
+            checked += 1
+    assert checked > 2000
+    deep = "(?:" * 2000 + "a" + ")" * 2000
+    with pytest.raises(ConfigError, match="nests its groups too deeply"):
+        load_pack_text(
+            PACK_HEAD + RULE_HEAD + f'kind = "existence"\npatterns = ["{deep}"]\n' + EXAMPLE,
+            "t.toml",
+        )
+
+
+def test_a_slow_pattern_is_stopped_and_reported_on_its_rule(tmp_path: Path) -> None:
+    """A pattern the check cannot judge (polynomial, not nested) stops after its budget on each
+    post, with a finding of its own rule at the paragraph it was reading; the run goes on."""
+    pack = (
+        PACK_HEAD.replace('name = "t"', 'name = "slow"')
+        + RULE_HEAD.replace('"r"', '"stuttering-dots"')
+        + 'kind = "existence"\npatterns = ["\\\\w*\\\\w*\\\\w*\\\\w*\\\\w*\\\\.$"]\n'
+        + '[[rule.example]]\nbad = "x."\ngood = "x. y"\n'
+    )
+    slow = '+++\ntitle = "T"\n+++\n\nFine.\n\n' + "x" * 3000 + ". ?\n"
+    root = write_site(
+        tmp_path,
+        {
+            "content/slow.md": slow,
+            "content/ok.md": '+++\ntitle = "T"\n+++\n\nDone.\n',
+            "slow.toml": pack,
+        },
+        config='packs = ["slow.toml"]\nselect = ["TT001"]\n',
+    )
+    started = time.perf_counter()
+    result = run_cli("check", "content", "--no-cache", "--format", "json", cwd=root)
+    took = time.perf_counter() - started
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [(d["path"], d["line"], d["column"], d["end_line"], d["code"]) for d in found] == [
+        ("content/ok.md", 5, 1, 5, "TT001"),  # `Done.` ends its paragraph: a true finding
+        ("content/slow.md", 5, 1, 5, "TT001"),  # found before the budget ran out
+        ("content/slow.md", 7, 1, 7, "TT001"),  # where it was stopped
+    ]
+    assert found[2]["message"] == (
+        "Stopped after 1 s: the pattern `\\w*\\w*\\w*\\w*\\w*\\.$` takes too long on this post, "
+        "so `stuttering-dots` may have missed problems here; simplify the pattern in the `slow` "
+        "rule pack."
+    )
+    assert result.returncode == 0  # an info rule
+    assert took < PATTERN_BUDGET + 15
 
 
 def test_a_long_paragraph_is_matched_in_bounded_windows() -> None:

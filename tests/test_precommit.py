@@ -220,3 +220,31 @@ def test_readme_recipe_for_an_existing_blog(tmp_path: Path, release_clone: Path)
     assert failed.returncode == 1
     assert "content/old.md:10:7: TXT002" in failed.stdout
     assert "content/old.md:4:" not in failed.stdout and "content/old.md:6:" not in failed.stdout
+
+
+def test_a_draft_is_judged_by_its_folders_configuration_as_in_the_whole_site(
+    tmp_path: Path, release_clone: Path
+) -> None:
+    """pre-commit names the one draft a commit changes; the findings on it are those of the
+    whole-site run (CI), from the drafts folder's own configuration (issue 14)."""
+    from tests.test_project import FILES, ROOT_CONFIG, SITE_CONFIG
+
+    config = readme_config(release_clone)
+    config["repos"][0]["hooks"] = [{"id": "postlint", "verbose": True}]
+    files = {**FILES, "config.toml": SITE_CONFIG}
+    repo = make_repo(tmp_path / "repo", files, config, toml=ROOT_CONFIG)  # type: ignore[arg-type]
+    draft = repo / "content/drafts/plan.md"
+    draft.write_text(draft.read_text() + "\nMore to come.\n")
+    git(repo, "add", "-A")
+    hook = pre_commit(repo, "run")
+    # the drafts' `fail-on = "never"`: the hook shows their findings and passes
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    whole = run_cli("check", "--no-cache", cwd=repo)
+    on_draft = [line for line in whole.stdout.splitlines() if line.startswith("content/drafts/")]
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in on_draft] == [
+        "FM004",
+        "TAG002",
+        "LNK002",
+    ]
+    shown = [line for line in hook.stdout.splitlines() if line.startswith("content/")]
+    assert shown == on_draft

@@ -4,7 +4,9 @@ SARIF, and agreement of counts and positions across all four."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -16,9 +18,11 @@ import pytest
 from jsonschema.validators import validator_for
 
 import postlint
+from postlint import baseline, report
 from postlint.model import Diagnostic, Edit, Severity, Span
 from postlint.report import github, junit, markdown, sarif
 from postlint.rule import Rule
+from tests.conftest import postlint_command, run_cli, write_site
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 ROOT = Path("/srv/blog")
@@ -144,14 +148,15 @@ URI_CHARS = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*
 # github
 
 
+# Errors first, then warnings, then notices; a line break from a post shows as `\n`.
 GITHUB_EXPECTED = (
-    "::notice file=content/posts/café.md,line=12,col=1,endLine=14,endColumn=8,"
-    "title=RDB001 long-sentence::Sentence has 42 words — split it\n"
     "::error file=content/posts/my first post.md,line=3,col=5,endLine=3,endColumn=24,"
     "title=LNK001 broken-link::"
-    "Link to `/a|b` is broken: 100%25 sure, see%0Athe map\n"
+    "Link to `/a|b` is broken: 100%25 sure, see\\nthe map\n"
     "::warning file=content/posts/my first post.md,line=9,col=14,endLine=9,endColumn=21,"
     "title=SPL001 spelling::Misspelled word “recieve”: did you mean “receive”?\n"
+    "::notice file=content/posts/café.md,line=12,col=1,endLine=14,endColumn=8,"
+    "title=RDB001 long-sentence::Sentence has 42 words — split it\n"
 )
 
 
@@ -163,7 +168,7 @@ def test_github_escapes_properties_and_message() -> None:
     odd = diagnostic("posts/a,b:c%.md", BrokenLink, (1, 1, 1, 2), "50% done\r\nnext: a, b")
     assert github.render([odd], RULES) == (
         "::error file=posts/a%2Cb%3Ac%25.md,line=1,col=1,endLine=1,endColumn=2,"
-        "title=LNK001 broken-link::50%25 done%0D%0Anext: a, b\n"
+        "title=LNK001 broken-link::50%25 done\\r\\nnext: a, b\n"
     )
 
 
@@ -207,7 +212,7 @@ MARKDOWN_EXPECTED = """\
 
 | Line:Col | Code | Rule | Severity | Message |
 | ---: | --- | --- | --- | --- |
-| 3:5 | `LNK001` | broken-link | error | Link to \\`/a\\|b\\` is broken: 100% sure, see<br>the map |
+| 3:5 | `LNK001` | broken-link | error | Link to `/a\\|b` is broken: 100% sure, see\\\\nthe map |
 | 9:14 | `SPL001` | spelling | warning | Misspelled word “recieve”: did you mean “receive”? |
 
 </details>
@@ -226,7 +231,7 @@ def test_markdown_escapes_cells_and_html() -> None:
     odd = diagnostic("a<b>.md", Spelling, (1, 1, 1, 2), "<img> *x* [y](z) a|b `c` \\")
     out = markdown.render([odd], RULES)
     assert "<summary><code>a&lt;b&gt;.md</code>: 1 problem</summary>" in out
-    assert "| \\<img\\> \\*x\\* \\[y\\](z) a\\|b \\`c\\` \\\\ |" in out
+    assert "| \\<img\\> \\*x\\* \\[y\\](z) a\\|b `c` \\\\ |" in out
     # every table row still has exactly its cell separators
     row = next(line for line in out.splitlines() if line.startswith("| 1:1 "))
     assert len(re.findall(r"(?<!\\)\|", row)) == 6
@@ -262,9 +267,13 @@ def test_junit_structure() -> None:
     failures = [c.find("failure") for c in cases]
     assert all(f is not None for f in failures)
     assert [f.get("type") for f in failures if f is not None] == ["info", "error", "warning"]
-    # attribute values survive escaping exactly, newline and non-ASCII included
+    # attribute values survive escaping exactly, non-ASCII included; a line break shows as `\n`
     messages = [f.get("message") for f in failures if f is not None]
-    assert messages == [DIAGNOSTICS[2].message, DIAGNOSTICS[1].message, DIAGNOSTICS[0].message]
+    assert messages == [
+        DIAGNOSTICS[2].message,
+        DIAGNOSTICS[1].message.replace("\n", "\\n"),
+        DIAGNOSTICS[0].message,
+    ]
     body = failures[1].text if failures[1] is not None else None
     assert body is not None
     assert body.startswith(f"{SPACED}:3:5: LNK001 [error] Link to `/a|b`")
@@ -273,11 +282,11 @@ def test_junit_structure() -> None:
     )
 
 
-def test_junit_replaces_characters_xml_cannot_hold() -> None:
-    odd = diagnostic("a.md", BrokenLink, (1, 1, 1, 2), "form\x0cfeed <&> \x00")
+def test_junit_escapes_characters_xml_cannot_hold() -> None:
+    odd = diagnostic("a.md", BrokenLink, (1, 1, 1, 2), "form\x0cfeed <&> \x00 \uffff")
     failure = ET.fromstring(junit.render([odd], RULES)).find("testsuite/testcase/failure")
     assert failure is not None
-    assert failure.get("message") == "form\ufffdfeed <&> \ufffd"
+    assert failure.get("message") == "form\\x0cfeed <&> \\x00 \ufffd"
 
 
 def test_junit_empty() -> None:
@@ -341,7 +350,7 @@ def test_sarif_valid_and_complete() -> None:
     ]
     assert [unquote(u) for u in uris] == [CAFE, SPACED, SPACED]
     assert [r["level"] for r in run["results"]] == ["note", "error", "warning"]
-    assert run["results"][1]["message"]["text"] == DIAGNOSTICS[1].message
+    assert run["results"][1]["message"]["text"] == DIAGNOSTICS[1].message.replace("\n", "\\n")
 
 
 def test_sarif_rule_text_fits_code_scanning_limits() -> None:
@@ -544,9 +553,10 @@ def test_counts_and_positions_agree(diagnostics: list[Diagnostic]) -> None:
     else:
         assert "No problems found." in md
     # positions, as whole ranges, equal the diagnostics'
+    by_severity = sorted(ordered, key=lambda d: ("error", "warning", "info").index(d.severity))
     assert positions_by_format(diagnostics) == {
         "sarif": expected_positions,
-        "github": expected_positions,
+        "github": [(d.line, d.column, d.end_line, d.end_column) for d in by_severity],
     }
 
 
@@ -583,3 +593,188 @@ def test_markdown_one_huge_file_is_cut_by_rows() -> None:
         f"_{1000 - int(kept)} more problems in 1 file not shown:"
         " a GitHub comment holds at most 65,536 characters._\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# control characters, undecodable file names, mentions (issue 15)
+
+CONTROLS = "tag \x1b[31mred\x1b[0m, CSI \x9b2J, bell \x07, DEL \x7f, tab\tkept, CR\rLF\nend"
+CONTROLS_SHOWN = (
+    "tag \\x1b[31mred\\x1b[0m, CSI \\x9b2J, bell \\x07, DEL \\x7f, tab\tkept, CR\\rLF\\nend"
+)
+ODD_PATH = "content/we\x1bird\x85.md"
+ODD_PATH_SHOWN = "content/we\\x1bird\\x85.md"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # tab and LF are layout
+
+
+def render_all(diagnostics: list[Diagnostic], root: Path | None = None) -> dict[str, str]:
+    return {fmt: report.render(fmt, diagnostics, RULES, 1, root) for fmt in report.FORMATS}
+
+
+def test_every_format_shows_control_characters_escaped() -> None:
+    d = diagnostic(ODD_PATH, BrokenLink, (1, 1, 1, 2), CONTROLS)
+    for fmt, out in render_all([d]).items():
+        assert not UNSAFE.search(out), (fmt, UNSAFE.findall(out))
+        out.encode("utf-8")
+    out = render_all([d])
+    assert f"{ODD_PATH_SHOWN}:1:1: LNK001 {CONTROLS_SHOWN} [broken-link]" in out["text"]
+    (data,) = json.loads(out["json"])["diagnostics"]
+    assert (data["path"], data["message"]) == (ODD_PATH_SHOWN, CONTROLS_SHOWN)
+    (result,) = json.loads(out["sarif"])["runs"][0]["results"]
+    assert result["message"]["text"] == CONTROLS_SHOWN
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "content/we%1Bird%C2%85.md"  # a URI carries the exact name
+    (issue,) = json.loads(out["gitlab"])
+    assert (issue["location"]["path"], issue["description"]) == (ODD_PATH_SHOWN, CONTROLS_SHOWN)
+    assert out["github"] == (
+        f"::error file={ODD_PATH_SHOWN},line=1,col=1,endLine=1,endColumn=2,"
+        f"title=LNK001 broken-link::{CONTROLS_SHOWN}\n"
+    )
+    failure = ET.fromstring(out["junit"]).find("testsuite/testcase/failure")
+    assert failure is not None and failure.get("message") == CONTROLS_SHOWN
+    assert f"<code>{ODD_PATH_SHOWN}</code>" in out["markdown"]
+    assert "tab\tkept, CR\\\\rLF\\\\nend |" in out["markdown"]
+
+
+def test_the_text_format_in_colour_paints_only_its_own_escapes() -> None:
+    d = diagnostic(ODD_PATH, BrokenLink, (1, 1, 1, 2), CONTROLS)
+    out = report.render("text", [d], RULES, 1, colour=True)
+    assert "\x1b" not in re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert CONTROLS_SHOWN in out
+
+
+BAD_NAME = os.fsdecode(b"content/bad\xff name.md")  # not UTF-8: decoded as Python does
+
+
+def test_every_format_shows_an_undecodable_file_name_escaped() -> None:
+    d = diagnostic(BAD_NAME, BrokenLink, (1, 1, 1, 2), f"`{BAD_NAME}` is named oddly")
+    out = render_all([d], ROOT)
+    for fmt, text in out.items():
+        text.encode("utf-8")  # no lone surrogate: every report is valid UTF-8
+        assert "bad\\xff name.md" in text.replace("\\\\", "\\"), fmt
+    log = json.loads(out["sarif"])
+    validate_sarif(log)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "content/bad%FF%20name.md"
+    assert URI_CHARS.match(location["artifactLocation"]["uri"])
+    outside = diagnostic("/elsewhere/" + BAD_NAME, BrokenLink, (1, 1, 1, 2), "x")
+    (result,) = sarif_log([outside])["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "file:///elsewhere/content/bad%FF%20name.md"
+    }
+
+
+def test_an_undecodable_file_name_from_the_cli_in_every_format(tmp_path: Path) -> None:
+    root = write_site(tmp_path, {"content/ok.md": '+++\ntitle = "T"\n+++\n\nFine.\n'})
+    with open(os.path.join(os.fsencode(root), b"content", b"bad\xff name.md"), "wb") as post:
+        post.write(b"+++\ntitle = 3\n+++\n\nBody.\n")  # a real file, with a finding
+    for fmt in report.FORMATS:
+        result = subprocess.run(
+            [*postlint_command(), "check", "--no-cache", "--format", fmt],
+            cwd=root,
+            capture_output=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        assert result.returncode == 1, (fmt, result.stderr)
+        out = result.stdout.decode("utf-8")  # valid UTF-8, whatever the name
+        if fmt == "sarif":  # a URI keeps the bytes
+            validate_sarif(json.loads(out))
+            assert "content/bad%FF%20name.md" in out
+        else:
+            assert "bad\\xff name.md" in out.replace("\\\\", "\\"), fmt
+        if fmt == "json":
+            paths = {d["path"] for d in json.loads(out)["diagnostics"]}
+            assert paths == {"content/bad\\xff name.md"}
+    made = run_cli("baseline", "--no-cache", cwd=root)
+    assert made.returncode == 0, made.stderr
+    hidden = run_cli("check", "--no-cache", "--baseline", ".postlint-baseline.json", cwd=root)
+    assert hidden.returncode == 0 and hidden.stdout.startswith("All clear"), hidden.stderr
+
+
+def test_a_baseline_keys_a_message_that_quotes_an_undecodable_name() -> None:
+    whole_file = diagnostic(BAD_NAME, MissingTags, (1, 1, 1, 1), f"`{BAD_NAME}` is odd")
+    ((rule, path, digest),) = baseline.keys([whole_file])  # no text covered: the message
+    assert (rule, path) == ("missing-tags", BAD_NAME) and len(digest) == 16
+
+
+def test_control_characters_from_a_post_reach_no_terminal(tmp_path: Path) -> None:
+    pack = (
+        '[pack]\nname = "colours"\nprefix = "COL"\ndescription = "d"\n\n'
+        '[[rule]]\ncode = "COL001"\nname = "red-text"\nseverity = "warning"\n'
+        'kind = "existence"\npatterns = ["\\\\S*red\\\\S*"]\n'
+        '[[rule.example]]\nbad = "red"\ngood = "blue"\n'
+    )
+    post = '+++\ntitle = "T"\n+++\n\nSee \x1b[31mred\x1b[0m and \x9b2J here.\n'
+    root = write_site(
+        tmp_path,
+        {"content/post.md": post, "colours.toml": pack},
+        config='packs = ["colours.toml"]\nselect = ["COL001"]\n',
+    )
+    for fmt in ("text", "github"):
+        result = run_cli("check", "--no-cache", "--format", fmt, cwd=root)
+        assert result.returncode == 0
+        assert not UNSAFE.search(result.stdout), fmt
+        assert "Avoid `\\x1b[31mred\\x1b[0m`." in result.stdout
+
+
+def test_markdown_keeps_code_as_code_and_pings_nobody() -> None:
+    text = (
+        "Tag `@team|x` from @someone, see #123, owner/repo#45 and GH-7; "
+        "mail me@example.org; `#9` stays, a lone ` too"
+    )
+    out = markdown.render([diagnostic("a.md", Spelling, (1, 1, 1, 2), text)], RULES)
+    zw = "&#8203;"
+    assert (
+        f"| Tag `@team\\|x` from @{zw}someone, see #{zw}123, owner/repo#{zw}45 and GH-{zw}7; "
+        f"mail me@example.org; `#9` stays, a lone \\` too |"
+    ) in out
+    assert not re.search(r"(?<!\w)@\w|(?<!&)#\d|GH-\d", re.sub(r"`[^`]*`", "", out))
+
+
+# ---------------------------------------------------------------------------------------------
+# github annotation limits (issue 14)
+
+
+def test_github_lists_errors_first_and_stops_at_the_limits() -> None:
+    warnings = [
+        diagnostic("content/about.md", Spelling, (n, 1, n, 2), f"w{n}") for n in range(1, 4)
+    ]
+    errors = [diagnostic("content/zz.md", BrokenLink, (n, 1, n, 2), f"e{n}") for n in range(1, 13)]
+    notices = [
+        diagnostic("content/b.md", LongSentence, (n, 1, n, 2), f"n{n}") for n in range(1, 16)
+    ]
+    lines = github.render(warnings + notices + errors, RULES).splitlines()
+    kinds = [line[2:].split(" ", 1)[0] for line in lines]
+    assert kinds == ["error"] * 10 + ["warning"] * 3 + ["notice"] * 9 + ["notice"]
+    assert [line.rsplit("::", 1)[1] for line in lines[:10]] == [f"e{n}" for n in range(1, 11)]
+    assert lines[-1] == (
+        "::notice title=postlint::8 more problems (2 errors, 6 notices) not annotated: GitHub "
+        "shows 10 annotations of each severity per step. See them all in the job summary or the "
+        "code scanning alerts (the Markdown and SARIF reports), or raise the limit with "
+        "--github-annotations."
+    )
+    assert len(github.render(warnings + notices + errors, RULES, limit=0).splitlines()) == 30
+    exactly = github.render(notices[:10] + errors[:10], RULES).splitlines()
+    assert len(exactly) == 20 and "more problem" not in exactly[-1]
+    one = github.render(notices[:2], RULES, limit=1).splitlines()
+    assert one == [
+        "::notice title=postlint::2 more problems (2 notices) not annotated: GitHub shows 1 "
+        "annotations of each severity per step. See them all in the job summary or the code "
+        "scanning alerts (the Markdown and SARIF reports), or raise the limit with "
+        "--github-annotations."
+    ]
+
+
+def test_github_annotations_flag(tmp_path: Path) -> None:
+    bad = "+++\ntitle = 3\n+++\n\nBody.\n"
+    root = write_site(tmp_path, {f"content/p{n}.md": bad for n in range(3)})
+    result = run_cli(
+        "check", "--no-cache", "--format", "github", "--github-annotations", "2", cwd=root
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::error", "::notice"]
+    assert "1 more problem (1 error) not annotated" in lines[-1]
+    for value in ("-1", "x", ""):
+        wrong = run_cli("check", "--github-annotations", value, cwd=root)
+        assert wrong.returncode == 2 and "--github-annotations" in wrong.stderr

@@ -142,7 +142,7 @@ def test_the_suppression_rules_are_ignored_like_any_rule(tmp_path: Path) -> None
     text = "<!-- postlint-disable-next-line spellin -->\nThanks to everyone.\n"
     assert lint(tmp_path, text, Config(ignore=("suppressions",))) == []
     assert lint(tmp_path, text, Config(ignore=("SUP001",))) == []
-    per_file = Config(per_file_ignores={"*/content/*": ("suppression-unknown-rule",)})
+    per_file = Config(per_file_ignores={"**/content/*": ("suppression-unknown-rule",)})
     assert lint(tmp_path, text, per_file) == []
 
 

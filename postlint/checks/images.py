@@ -10,7 +10,6 @@ case-insensitive laptop is called out.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from postlint.globs import Globs
 from postlint.index import Published, above_root
 from postlint.model import Finding, Image, Post, Span
 from postlint.rule import Context, Example, Family, Option, PostSummary, Rule, Site, SiteInfo
@@ -336,6 +336,8 @@ class ImageAltMissing(Rule):
         for image in post.images:
             if image.kind == "shortcode" and image.alt_span is None:
                 continue  # a shortcode without an alt argument may not take one
+            if image.attribute != "src":
+                continue  # a srcset candidate or a poster: the alt text is the <img src>'s
             if not image.alt.strip():
                 yield self.finding(
                     image.span,
@@ -528,7 +530,8 @@ class ImageUnused(Rule):
     ```
 
     ## Options
-    `unused-ignore`: glob patterns (relative to the site root) of images never reported.
+    `unused-ignore`: glob patterns (relative to the configuration's folder, as `exclude`) of
+    images never reported.
     """
 
     code = "IMG005"
@@ -569,13 +572,13 @@ class ImageUnused(Rule):
                     used.add(hit.path)
                 names.add(posixpath.basename(_clean(ref)).casefold())
         names |= _names_in_theme(site)
-        ignore = ctx.options.get("unused-ignore", ())
+        ignore = Globs(ctx.options.get("unused-ignore", ()), ctx.config.root)
         for file in _candidates(site):
             if not file.path.name.lower().endswith(IMAGE_SUFFIXES) or file.path in used:
                 continue
             if file.path.name.casefold() in names:
                 continue
-            if any(fnmatch.fnmatch(file.shown, pattern) for pattern in ignore):
+            if ignore.matches(file.path):
                 continue
             yield (
                 _display(file.path),
@@ -638,7 +641,11 @@ FAMILY = Family(
             list,
         ),
         Option(
-            "unused-ignore", (), "Globs (from the site root) of images never reported unused.", list
+            "unused-ignore",
+            (),
+            "Globs (from the configuration's folder, as `exclude`) of images never reported"
+            " unused.",
+            list,
         ),
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -122,10 +123,12 @@ def score_post(post: Post, counter: str = "pyphen") -> list[Score]:
     """Scores of each author section (the whole post when it has none): prose paragraphs
     only, and not those in block quotes (someone else's words, which the writer cannot edit)."""
     prose = [p for p in paragraphs(post) if p.kind == "paragraph"]
+    starts = [p.start for p in prose]  # in document order: a section's are one slice
     scores = []
     for author, start, end, report in _units(post):
-        inside = [p for p in prose if start <= p.start < end and not p.quoted]
-        quoted = sum(p.words for p in prose if start <= p.start < end and p.quoted)
+        section = prose[bisect_left(starts, start) : bisect_left(starts, end)]
+        inside = [p for p in section if not p.quoted]
+        quoted = sum(p.words for p in section if p.quoted)
         if not inside:
             continue
         report = report if author else inside[0].start

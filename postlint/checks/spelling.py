@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from postlint.dictionary import DictionaryError, checker, knows
-from postlint.model import Edit, Finding, Fix, Post, Span
+from postlint.model import Edit, Finding, Fix, Link, Post, Span
 from postlint.prose import paragraphs, word_list
 from postlint.rule import Context, Family, Option, Rule, Site
 
@@ -297,6 +298,7 @@ _UNIT_LENGTH = 5
 _ELIDED_BEFORE = frozenset(word_list("ol an o th"))
 _ELIDED_AFTER = frozenset(word_list("tis twas til cept bout round em"))
 _ITEM_EDGE = ",;()\n"
+_ITEM_EDGES = re.compile("[" + re.escape(_ITEM_EDGE) + "]")
 
 
 def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
@@ -328,7 +330,8 @@ def unknown_words(post: Post, language: str, variant: str) -> Iterator[Word]:
             if token not in suspects:
                 continue
             start, token_end = match.span()
-            chunk_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+            space = text.rfind(" ", 0, start)  # then a line break after it: no scan to the start
+            chunk_start = max(space, text.rfind("\n", space + 1, start)) + 1
             chunk_end = _CHUNK.match(text, chunk_start)
             core = chunk_end.group().strip(_EDGE) if chunk_end else ""
             if not core or _HAS_DIGIT.search(core) or _SKIP_CHUNK.search(core):
@@ -432,13 +435,23 @@ def _handle(text: str, start: int, end: int, suspects: set[str]) -> bool:
     return _in_roster(text, start, end, suspects)
 
 
+@lru_cache(maxsize=1)
+def _item_edges(text: str) -> list[int]:
+    """Where the characters that bound a list item stand, found once per text: a search from
+    every word to the ends of a long paragraph was quadratic."""
+    return [m.start() for m in _ITEM_EDGES.finditer(text)]
+
+
 def _item_start(text: str, index: int) -> int:
-    return max(text.rfind(c, 0, index) for c in _ITEM_EDGE) + 1
+    edges = _item_edges(text)
+    k = bisect_left(edges, index)
+    return edges[k - 1] + 1 if k else 0
 
 
 def _item_end(text: str, index: int) -> int:
-    ends = [i for i in (text.find(c, index) for c in _ITEM_EDGE) if i >= 0]
-    return min(ends, default=len(text))
+    edges = _item_edges(text)
+    k = bisect_left(edges, index)
+    return edges[k] if k < len(edges) else len(text)
 
 
 _CLAUSE_EDGE = re.compile(r"[.!?:;()\[\]\n]")
@@ -558,11 +571,14 @@ class Unknown:
     suggestions: tuple[str, ...]
 
 
-def _names_its_link(post: Post, word: Word, key: str) -> bool:
-    """A word in a link's text that its URL also holds names the page: [ChinaTalk](chinatalk...)."""
-    for link in post.links:
-        if link.span.start <= word.start and word.end <= link.span.end:
-            return key in link.url.lower()
+def _names_its_link(links: tuple[Link, ...], starts: list[int], word: Word, key: str) -> bool:
+    """A word in a link's text that its URL also holds names the page: [ChinaTalk](chinatalk...).
+
+    ``starts`` are the links' start offsets (links come sorted): a bisection, not a scan of
+    every link for every unknown word, which was quadratic on long posts."""
+    i = bisect_right(starts, word.start) - 1
+    if i >= 0 and word.end <= links[i].span.end:
+        return key in links[i].url.lower()
     return False
 
 
@@ -687,6 +703,7 @@ class Spelling(Rule):
         language = str(ctx.options["language"])
         variant = str(ctx.options["variant"])
         known_names: set[str] | None = None
+        starts = [link.span.start for link in post.links]
         found = []
         for word in unknown_words(post, language, variant):
             key = _lookup_key(word.text)
@@ -695,7 +712,7 @@ class Spelling(Rule):
             named = (
                 word.name
                 or key in known_names
-                or _names_its_link(post, word, key)
+                or _names_its_link(post.links, starts, word, key)
                 or (word.capitalised and not near_common_word(language, variant, key, word.initial))
             )
             suggested = () if named else suggestions(language, variant, key)

@@ -252,16 +252,45 @@ def _mac_roman_emoji(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), fixed
 
 
+_PIECE = 200
+_ASCII_PAIR = re.compile(r"[\x00-\x7f]{2}")
+
+
 def _repair_run(text: str) -> list[tuple[int, int, str, str]]:
+    """Damaged stretches of a run. The alignment in ``_repair_piece`` is quadratic in the length,
+    so a long run is repaired in pieces cut between two ASCII characters, which never stand
+    inside damage (UTF-8 read wrongly is non-ASCII; an 0xA0 byte read as a space follows it)."""
+    found: list[tuple[int, int, str, str]] = []
+    start = 0
+    while start < len(text):
+        m = _ASCII_PAIR.search(text, start + _PIECE) if len(text) - start > 2 * _PIECE else None
+        end = m.start() + 1 if m else len(text)
+        piece = text[start:end]
+        if not piece.isascii():
+            found.extend((start + a, start + b, r, c) for a, b, r, c in _repair_piece(piece))
+        start = end
+    return found
+
+
+def _repair_piece(text: str) -> list[tuple[int, int, str, str]]:
     fix, config = _ftfy()
     fixed, explanation = fix(text, config)
     codec = _codec_of(explanation)
     found: list[tuple[int, int, str, str]] = []
     if fixed != text:
-        # each stretch of replaced characters is one damaged run ("‚Äúword‚Äù" is two)
-        for tag, a, b, c, d in SequenceMatcher(None, text, fixed, autojunk=False).get_opcodes():
+        # each stretch of replaced characters is one damaged run ("‚Äúword‚Äù" is two); the
+        # common ends are left out of the (quadratic) alignment
+        n = min(len(text), len(fixed))
+        p = q = 0
+        while p < n and text[p] == fixed[p]:
+            p += 1
+        while q < n - p and text[-1 - q] == fixed[-1 - q]:
+            q += 1
+        matcher = SequenceMatcher(None, text[p : len(text) - q], fixed[p : len(fixed) - q], False)
+        for tag, a, b, c, d in matcher.get_opcodes():
             if tag == "equal":
                 continue
+            a, b, c, d = a + p, b + p, c + p, d + p
             if c == d and b < len(text):  # "Â" dropped before "\xa0": report "Â\xa0" -> "\xa0"
                 b, d = b + 1, d + 1
             found.append((a, b, fixed[c:d], codec))

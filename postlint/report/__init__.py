@@ -2,7 +2,8 @@
 
 ``text`` is for people, ``json`` the contract for programs, ``sarif`` for code scanning,
 ``github`` for pull-request annotations, ``gitlab`` for merge-request code quality, ``junit``
-for CI dashboards and ``markdown`` for a pull-request comment or job summary.
+for CI dashboards and ``markdown`` for a pull-request comment or job summary. ``common`` holds
+what they share: paths and messages shown with control characters escaped, and fast JSON.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ def render(
     files: int,
     root: Path | None = None,
     colour: bool = False,
+    annotations: int = 10,
 ) -> str:
-    """The report in format ``fmt`` (one of FORMATS)."""
+    """The report in format ``fmt`` (one of FORMATS); ``annotations`` is the most GitHub
+    annotations of each severity (0: no limit)."""
     from postlint.report import github, gitlab, json, junit, markdown, sarif, text
 
     if fmt == "text":
@@ -34,7 +37,7 @@ def render(
     if fmt == "sarif":
         return sarif.render(diagnostics, rules, root)
     if fmt == "github":
-        return github.render(diagnostics, rules, root)
+        return github.render(diagnostics, rules, root, annotations)
     if fmt == "gitlab":
         return gitlab.render(diagnostics, rules, root)
     if fmt == "junit":

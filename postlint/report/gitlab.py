@@ -2,19 +2,21 @@
 
 GitLab reads ``description``, ``check_name``, ``fingerprint`` (unique per finding, stable across
 runs), ``severity`` (info, minor, major, critical, blocker) and ``location.path`` with
-``location.lines.begin``. Paths are relative to the repository root, as GitLab expects.
+``location.lines.begin``. Paths are relative to the repository root, as GitLab expects; paths
+and descriptions show control characters and undecodable bytes escaped (see ``report.common``).
+One issue takes one line.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from postlint.model import Diagnostic, Severity
-from postlint.report.sarif import fingerprint, relative_path
+from postlint.report.common import Paths, dumps, visible
+from postlint.report.sarif import fingerprint
 from postlint.rule import Rule
 
 SEVERITY: dict[Severity, str] = {"error": "major", "warning": "minor", "info": "info"}
@@ -23,15 +25,16 @@ SEVERITY: dict[Severity, str] = {"error": "major", "warning": "minor", "info": "
 def render(
     diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], root: Path | None = None
 ) -> str:
+    paths = Paths(root)
     occurrences: Counter[tuple[str, str, str]] = Counter()
     issues: list[dict[str, Any]] = []
-    for d in sorted(diagnostics, key=lambda d: (relative_path(d.path, root), d.sort_key())):
-        path = relative_path(d.path, root)
+    for d in sorted(diagnostics, key=lambda d: (paths.relative(d.path), d.sort_key())):
+        path = paths.shown(d.path)
         occurrences[(d.code, path, d.message)] += 1
         issues.append(
             {
                 "type": "issue",
-                "description": d.message,
+                "description": visible(d.message),
                 "check_name": f"{d.code} {d.rule}",
                 "categories": ["Style"],
                 "fingerprint": fingerprint(d, path, occurrences[(d.code, path, d.message)]),
@@ -42,4 +45,4 @@ def render(
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues, flat={None}) + "\n"

@@ -1,16 +1,19 @@
 """The JSON contract: ``{"version": 1, "diagnostics": [...], "summary": {...}}``.
 
-Other tools build on it: field names and meanings only ever gain, never change.
+Other tools build on it: field names and meanings only ever gain, never change. Paths and
+messages show control characters and undecodable bytes escaped (see ``report.common``), so the
+document is always valid UTF-8; a fix's ``replacement`` is data and stays exact. One diagnostic
+takes one line.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from postlint.model import Diagnostic, Edit
+from postlint.report.common import dumps, visible
 
 VERSION = 1
 
@@ -26,9 +29,9 @@ def edit_data(edit: Edit) -> dict[str, Any]:
     }
 
 
-def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
+def diagnostic_data(d: Diagnostic, path: str | None = None) -> dict[str, Any]:
     return {
-        "path": d.path,
+        "path": visible(d.path) if path is None else path,
         "line": d.line,
         "column": d.column,
         "end_line": d.end_line,
@@ -36,7 +39,7 @@ def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
         "code": d.code,
         "rule": d.rule,
         "severity": d.severity,
-        "message": d.message,
+        "message": visible(d.message),
         "fix": None if d.fix is None else [edit_data(e) for e in d.fix],
         "fix_safe": d.fix_safe,
         "url": d.url,
@@ -45,9 +48,10 @@ def diagnostic_data(d: Diagnostic) -> dict[str, Any]:
 
 def render(diagnostics: Sequence[Diagnostic], files: int) -> str:
     severities = Counter(d.severity for d in diagnostics)
+    shown = {path: visible(path) for path in {d.path for d in diagnostics}}
     document = {
         "version": VERSION,
-        "diagnostics": [diagnostic_data(d) for d in diagnostics],
+        "diagnostics": [diagnostic_data(d, shown[d.path]) for d in diagnostics],
         "summary": {
             "files": files,
             "files_with_problems": len({d.path for d in diagnostics}),
@@ -59,4 +63,4 @@ def render(diagnostics: Sequence[Diagnostic], files: int) -> str:
             "by_rule": dict(sorted(Counter(d.rule for d in diagnostics).items())),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, flat={"diagnostics"}) + "\n"

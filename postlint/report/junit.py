@@ -3,8 +3,9 @@
 ``<testsuites>`` holds one ``<testsuite>`` per file with findings, named after the file; each
 finding is a failing ``<testcase>`` named ``CODE rule line:col`` with ``classname`` the file, whose
 ``<failure>`` carries the message, the severity as ``type`` and a short text body. Files with no
-findings are not known to a report, so they do not appear. Characters XML 1.0 cannot hold
-(control characters other than tab, LF and CR) are replaced with U+FFFD.
+findings are not known to a report, so they do not appear. Paths and messages show control
+characters and undecodable bytes escaped (see ``report.common``); the two characters XML 1.0
+cannot hold that are left, U+FFFE and U+FFFF, are replaced with U+FFFD.
 """
 
 from __future__ import annotations
@@ -16,50 +17,52 @@ from itertools import groupby
 from pathlib import Path
 
 from postlint.model import Diagnostic
-from postlint.report.sarif import relative_path
+from postlint.report.common import Paths, visible
 from postlint.rule import Rule
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
-    """``text`` without the characters an XML 1.0 document cannot contain."""
-    return _NOT_XML.sub("\ufffd", text)
+    """``text`` as XML 1.0 can hold it: controls escaped, U+FFFE and U+FFFF replaced."""
+    return _NOT_XML.sub("\ufffd", visible(text))
 
 
 def _testcase(suite: ET.Element, diagnostic: Diagnostic, path: str) -> None:
+    """A failing test case; ``path`` is already clean."""
     position = f"{diagnostic.line}:{diagnostic.column}"
     case = ET.SubElement(
         suite,
         "testcase",
         name=clean(f"{diagnostic.code} {diagnostic.rule} {position}"),
-        classname=clean(path),
+        classname=path,
     )
-    failure = ET.SubElement(
-        case, "failure", message=clean(diagnostic.message), type=diagnostic.severity
-    )
-    body = f"{path}:{position}: {diagnostic.code} [{diagnostic.severity}] {diagnostic.message}"
+    message = clean(diagnostic.message)
+    failure = ET.SubElement(case, "failure", message=message, type=diagnostic.severity)
+    body = f"{path}:{position}: {diagnostic.code} [{diagnostic.severity}] {message}"
     if diagnostic.url:
-        body += f"\nSee {diagnostic.url}"
-    failure.text = clean(body)
+        body += f"\nSee {clean(diagnostic.url)}"
+    failure.text = body
 
 
 def render(
     diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], root: Path | None = None
 ) -> str:
+    paths = Paths(root)
     keyed = sorted(
-        ((relative_path(d.path, root), d) for d in diagnostics),
+        ((paths.relative(d.path), d) for d in diagnostics),
         key=lambda pair: (pair[0], pair[1].sort_key()),
     )
     total = str(len(keyed))
     suites = ET.Element("testsuites", name="postlint", tests=total, failures=total, errors="0")
-    for path, group in groupby(keyed, key=lambda pair: pair[0]):
+    for _, group in groupby(keyed, key=lambda pair: pair[0]):
         members = [d for _, d in group]
         count = str(len(members))
+        path = _NOT_XML.sub("\ufffd", paths.shown(members[0].path))
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=clean(path),
+            name=path,
             tests=count,
             failures=count,
             errors="0",

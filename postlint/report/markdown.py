@@ -2,9 +2,11 @@
 
 A title, the number of problems by severity and by rule (each rule linked to its documentation),
 then one table per file folded in ``<details>``, as many rows as fit in a GitHub comment
-(65,536 characters); a closing line counts the problems left out. Table cells escape Markdown
-punctuation (pipes and backticks among it) so that a message renders as the text it is; line
-breaks become ``<br>``. With no diagnostics the body says "No problems found."
+(65,536 characters); a closing line counts the problems left out. In a message, `code spans`
+stay code; the rest escapes Markdown punctuation so that it renders as the text it is, and
+mentions and issue references (``@someone``, ``#123``, ``GH-123``) get a zero-width space, so
+that a post quoted in a finding pings nobody and links no issue. Control characters show
+escaped (see ``report.common``). With no diagnostics the body says "No problems found."
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 from postlint.model import Diagnostic, Severity
-from postlint.report.sarif import relative_path
+from postlint.report.common import Paths, visible
 from postlint.rule import Rule
 
 TITLE = "## postlint"
@@ -25,12 +27,37 @@ MAX_CHARS = 65_536  # GitHub's limit for a comment body (a job summary may hold 
 NOTE_RESERVE = 200  # room kept for the line that counts the problems left out
 ORDER: tuple[Severity, ...] = ("error", "warning", "info")
 _PUNCTUATION = re.compile(r"([\\`*_\[\]<>|~&])")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_MENTION = re.compile(r"(?<!\w)@(?=\w)")
+_REFERENCE = re.compile(r"(#|\b[Gg][Hh]-)(?=\d)")
+ZERO_WIDTH_SPACE = "&#8203;"
 
 
 def escape(text: str) -> str:
-    """``text`` for a table cell: Markdown punctuation backslash-escaped, newlines as <br>."""
-    return _NEWLINE.sub("<br>", _PUNCTUATION.sub(r"\\\1", text))
+    """``text`` for a table cell, as plain text: Markdown punctuation backslash-escaped,
+    mentions and issue references made inert, control characters escaped."""
+    text = _PUNCTUATION.sub(r"\\\1", visible(text))
+    if "#" in text or "-" in text:
+        text = _REFERENCE.sub(rf"\1{ZERO_WIDTH_SPACE}", text)
+    if "@" in text:
+        text = _MENTION.sub("@" + ZERO_WIDTH_SPACE, text)
+    return text
+
+
+def message(text: str) -> str:
+    """A message for a table cell: its `code spans` stay code, the rest is ``escape``d."""
+    text = visible(text)
+    if "`" not in text:
+        return escape(text)
+    parts = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(escape(text[position : span.start()]))
+        code = span.group(1).replace("|", "\\|")  # a pipe would end the cell
+        parts.append(f"`{code}`")
+        position = span.end()
+    parts.append(escape(text[position:]))
+    return "".join(parts)
 
 
 def plural(count: int, noun: str) -> str:
@@ -55,8 +82,9 @@ def render(
 ) -> str:
     if not diagnostics:
         return f"{TITLE}\n\nNo problems found.\n"
+    paths = Paths(root)
     keyed = sorted(
-        ((relative_path(d.path, root), d) for d in diagnostics),
+        ((paths.relative(d.path), d) for d in diagnostics),
         key=lambda pair: (pair[0], pair[1].sort_key()),
     )
     known = {rule.code: rule for rule in rules}
@@ -85,17 +113,14 @@ def render(
             ]
         ),
     ]
-    files_rows = [
-        (path, [_row(d) for _, d in group])
-        for path, group in groupby(keyed, key=lambda pair: pair[0])
-    ]
-    return _fit(parts, files_rows)
+    by_file = [[d for _, d in group] for _, group in groupby(keyed, key=lambda pair: pair[0])]
+    return _fit(parts, [(paths.shown(found[0].path), found) for found in by_file])
 
 
 def _row(d: Diagnostic) -> str:
     return (
         f"| {d.line}:{d.column} | {_code(d.code)} | {escape(d.rule)} | {d.severity}"
-        f" | {escape(d.message)} |"
+        f" | {message(d.message)} |"
     )
 
 
@@ -111,33 +136,36 @@ def _head(path: str, count: str) -> str:
     )
 
 
-def _fit(parts: list[str], files: list[tuple[str, list[str]]]) -> str:
-    """Add a folded table per file, as many rows as a GitHub comment can hold."""
+def _fit(parts: list[str], files: list[tuple[str, list[Diagnostic]]]) -> str:
+    """Add a folded table per file, as many rows as a GitHub comment can hold (rows that
+    cannot fit are never made)."""
     size = len("\n\n".join(parts)) + 1  # the closing newline
     left_out: dict[str, int] = {}
-    for path, rows in files:
+    for path, found in files:
         if left_out:
-            left_out[path] = len(rows)
+            left_out[path] = len(found)
             continue
-        head = _head(path, plural(len(rows), "problem"))
+        head = _head(path, plural(len(found), "problem"))
         tail = "\n\n</details>"
         budget = MAX_CHARS - NOTE_RESERVE - size - 2
         used = len(head) + len(tail)
-        kept = 0
-        for row in rows:
+        rows: list[str] = []
+        for d in found:
+            row = _row(d)
             if used + 1 + len(row) > budget:
                 break
             used += 1 + len(row)
-            kept += 1
+            rows.append(row)
+        kept = len(rows)
         if kept:
-            if kept < len(rows):  # a few characters more, within NOTE_RESERVE
-                count = f"{plural(len(rows), 'problem')}, the first {kept} shown"
+            if kept < len(found):  # a few characters more, within NOTE_RESERVE
+                count = f"{plural(len(found), 'problem')}, the first {kept} shown"
                 used += len(_head(path, count)) - len(head)
                 head = _head(path, count)
-            parts.append("\n".join([head, *rows[:kept]]) + tail)
+            parts.append("\n".join([head, *rows]) + tail)
             size += 2 + used
-        if kept < len(rows):
-            left_out[path] = len(rows) - kept
+        if kept < len(found):
+            left_out[path] = len(found) - kept
     if left_out:
         problems = sum(left_out.values())
         parts.append(

@@ -7,9 +7,13 @@ its ``help`` (text and Markdown, which code scanning shows beside an alert); ``f
 is that text without the example and heading marks, cut to the 1024 characters code scanning
 allows there.
 
-Locations are relative POSIX URIs, percent-encoded, against ``uriBaseId`` ``%SRCROOT%``;
+Locations are relative POSIX URIs, percent-encoded from the file name's bytes (a name that is not
+UTF-8 keeps its bytes: ``bad%FF.md``), against ``uriBaseId`` ``%SRCROOT%``;
 ``originalUriBaseIds`` gives the root as a ``file:`` URI when ``root`` is known. Columns count
 Unicode code points (``columnKind`` says so), 1-based with exclusive ends, as ours do.
+
+Messages show control characters escaped (see ``report.common``). The log is written one result
+a line.
 
 ``partialFingerprints["postlint/v1"]`` is a SHA-256 of rule code, path and message, followed by
 the occurrence number of that triple in the file (``…:1``, ``…:2``). It does not move when lines
@@ -22,13 +26,12 @@ checked-out files when it is missing; this key is for other consumers and for co
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any
-from urllib.parse import quote
 
 from postlint.model import Diagnostic, Edit, Severity
+from postlint.report.common import Paths, dumps, relative_path, uri_path, visible
 from postlint.rule import Rule
 from postlint.version import __version__
 
@@ -51,12 +54,7 @@ DESCRIPTION_LIMIT = 1024
 EXAMPLE_HEADING = "## Example"
 
 
-def relative_path(path: str, root: Path | None) -> str:
-    """``path`` as a POSIX path, relative to ``root`` when it is absolute and inside it."""
-    pure = Path(path)
-    if root is not None and pure.is_absolute() and pure.is_relative_to(root.absolute()):
-        pure = pure.relative_to(root.absolute())
-    return pure.as_posix()
+__all__ = ["artifact_location", "build", "fingerprint", "relative_path", "render"]
 
 
 def artifact_location(path: str, root: Path | None) -> dict[str, Any]:
@@ -64,11 +62,12 @@ def artifact_location(path: str, root: Path | None) -> dict[str, Any]:
     posix = relative_path(path, root)
     if PurePath(posix).is_absolute():
         return {"uri": Path(posix).as_uri()}
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": uri_path(posix), "uriBaseId": SRCROOT}
 
 
 def fingerprint(diagnostic: Diagnostic, path: str, occurrence: int) -> str:
-    data = "\0".join((diagnostic.code, path, diagnostic.message)).encode("utf-8")
+    """Of the code, the shown path and the shown message (both free of undecodable bytes)."""
+    data = "\0".join((diagnostic.code, path, visible(diagnostic.message))).encode("utf-8")
     return f"{hashlib.sha256(data).hexdigest()[:32]}:{occurrence}"
 
 
@@ -152,7 +151,8 @@ def build(
     diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], root: Path | None = None
 ) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
-    ordered = sorted(diagnostics, key=lambda d: (relative_path(d.path, root), d.sort_key()))
+    paths = Paths(root)
+    ordered = sorted(diagnostics, key=lambda d: (paths.relative(d.path), d.sort_key()))
     descriptors: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for rule in sorted(rules, key=lambda r: r.code):
@@ -167,17 +167,20 @@ def build(
             descriptors[index[diagnostic.code]]["helpUri"] = diagnostic.url
 
     occurrences: dict[tuple[str, str, str], int] = {}
+    locations: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     for diagnostic in ordered:
-        location = artifact_location(diagnostic.path, root)
-        path = relative_path(diagnostic.path, root)
+        location = locations.get(diagnostic.path)
+        if location is None:
+            location = locations[diagnostic.path] = artifact_location(diagnostic.path, root)
+        path = paths.shown(diagnostic.path)
         triple = (diagnostic.code, path, diagnostic.message)
         occurrences[triple] = occurrences.get(triple, 0) + 1
         result: dict[str, Any] = {
             "ruleId": diagnostic.code,
             "ruleIndex": index[diagnostic.code],
             "level": LEVELS[diagnostic.severity],
-            "message": {"text": diagnostic.message},
+            "message": {"text": visible(diagnostic.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -226,4 +229,4 @@ def _srcroot(root: Path | None) -> dict[str, Any]:
 def render(
     diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], root: Path | None = None
 ) -> str:
-    return json.dumps(build(diagnostics, rules, root), indent=2, ensure_ascii=False) + "\n"
+    return dumps(build(diagnostics, rules, root), flat={"results"}) + "\n"

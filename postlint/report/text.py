@@ -7,22 +7,26 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from postlint.model import Diagnostic
+from postlint.report.common import visible
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36"}
 
 
 def render(diagnostics: Sequence[Diagnostic], files: int, colour: bool = False) -> str:
+    """Paths and messages show control characters escaped: a post cannot drive the terminal."""
+
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
     lines: list[str] = []
-    for _, group in groupby(diagnostics, key=lambda d: d.path):
+    for path, group in groupby(diagnostics, key=lambda d: d.path):
         if lines:
             lines.append("")
+        shown = visible(path)
         for d in group:
-            where = paint(f"{d.path}:{d.line}:{d.column}:", "1")
+            where = paint(f"{shown}:{d.line}:{d.column}:", "1")
             code = paint(d.code, _COLOURS[d.severity] + ";1")
-            lines.append(f"{where} {code} {d.message} {paint(f'[{d.rule}]', '2')}")
+            lines.append(f"{where} {code} {visible(d.message)} {paint(f'[{d.rule}]', '2')}")
     if lines:
         lines.append("")
     lines.append(summary(diagnostics, files))

@@ -6,6 +6,7 @@ Each rule judges one post on its own; none needs the site index or the network.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterable, Iterator
@@ -28,36 +29,73 @@ from postlint.rule import Context, Rule, SiteInfo
 _BROKEN_LINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.)+\]\(")
 
 
+def _closing_parens(text: str) -> dict[int, int]:
+    """Where each `(` is closed on its own line, found in one pass (a scan to the line end from
+    every unclosed `](` was quadratic on long lines)."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for m in _PAREN_OR_NEWLINE.finditer(text):
+        c = m.group()
+        if c == "(":
+            opened.append(m.start())
+        elif c == ")":
+            if opened:
+                closes[opened.pop()] = m.start()
+        else:
+            opened.clear()
+    return closes
+
+
+_PAREN_OR_NEWLINE = re.compile(r"[()\n]")
+_TEMPLATE_MARK = re.compile(r"\{[{%<]")
+_ADDRESS_CHAR = re.compile(r"[/.:#]")
+_SPACE = re.compile(r"\s")
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    k = bisect.bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
+
+
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
     parsed = sum(1 for link in post.links if link.kind == "inline")
     parsed += sum(1 for image in post.images if image.kind == "markdown")
     if post.text.count("](") <= parsed:
         return  # every `](` belongs to a link or image the parser understood
     for base, text in prose_texts(post, ("](",)):
+        closes: dict[int, int] | None = None
+        marks: tuple[list[int], list[int]] | None = None
         for m in _BROKEN_LINK.finditer(text):
             if m.start() > 0 and text[m.start() - 1] in "\\!":
                 continue  # an escaped bracket, or an image (not this rule's business)
-            depth = 1
-            i = m.end()
-            end = None
-            while i < len(text) and text[i] != "\n":
-                c = text[i]
-                if c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                    if depth == 0:
-                        end = i + 1
-                        break
-                i += 1
-            inner = text[m.end() : (end - 1) if end else i]
-            if templated(inner):
+            if closes is None:
+                closes = _closing_parens(text)
+            i = closes.get(m.end() - 1, -1)  # the `(` of `](`
+            end = i + 1 if i >= 0 else None
+            inner = ""
+            if end is not None:
+                inner = text[m.end() : i]
+                is_templated, address = templated(inner), bool(_ADDRESS_CHAR.search(inner))
+            else:
+                # the rest of the line: positions found once per text, as a search of it from
+                # every unclosed `](` was quadratic on long lines
+                i = text.find("\n", m.end())
+                i = len(text) if i < 0 else i
+                if marks is None:
+                    marks = (_starts(_TEMPLATE_MARK, text), _starts(_ADDRESS_CHAR, text))
+                is_templated = _any_between(marks[0], m.end(), i - 1)
+                address = _any_between(marks[1], m.end(), i)
+            if is_templated:
                 continue  # a shortcode such as Hugo's {{< ref "x.md" >}} makes the address
-            if not re.search(r"[/.:#]", inner):
+            if not address:
                 continue  # `a[i](x)` and other bracketed prose, not an address
             if end is None:  # the address ends at the first space
-                space = re.search(r"\s", text[m.end() : i])
-                i = m.end() + space.start() if space else i
+                space = _SPACE.search(text, m.end(), i)
+                i = space.start() if space else i
             start = base + m.start()
             stop = base + (end if end else i)
             if end is None:
