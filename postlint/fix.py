@@ -24,7 +24,8 @@ from postlint.model import Diagnostic, Edit, LineIndex
 from postlint.rule import Site
 
 if TYPE_CHECKING:
-    from postlint.engine import Linter
+    from postlint.engine import FileResult, Linter
+    from postlint.index import PostSummary
 
 Lint = Callable[[str], list[Diagnostic]]
 TEMP_SUFFIX = ".postlint-tmp"
@@ -460,29 +461,43 @@ def unified_diff(path: str | Path, original: str, fixed: str) -> str:
     return "".join(out)
 
 
-def post_lint(linter: Linter, path: Path, site: Site | None = None) -> Lint:
+def post_lint(
+    linter: Linter,
+    path: Path,
+    site: Site | None = None,
+    seen: dict[str, FileResult] | None = None,
+) -> Lint:
     """Lint ``path``'s text as it is being fixed: its own checks and, given the site index of
-    the run, the site-wide ones with this post's new facts in place (suppressions applied)."""
+    the run, the site-wide ones with this post's new facts in place (suppressions applied).
+    ``seen`` keeps each linted text's result (the fixed text's facts update the index)."""
     from postlint.engine import display_path
 
     shown = display_path(path)
 
     def lint(text: str) -> list[Diagnostic]:
         result = linter.lint_post(linter.parse(text, shown), path)
+        if seen is not None:
+            seen[text] = result
         diagnostics = list(result.diagnostics)
         if site is not None and result.summary is not None:
-            facts = {rule: dict(paths) for rule, paths in site.facts.items()}
-            for paths in facts.values():
-                paths.pop(shown, None)
-            for rule, fact in result.facts.items():
-                facts.setdefault(rule, {})[shown] = fact
-            posts = {**site.posts, shown: result.summary}
-            current = replace(site, posts=posts, facts=facts)
-            found = linter.site_phase(current, [])
-            diagnostics.extend(d for d in found if d.path == shown)
+            diagnostics.extend(_site_findings(linter, site, shown, result, result.summary))
         return linter.filter(diagnostics, {shown: result})
 
     return lint
+
+
+def _site_findings(
+    linter: Linter, site: Site, shown: str, result: FileResult, summary: PostSummary
+) -> list[Diagnostic]:
+    """The site-wide findings on one post, with its summary and facts as ``result`` has them."""
+    facts = {rule: dict(paths) for rule, paths in site.facts.items()}
+    for paths in facts.values():
+        paths.pop(shown, None)
+    for rule, fact in result.facts.items():
+        facts.setdefault(rule, {})[shown] = fact
+    posts = {**site.posts, shown: summary}
+    current = replace(site, posts=posts, facts=facts)
+    return [d for d in linter.site_phase(current, []) if d.path == shown]
 
 
 def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]]) -> Lint:
@@ -491,6 +506,9 @@ def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagn
         return only(found[0].path, text, found) if found else found
 
     return kept
+
+
+MAX_PASSES = 4  # passes over the site: a fix in one post can change what another is judged by
 
 
 def apply_fixes(
@@ -505,20 +523,110 @@ def apply_fixes(
     """Fix every file (``write=False`` for ``--fix --dry-run``): the command line's ``--fix`` is
     this call, then a report of ``remaining_diagnostics``. Files that are not readable posts are
     skipped. ``only(path, text, diagnostics)`` keeps the findings to fix (those on changed lines,
-    not in the baseline), so that ``--fix`` fixes what the run reports."""
-    results = []
-    for path in files:
-        lint = post_lint(linter, path, site)
-        if only is not None:
-            lint = _keeping(lint, only)
-        try:
-            result = fix_file(path, lint, unsafe, max_rounds)
-        except OSError:
-            continue
-        if write:
+    not in the baseline), so that ``--fix`` fixes what the run reports.
+
+    Site-wide findings (a word judged against the whole site's vocabulary) depend on the other
+    posts: each fixed post updates the site index the next ones are judged against, and when a
+    pass changed any post, the site phase judges the whole site once more and the posts it gives
+    a fix again get another pass, until nothing is left to fix (at most ``MAX_PASSES``)."""
+    from postlint.engine import display_path
+
+    current = _working_copy(site)
+    results: dict[Path, FixResult] = {}
+    linted: dict[Path, FileResult] = {}  # each post's fixed text, as linted
+    todo = list(files)
+    for _ in range(MAX_PASSES):
+        changed = []
+        for path in todo:
+            seen: dict[str, FileResult] = {}
+            lint = post_lint(linter, path, current, seen)
+            if only is not None:
+                lint = _keeping(lint, only)
+            before = results.get(path)
+            try:
+                result = _fix_again(before, lint, unsafe, max_rounds) if before else None
+                result = result or fix_file(path, lint, unsafe, max_rounds)
+            except OSError:
+                continue
+            results[path] = result
+            fixed = seen.get(result.fixed)
+            if fixed is None:
+                continue
+            linted[path] = fixed
+            previous = before.fixed if before is not None else result.original
+            if current is not None and result.fixed != previous:
+                _update(current, display_path(path), fixed)
+                changed.append(path)
+        if current is None or not changed:
+            break
+        todo = _left_to_fix(linter, current, results, linted, unsafe, only)
+        if not todo:
+            break
+    out = [results[path] for path in files if path in results]
+    if write:
+        for result in out:
             write_result(result)
-        results.append(result)
-    return results
+    return out
+
+
+def _fix_again(before: FixResult, lint: Lint, unsafe: bool, max_rounds: int) -> FixResult:
+    """Another pass over a post fixed before: it goes on from its fixed text."""
+    fixed, applied, remaining, warnings = fix_text(before.fixed, lint, unsafe, max_rounds)
+    new = [w for w in warnings if w not in before.dropped_warnings]
+    return replace(
+        before,
+        fixed=fixed,
+        applied=before.applied + applied,
+        remaining_diagnostics=remaining,
+        dropped_warnings=before.dropped_warnings + new,
+    )
+
+
+def _working_copy(site: Site | None) -> Site | None:
+    """A copy of the index that the fixed posts update (the run's own stays as judged)."""
+    if site is None:
+        return None
+    facts = {rule: dict(paths) for rule, paths in site.facts.items()}
+    return replace(site, posts=dict(site.posts), facts=facts)
+
+
+def _update(site: Site, shown: str, result: FileResult) -> None:
+    """Put a fixed post's summary and facts in the index in place of its old ones."""
+    for paths in site.facts.values():
+        paths.pop(shown, None)
+    for rule, fact in result.facts.items():
+        site.facts.setdefault(rule, {})[shown] = fact
+    if result.summary is not None:
+        site.posts[shown] = result.summary
+
+
+def _left_to_fix(
+    linter: Linter,
+    site: Site,
+    results: dict[Path, FixResult],
+    linted: dict[Path, FileResult],
+    unsafe: bool,
+    only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]] | None,
+) -> list[Path]:
+    """The posts to which the site phase, judging the whole site as fixed so far, gives a fix:
+    one run of the site phase, not one per post."""
+    from postlint.engine import display_path
+
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in linter.site_phase(site, []):
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    todo = []
+    for path, result in results.items():
+        shown = display_path(path)
+        found = by_path.get(shown)
+        if not found or path not in linted:
+            continue
+        found = linter.filter(found, {shown: linted[path]})
+        if only is not None and found:
+            found = only(shown, result.fixed, found)
+        if applicable(found, unsafe):
+            todo.append(path)
+    return todo
 
 
 def write_result(result: FixResult) -> None:

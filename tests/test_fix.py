@@ -390,11 +390,6 @@ def test_errors_never_rise_after_fixing_the_fix_fixtures(tmp_path: Path) -> None
     assert sum(r.applied for r in results) > len(PAIRS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a fix that removes a word's last uses changes the site vocabulary the other posts "
-    "were judged against; the fix loop must re-judge the site until stable (speed-cache)",
-)
 def test_fixing_random_posts_converges(tmp_path: Path) -> None:
     """Every rule, unsafe fixes included, on random posts: no post gains an error, and a second
     --fix finds nothing to do."""
