@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from postlint.model import Diagnostic, Edit, Span
 
-SCHEMA = 1
+SCHEMA = 2
 FILE_NAME = "results.sqlite"
 KEEP_KEYS = 8  # configurations kept; the least recently used beyond these are dropped
 

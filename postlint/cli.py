@@ -721,6 +721,32 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_server(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    server = commands.add_parser(
+        "server",
+        parents=[common],
+        help="run the language server for editors (LSP over stdio)",
+        description="Run the language server for editors, over stdin and stdout: diagnostics "
+        "as you type, fixes and rule documentation (README: Editors).",
+    )
+    server.set_defaults(handler=run_server)
+
+
+def run_server(args: argparse.Namespace) -> int:
+    try:
+        from postlint import server
+    except ModuleNotFoundError as exc:  # an optional extra: pip install 'postlint[server]'
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        raise CliError(
+            f"the language server needs {missing}: pip install 'postlint[server]'"
+        ) from None
+    return server.serve()
+
+
 COMMANDS: list[
     Callable[[argparse._SubParsersAction[argparse.ArgumentParser], argparse.ArgumentParser], None]
 ] = [
@@ -729,4 +755,5 @@ COMMANDS: list[
     add_baseline,
     stats.register,
     init.register,
+    add_server,
 ]

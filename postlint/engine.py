@@ -86,23 +86,39 @@ class FileResult:
     mode: Mode = Mode.CHECK
 
 
-@dataclass
 class RunResult:
-    diagnostics: list[Diagnostic]
-    files: int
-    notes: list[str]
-    errors: list[str]
-    cached: int = 0
-    # the site index the run judged against; a run answered from the cache builds it only
-    # when asked (``--fix`` asks)
-    loader: Callable[[], Site | None] | None = field(default=None, repr=False, compare=False)
-    built: Site | None = field(default=None, repr=False, compare=False)
+    """What a run found, and the site index it judged against (``site``): a run answered from
+    the cache builds that index only when asked (``--fix`` and the language server ask)."""
+
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        files: int,
+        notes: list[str],
+        errors: list[str],
+        cached: int = 0,
+        site: Site | None = None,
+        loader: Callable[[], Site | None] | None = None,
+    ) -> None:
+        self.diagnostics = diagnostics
+        self.files = files
+        self.notes = notes
+        self.errors = errors
+        self.cached = cached
+        self._site = site
+        self._loader = loader
 
     @property
     def site(self) -> Site | None:
-        if self.built is None and self.loader is not None:
-            self.built, self.loader = self.loader(), None
-        return self.built
+        if self._site is None and self._loader is not None:
+            self._site, self._loader = self._loader(), None
+        return self._site
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult({len(self.diagnostics)} diagnostics, files={self.files}, "
+            f"notes={self.notes!r}, errors={self.errors!r}, cached={self.cached})"
+        )
 
 
 class Layout(Protocol):
@@ -290,6 +306,35 @@ class Linter:
         source = Path(path) if path else None
         return self._run([(source, path or "<text>", text)], jobs=1, cache_dir=None)
 
+    def lint_in_site(
+        self, site: Site, text: str | None, path: str, source: Path | None = None
+    ) -> RunResult:
+        """Lint one post against a site index built before (``RunResult.site``), with the
+        post's new summary and facts in place of its old ones; only this post is judged and
+        reported. ``text`` is the post as an editor holds it; None reads ``source`` (through
+        the guarded reader: a file that is gone leaves the index). ``site`` is left as it was;
+        the result's ``site`` is the index updated. The site is never read again: this is the
+        language server's step on every change."""
+        start = len(self.notes.kept)
+        linter = self.route(path)  # the post's own configuration, under a layout
+        if text is None:
+            assert source is not None
+            results: dict[str, FileResult] = {}
+            data = self._read(source, path, False, results)
+            if data is None:
+                updated = site.with_post(path, None, {}, frozenset({path}))
+                return RunResult([], 0, [], [], site=updated)
+            result = linter.lint_source(data, path, source)
+        else:
+            result = linter.lint_text_source(text, path, source)
+        updated = site.with_post(path, result.summary, result.facts, frozenset({path}))
+        errors = list(result.errors)
+        found = [d for d in self.site_phases(updated, errors, [path]) if d.path == path]
+        diagnostics = self.filter(result.diagnostics + found, {path: result})
+        diagnostics.sort(key=Diagnostic.sort_key)
+        notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
+        return RunResult(diagnostics, 1, notes, errors, site=updated)
+
     def _run(
         self,
         given: list[tuple[Path | None, str, str | None]],
@@ -325,7 +370,7 @@ class Linter:
                 self.notes.note(f"could not write the cache in {cache_dir}")
         checked = sum(1 for path in run.known if path in reported)
         notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
-        return RunResult(diagnostics, checked, notes, run.errors, run.hits, run.loader(), run.site)
+        return RunResult(diagnostics, checked, notes, run.errors, run.hits, run.site, run.loader())
 
     def _store(self, cache_dir: Path | None) -> Store | None:
         if cache_dir is None:
@@ -365,8 +410,9 @@ class Linter:
 
     def _discover(self, reported: Iterable[str]) -> tuple[list[Path], SiteFiles]:
         """The site's other files, when a rule selected for a reported file needs the whole
-        site to judge."""
-        if not any(self.route(path).judges_site for path in reported):
+        site to judge (a run that reports nothing builds this linter's index)."""
+        judging = [self.route(path) for path in reported] or [self]
+        if not any(linter.judges_site for linter in judging):
             return [], SiteFiles()
         if self.site.generator == "plain":
             return [], plain_files(self.site, self._load)
@@ -459,7 +505,8 @@ class Linter:
                 errors.append(_crash(rule.name, "the site"))
                 continue
             for path, finding in findings:
-                yield from self.diagnose(path, [finding])
+                if site.reports(path):
+                    yield from self.diagnose(path, [finding])
 
     def filter(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]
@@ -667,10 +714,12 @@ class _Run:
         if store is None or record is None or record.digest != self.digest:
             return None
         try:
-            if not self._still(json.loads(record.observed)):
+            observed = json.loads(record.observed)
+            if not self._still(observed["seen"]):
                 return None
+            judged = observed["reported"]  # the files it judged; None: every file
             errors = [str(e) for e in json.loads(record.errors)]
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):
             return None
         ready, missing = [], []
         for item in self.inputs:
@@ -681,6 +730,9 @@ class _Run:
                 else:
                     missing.append(item)
         unread = [path for path in self.refused if path in self.reported]
+        unknown = [i.path for i in missing] + unread
+        if judged is not None and (self.whole or any(p not in judged for p in unknown)):
+            return None  # it judged some files only: the others' site-wide findings are unknown
         linter = self.linter
         finals: dict[str, list[Diagnostic]] = {}
         with _collector_paused(freeze=True):
@@ -768,6 +820,7 @@ class _Run:
         observer = _Observer()
         files = observer.watch(self.files)
         self.site = linter.site_index(posts, files, indexed, self.complete)
+        self.site.reported = self._judged()
         self.errors = [e for r in posts for e in r.errors]
         site_errors: list[str] = []
         by_path: dict[str, list[Diagnostic]] = {}
@@ -794,6 +847,11 @@ class _Run:
         self._keep(finals, by_path, site_errors, observer)
         return finals
 
+    def _judged(self) -> frozenset[str] | None:
+        """The files whose site-wide findings the site phase judges: the reported ones, or
+        every file in a run over the whole content folder."""
+        return None if self.whole else frozenset(self.reported)
+
     def _keep(
         self,
         finals: dict[str, list[Diagnostic]],
@@ -812,7 +870,7 @@ class _Run:
         beside = {p: found for p, found in by_path.items() if p not in self.known}
         store.put_site(
             self.digest,
-            json.dumps(observer.seen),
+            json.dumps({"seen": observer.seen, "reported": self._judged()}, default=sorted),
             _findings_by_path(on_files),
             _findings_by_path(beside),
             json.dumps(errors),
@@ -927,7 +985,7 @@ class _Run:
         """How to build the site index later (``--fix`` needs it) when this run did not."""
 
         def build() -> Site | None:
-            if self.site is None and self.inputs:
+            if self.site is None:
                 self.lookup(self.inputs)
                 results = {**self.results, **self.refused}
                 posts = [r for r in results.values() if r.mode >= Mode.COLLECT]
@@ -937,6 +995,7 @@ class _Run:
                     if r.mode < Mode.COLLECT and r.summary is not None
                 }
                 self.site = self.linter.site_index(posts, self.files, indexed, self.complete)
+                self.site.reported = self._judged()
             return self.site
 
         return build

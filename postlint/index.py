@@ -191,6 +191,34 @@ class Routes:
                 return self.files[actual]
         return None
 
+    def with_summary(self, old: PostSummary, new: PostSummary) -> Routes | None:
+        """These routes with a post's page holding its new summary; None when the new one
+        publishes elsewhere (its URL, aliases, draft state or taxonomy terms changed): then the
+        routes are built again."""
+        page = self.by_source.get(absolute(old.source))
+        if page is None or page.summary is not old or _route(old, self.info) != _route(
+            new, self.info
+        ):
+            return None
+        moved = Page(page.rel, page.source, page.url, new, page.draft)
+        swap = {id(page): moved}
+
+        def carried(pages: dict[str, Page]) -> dict[str, Page]:
+            return {key: swap.get(id(p), p) for key, p in pages.items()}
+
+        return Routes(
+            self.info,
+            self.load,
+            carried(self.pages),
+            carried(self.urls),
+            self.files,
+            self.sections,
+            self.folders,
+            self.terms,
+            carried(self.by_source),
+            self.base_path,
+        )
+
     def candidates(self, key: str) -> list[str]:
         """``key`` and, on a site published below a path (``/blog/``), the key without it."""
         keys = [key]
@@ -214,9 +242,48 @@ class Site:
     files: SiteFiles = field(default_factory=SiteFiles)
     indexed: dict[str, PostSummary] = field(default_factory=dict)
     complete: bool = False
+    reported: frozenset[str] | None = None  # the paths the run reports on; None: every file
 
     def collected(self, rule: str) -> dict[str, Any]:
         return self.facts.get(rule, {})
+
+    def reports(self, path: str) -> bool:
+        """Whether findings about ``path`` are reported: a site-wide check may skip judging
+        the other posts (one post checked against a 1,000-post site judges one post), while
+        still counting every post for what the site does as a whole."""
+        return self.reported is None or path in self.reported
+
+    def with_post(
+        self,
+        path: str,
+        summary: PostSummary | None,
+        facts: Mapping[str, Any],
+        reported: frozenset[str] | None = None,
+    ) -> Site:
+        """This index with one post's summary and facts in place of the ones it had (None: the
+        post is gone), reporting on ``reported``. Nothing is re-read, and the routes are kept
+        when the post is still published where it was: an edit in an editor costs one post."""
+        posts = dict(self.posts)  # the post keeps its place: messages list posts in order
+        old = posts.get(path)
+        if summary is None:
+            posts.pop(path, None)
+        else:
+            posts[path] = summary
+        kept = {rule: dict(by_path) for rule, by_path in self.facts.items()}
+        for rule, by_path in kept.items():
+            if rule in facts:
+                by_path[path] = facts[rule]
+            else:
+                by_path.pop(path, None)
+        for rule, fact in facts.items():
+            kept.setdefault(rule, {})[path] = fact
+        site = Site(self.info, posts, kept, self.files, self.indexed, self.complete, reported)
+        routes = self.__dict__.get("routes")  # only when this index's routes were built
+        if isinstance(routes, Routes) and old is not None and summary is not None:
+            moved = routes.with_summary(old, summary)
+            if moved is not None:
+                site.__dict__["routes"] = moved
+        return site
 
     def summaries(self) -> Iterator[PostSummary]:
         """Every page read this run: linted posts and the pages read only for the index."""
@@ -345,6 +412,18 @@ def build_routes(site: Site) -> Routes:
                 published = Published(f"sass/{name}", info.root / "sass" / name)
                 routes.files.setdefault(normalize_url_path("/" + css), published)
     return routes
+
+
+def _route(summary: PostSummary, info: SiteInfo) -> tuple[Any, ...]:
+    """What of a post the routes depend on, besides its anchors."""
+    meta = summary.front_matter
+    source = meta.get("taxonomies") if info.generator == "zola" else meta
+    terms = (
+        tuple(repr(source.get(name)) for name in sorted(taxonomy_names(info)))
+        if isinstance(source, Mapping)
+        else ()
+    )
+    return (summary.url, summary.aliases, summary.rel, summary.draft, meta.get("draft"), terms)
 
 
 def _route_from_name(

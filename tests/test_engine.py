@@ -229,3 +229,6 @@ def test_the_other_posts_only_feed_the_site_rules_their_facts(tmp_path: Path) ->
     assert checked == [] and collected == ["post-004.md"]  # the rest came from the cache
     assert run("post-001.md") == ["post-001.md: 45 words on the site"]
     assert checked == ["post-001.md"] and collected == ["post-004.md", "post-001.md"]
+    # the last site phase judged post-001 only: another post's site-wide findings are judged
+    assert run("post-003.md") == ["post-003.md: 45 words on the site"]
+    assert run("post-001.md") == ["post-001.md: 45 words on the site"]  # kept from before

@@ -70,6 +70,8 @@ CHECK_MAY_NOT_IMPORT = (
     "postlint.engine",
     "postlint.api",
     "postlint.cli",
+    "postlint.server",  # the language server and the warm sites it keeps: a top layer
+    "postlint.live",
     "postlint.report",
     "postlint.fix",
     "postlint.stats",
@@ -98,6 +100,16 @@ def test_reporters_take_diagnostics_and_rule_metadata_only() -> None:
         if not _is(imported, *allowed)
     }
     assert wrong == set()
+
+
+def test_the_language_server_is_a_top_layer_like_the_command_line() -> None:
+    """Nothing but the command line starts the server (its protocol library is an optional
+    extra), and nothing but the server uses its warm sites; the engine knows neither."""
+    importers = {
+        layer: {module for module, imported in GRAPH.items() if layer in imported}
+        for layer in ("postlint.server", "postlint.live")
+    }
+    assert importers == {"postlint.server": {"postlint.cli"}, "postlint.live": {"postlint.server"}}
 
 
 def test_the_model_and_the_version_import_nothing_of_postlint() -> None:

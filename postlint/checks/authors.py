@@ -331,6 +331,8 @@ class AuthorStyle(Rule):
             return
         judged = _judge(everything)  # once: every post is judged against the same majority
         for path, sections in by_post.items():
+            if not site.reports(path):
+                continue
             if _strict_majority(sections) and _differing(sections, *_majority(sections)):
                 finding = _style_finding(self, sections, "in this post", _judge(sections))
             else:

@@ -229,6 +229,8 @@ class ImageMissing(Rule):
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         covers = site.collected(self.name)
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             for image in summary.images:
                 if isinstance(image, Image) and is_local(image.src):
                     finding = self._judge(image, summary, site)
@@ -557,6 +559,9 @@ class ImageUnused(Rule):
         info = site.info
         if info.generator == "plain" or not site.complete:
             return  # a post this run did not read may use any image
+        candidates = [file for file in _candidates(site) if site.reports(_display(file.path))]
+        if not candidates:
+            return
         used: set[Path] = set()
         names: set[str] = set()
         for mentioned in site.collected(self.name).values():
@@ -573,7 +578,7 @@ class ImageUnused(Rule):
                 names.add(posixpath.basename(_clean(ref)).casefold())
         names |= _names_in_theme(site)
         ignore = Globs(ctx.options.get("unused-ignore", ()), ctx.config.root)
-        for file in _candidates(site):
+        for file in candidates:
             if not file.path.name.lower().endswith(IMAGE_SUFFIXES) or file.path in used:
                 continue
             if file.path.name.casefold() in names:

@@ -738,6 +738,8 @@ class Spelling(Rule):
         vocabulary = bool(ctx.options["site-vocabulary"])
         min_posts = int(ctx.options["site-min-posts"])
         for path, facts in collected.items():
+            if not site.reports(path):
+                continue
             for unknown in facts.unknowns:
                 spelled = _spelled(unknown.word)
                 if unknown.key in allowed or unknown.word in allowed or unknown.named:

@@ -433,7 +433,7 @@ class TagMissing(Rule):
             return
         for path in posts:
             summary = site.posts[path]
-            if not summary.tags:
+            if not summary.tags and site.reports(path):
                 yield (
                     path,
                     self.finding(
@@ -446,9 +446,10 @@ class TagMissing(Rule):
 
 def _folder(summary: PostSummary) -> str:
     """The section a post belongs to: its folder, or the folder above for a page bundle."""
-    source = Path(summary.source)
-    folder = source.parent.parent if source.name in ("index.md", "_index.md") else source.parent
-    return folder.as_posix()
+    source = os.fspath(summary.source)  # os.path: called for every post on every run
+    folder = os.path.dirname(source)
+    bundle = os.path.basename(source) in ("index.md", "_index.md")
+    return os.path.dirname(folder) if bundle else folder
 
 
 class TagUnknown(Rule):

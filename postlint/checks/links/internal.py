@@ -253,6 +253,8 @@ class LinkInternalBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
             if page is None:
                 continue
@@ -373,6 +375,8 @@ class LinkAnchorBroken(Rule):
             return
         routes = site.routes
         for path, summary in site.posts.items():
+            if not site.reports(path):
+                continue
             page = routes.page_for(summary.source)
             if page is None:
                 continue
