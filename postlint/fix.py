@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import gc
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -482,7 +483,8 @@ def post_lint(
     premade = [first]
 
     def lint(text: str) -> list[Diagnostic]:
-        result = linter.lint_post(linter.parse(text, shown), path)
+        with _collector_paused():  # a parsed post is many small acyclic objects: see engine
+            result = linter.lint_post(linter.parse(text, shown), path)
         if seen is not None:
             seen[text] = result
         diagnostics = list(result.diagnostics)
@@ -530,6 +532,17 @@ def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagn
     return kept
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 MAX_PASSES = 4  # passes over the site: a fix in one post can change what another is judged by
 Only = Callable[[str, str, list[Diagnostic]], list[Diagnostic]]
 
@@ -555,6 +568,7 @@ def apply_fixes(
     text before the pass and is fixed again judged against the whole site at every step (the
     slow, careful way); a post the site phase still gives a fix to (a word that another post's
     fix made rare) gets another pass, until nothing is left to fix (at most ``MAX_PASSES``)."""
+    gc.freeze()  # the site index lives through the fixing: no collection rescans it
     fixer = _Fixer(linter, _working_copy(site), unsafe, max_rounds, only)
     todo = list(files)
     for _ in range(MAX_PASSES):
