@@ -569,13 +569,16 @@ def apply_fixes(
     slow, careful way); a post the site phase still gives a fix to (a word that another post's
     fix made rare) gets another pass, until nothing is left to fix (at most ``MAX_PASSES``)."""
     gc.freeze()  # the site index lives through the fixing: no collection rescans it
-    fixer = _Fixer(linter, _working_copy(site), unsafe, max_rounds, only)
-    todo = list(files)
-    for _ in range(MAX_PASSES):
-        todo = fixer.run_pass(todo)
-        if not todo:
-            break
-    fixer.finish()
+    try:
+        fixer = _Fixer(linter, _working_copy(site), unsafe, max_rounds, only)
+        todo = list(files)
+        for _ in range(MAX_PASSES):
+            todo = fixer.run_pass(todo)
+            if not todo:
+                break
+        fixer.finish()
+    finally:
+        gc.unfreeze()  # a long-lived caller (an editor's server) still collects its cycles
     out = [fixer.results[path] for path in files if path in fixer.results]
     if write:
         for result in out:
