@@ -1157,7 +1157,10 @@ class PackRule(Rule):
             except TimeoutError:
                 yield self._stopped(post, _Stopped(_shown(spec.only_if), witness, 0))
                 return
-        yield from getattr(self, f"_{spec.kind}")(post, text)
+        if spec.kind == "quotes":
+            yield from self._quotes(post, ctx.site.anchors)
+        else:
+            yield from getattr(self, f"_{spec.kind}")(post, text)
         if self.stopped is not None:
             yield self._stopped(post, self.stopped)
 
@@ -1354,14 +1357,20 @@ class PackRule(Rule):
                 continue
             yield self._say(post, match, m.group("tok"))
 
-    def _quotes(self, post: Post, text: ScopeText) -> Iterator[Finding]:
+    def _quotes(self, post: Post, anchors: str) -> Iterator[Finding]:
         """Straight quotes in a post whose prose mostly uses curly ones. A quotation is fixed
         whole or not at all: its straight marks are curled by one fix, and a straight mark that
-        pairs with nothing gets no fix (only the writer knows where the quotation ends)."""
+        pairs with nothing gets no fix (only the writer knows where the quotation ends). Nor
+        does a quote in a heading whose anchor keeps quote characters (Zola's ``safe`` and
+        ``off`` anchors): curling it would move the anchor and break the links to it."""
         straight, curly = quotes.tally(post)
         if not straight or len(curly) <= len(straight):
             return  # a post that mostly uses straight quotes is quote-style's to report
+        keeps: set[int] = set()
+        if anchors in ("zola-safe", "zola-off"):
+            keeps = {h.span.start for h in post.headings if h.explicit_id is None}
         for found in quotes.quotes(post):
+            anchored = found.leaf.block.kind == "heading" and found.leaf.block.span.start in keeps
             items: list[tuple[int, Finding]] = []
             for opening, closing in found.pairs:
                 marks = [m for m in (opening, closing) if m.straight]
@@ -1371,13 +1380,13 @@ class PackRule(Rule):
                         post.edit(m.offset, m.offset + 1, quotes.curled(m)) for m in marks
                     )
                     shown = (f"{opening.char}…{closing.char}", _curled_pair(opening, closing))
-                    items.append(
-                        (start, self._quote(post, start, closing.offset + 1, edits, shown))
-                    )
+                    end = closing.offset + 1
+                    items.append((start, self._quote(post, start, end, edits, shown, anchored)))
             for mark in found.apostrophes:
                 if mark.straight and mark.offset >= 0:
                     edit = post.edit(mark.offset, mark.offset + 1, "’")
-                    finding = self._quote(post, mark.offset, mark.offset + 1, (edit,), ("'", "’"))
+                    end = mark.offset + 1
+                    finding = self._quote(post, mark.offset, end, (edit,), ("'", "’"), anchored)
                     items.append((mark.offset, finding))
             for mark in found.unpaired:
                 if mark.straight and mark.offset >= 0:
@@ -1386,10 +1395,23 @@ class PackRule(Rule):
                 yield finding
 
     def _quote(
-        self, post: Post, start: int, end: int, edits: tuple[Edit, ...], shown: tuple[str, str]
+        self,
+        post: Post,
+        start: int,
+        end: int,
+        edits: tuple[Edit, ...],
+        shown: tuple[str, str],
+        anchored: bool = False,
     ) -> Finding:
-        """One finding for a quotation (its span runs from quote to quote) or an apostrophe."""
+        """One finding for a quotation (its span runs from quote to quote) or an apostrophe;
+        ``anchored``: in a heading whose anchor the fix would move, so none is offered."""
         message = self.message.format(match=shown[0], replacement=shown[1])
+        if anchored:
+            message += (
+                " No fix is offered: this heading's anchor keeps its quotes, so curling them "
+                "would break the links to it."
+            )
+            return self.finding(post.span(start, end), message)
         return self.finding(post.span(start, end), message, Fix(edits, safe=self.spec.safe))
 
     def _unpaired(self, post: Post, mark: quotes.Mark) -> Finding:

@@ -28,6 +28,9 @@ _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _OPENERS = frozenset("([{<—–-/“‘\"'")
 _AFTER_CLOSE = frozenset(".,;:!?)]}>—–-/…”’\"'*_")
 
+# words that lose their first letters to an apostrophe ('tis, 'em, rock 'n' roll)
+_ELIDED = re.compile(r"(tis|twas|twere|twill|em|til|cause|bout|n)\b", re.IGNORECASE)
+
 Role = Literal["open", "close", "apostrophe", "prime", "unknown"]
 
 
@@ -196,6 +199,8 @@ def _role(text: str, i: int) -> Role:
         return "open"
     if c in "'’" and opens and text[i + 1 : i + 3].isdigit():
         return "apostrophe"  # the '90s
+    if c in "'’" and ((opens and _elided(text, i)) or (i >= 2 and _elided(text, i - 2))):
+        return "apostrophe"  # 'tis, 'em, and both marks of rock 'n' roll
     if c == "’" and opens:
         return "apostrophe"  # ’tis
     if opens and not after.isspace():
@@ -203,6 +208,36 @@ def _role(text: str, i: int) -> Role:
     if not before.isspace() and closes:
         return "close"
     return "unknown"
+
+
+def _elided(text: str, i: int) -> bool:
+    """Whether the single quote at ``i`` starts a word cut short ('tis, 'em, the 'n' of rock
+    'n' roll), not a quotation: a quoted 'em' closes right after the word."""
+    if text[i : i + 1] not in ("'", "’") or (i > 0 and _wordish(text[i - 1])):
+        return False
+    m = _ELIDED.match(text, i + 1)
+    if not m:
+        return False
+    after = text[m.end() : m.end() + 2]
+    if m.group(1).lower() == "n":  # between two words: rock 'n' roll, not "the letter 'n'"
+        between = text[i - 2 : i] if i >= 2 else ""
+        return (
+            after[:1] in ("'", "’")
+            and after[1:2] == " "
+            and _wordish(text[m.end() + 2 : m.end() + 3])
+            and between[1:] == " "
+            and _wordish(between[:1])
+        )
+    return after[:1] not in ("'", "’")
+
+
+def _closes_later(text: str, i: int) -> bool:
+    """Whether the next double quote after ``i`` closes a quotation: then the ``"`` at ``i``,
+    after a digit, is an inch mark inside it ("a 5'10" man"), not its end ("Chapter 3")."""
+    for j in range(i + 1, len(text)):
+        if text[j] in '"“”':
+            return text[j] == "”" or (text[j] == '"' and _role(text, j) == "close")
+    return False
 
 
 def pair_quotes(leaf: Leaf) -> Quotes:
@@ -219,8 +254,8 @@ def pair_quotes(leaf: Leaf) -> Quotes:
         if c not in "'\"‘’“”":
             continue
         role = _role(text, i)
-        if role == "prime" and c == '"' and doubles:
-            role = "close"  # "Chapter 3"
+        if role == "prime" and c == '"' and doubles and not _closes_later(text, i):
+            role = "close"  # "Chapter 3", but not the inch mark of "a 5'10" man"
         mark = Mark(c, i, leaf.offsets[i], role)
         stack = doubles if mark.double else singles
         if role == "open":

@@ -151,7 +151,6 @@ def _path_slug_mode(config: Mapping[str, Any]) -> str:
     return str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
 
 
-_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:", re.M)
 _ID_ATTR = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')""", re.I)
 
 
@@ -163,18 +162,17 @@ def page_anchors(post: Post) -> frozenset[str]:
         for raw in _raw_html(post.blocks):
             if "id" in raw or "name" in raw:
                 ids.update(a or b for a, b in _ID_ATTR.findall(raw))
-    if "[^" in post.text:
-        for label in _FOOTNOTE_DEF.findall(post.text):
-            ids.update(
-                {
-                    label,
-                    f"fn:{label}",
-                    f"fnref:{label}",
-                    f"fn-{label}",
-                    f"fr-{label}-1",
-                    f"fnref-{label}",
-                }
-            )
+    for label in (footnote.label for footnote in post.footnotes):
+        ids.update(
+            {
+                label,
+                f"fn:{label}",
+                f"fnref:{label}",
+                f"fn-{label}",
+                f"fr-{label}-1",
+                f"fnref-{label}",
+            }
+        )
     return frozenset(ids)
 
 

@@ -158,25 +158,36 @@ def test_a_fix_that_breaks_the_front_matter_is_dropped_with_a_warning() -> None:
 
 
 def test_a_fix_that_adds_an_error_is_dropped_with_a_warning(tmp_path: Path) -> None:
-    """`<...>` around `http://x.y/z]` leaves a `]` that closes nothing: an error the post did
-    not have. A lesser finding a fix reveals is kept: the bare URL made a link is insecure."""
+    """A house pack's safe swap of `Acme` for `**Acme` leaves a `**` that closes nothing where
+    no `**` follows: an error the post did not have. A lesser finding a fix reveals is kept:
+    the bare URL made a link is insecure."""
+    pack = (
+        '[pack]\nname = "brand"\nprefix = "BRD"\ndescription = "Brand names."\n'
+        'min-postlint = "0.1.0"\ndefault = true\n\n[[rule]]\ncode = "BRD001"\n'
+        'name = "brand-bold"\nkind = "substitution"\nseverity = "info"\n'
+        'message = "Write `{replacement}`."\nsafe = true\nswap = { "Acme" = "**Acme" }\n'
+        'ignore-case = false\n\n[[rule.example]]\nbad = "Acme ships."\ngood = "We ship."\n'
+    )
     root = write_site(
         tmp_path,
         {
-            "content/bracket.md": '+++\ntitle = "T"\n+++\n\nDrafts live at http://x.y/z] now.\n',
+            "content/bold.md": '+++\ntitle = "T"\n+++\n\nAcme drafts live here now.\n',
             "content/plain.md": '+++\ntitle = "T"\n+++\n\nDrafts live at http://x.y/z now.\n',
+            "brand.toml": pack,
         },
+        config='packs = ["brand.toml"]\n',
     )
-    selection = ("link-bare-url", "link-insecure", "unbalanced-brackets")
-    linter = Linter(Config(select=selection), CATALOGUE, detect_site(root))
-    bracket, plain = root / "content" / "bracket.md", root / "content" / "plain.md"
-    first, second = apply_fixes([bracket, plain], linter)
+    config, catalogue = api.load(root)
+    selection = ("brand-bold", "link-bare-url", "link-insecure", "unbalanced-emphasis")
+    linter = Linter(config.with_overrides(select=selection), catalogue, detect_site(root))
+    bold, plain = root / "content" / "bold.md", root / "content" / "plain.md"
+    first, second = apply_fixes([bold, plain], linter)
     assert not first.changed and first.applied == 0 and not first.written
     assert first.dropped_warnings == [
-        f"{bracket}:5:16: not applying the fix for LNK005 (link-bare-url): it would add an error "
-        "(MK003 unbalanced-brackets)."
+        f"{bold}:5:1: not applying the fix for BRD001 (brand-bold): it would add an error "
+        "(MK001 unbalanced-emphasis)."
     ]
-    assert [d.code for d in first.remaining_diagnostics] == ["LNK005"]
+    assert [d.code for d in first.remaining_diagnostics] == ["BRD001"]
     assert second.written and plain.read_text().endswith("at <http://x.y/z> now.\n")
     assert [d.code for d in second.remaining_diagnostics] == ["LNK007"]  # revealed, kept
 

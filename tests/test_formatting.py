@@ -323,33 +323,76 @@ def test_restart_after_image_and_code_names_both() -> None:
     ],
 )
 def test_lists_left_alone(body: str) -> None:
+    assert found(body, "list-numbering,list-number-sequence") == []
+
+
+def test_a_list_after_a_list_from_zero_goes_on_counting() -> None:
+    """0. 1. then an unindented code block then 2.: the page shows 0, 1, 2 as written."""
+    body = "0. Zero\n1. One\n\n```\ncode\n```\n\n2. Two\n"
     assert found(body, "list-numbering") == []
+    assert found(body.replace("2. Two", "1. Two"), "list-numbering")[0][1:4] == (11, 1, 3)
 
 
-def test_numbers_out_of_sequence() -> None:
-    assert found("1. a\n2. b\n2. c\n4. d\n\nText.\n\n1. x\n3. y\n", "list-numbering") == [
+def test_a_list_that_goes_on_past_a_number_shows_the_gap() -> None:
+    """1. 2. then a code block then 4.: the page shows steps 1, 2 and 4 (an error); the same
+    numbers in one list show as 1, 2, 3 (advice only)."""
+    body = "1. Fetch\n2. Build\n\n```\nmake\n```\n\n4. Ship\n5. Tell\n"
+    assert found(body, "list-numbering,list-number-sequence") == [
         (
             "list-numbering",
-            6,
+            11,
             1,
             3,
-            "This item is numbered 2 but follows 2, so it shows as 3 and the numbers the text "
-            "may refer to shift; renumber it 3.",
-        ),
+            "This list goes on at 4 after the unindented code block on lines 7–9, but the "
+            "numbered list above (lines 4–5) ends at 2, so the page skips 3; number this item 3.",
+        )
+    ]
+    skips_two = [m for *_, m in found(body.replace("4. Ship\n5.", "5. Ship\n6."), "list-numbering")]
+    assert skips_two[0].endswith("so the page skips 3 to 4; number this item 3.")
+    assert where("1. Fetch\n2. Build\n4. Ship\n", "list-numbering") == []
+
+
+def test_source_numbers_the_page_corrects_are_not_an_error() -> None:
+    """1, 1, 2, 3 shows as 1, 2, 3, 4: the page is right, so list-numbering (an error: the
+    page renders wrong) says nothing, and list-number-sequence gives style advice."""
+    body = "1. a\n1. b\n2. c\n3. d\n"
+    assert found(body, "list-numbering") == []
+    assert found(body, "list-number-sequence") == [
         (
-            "list-numbering",
-            12,
+            "list-number-sequence",
+            5,
             1,
             3,
-            "This item is numbered 3 but follows 1, so it shows as 2 and the numbers the text "
-            "may refer to shift; renumber it 2.",
-        ),
+            "The source numbers this list 1, 1, 2, 3 but the page shows 1, 2, 3, 4 (Markdown "
+            "counts on from the first number): renumber the items as the page shows them.",
+        )
+    ]
+    (diagnostic,) = lint(body, "list-number-sequence")
+    assert diagnostic.severity == "info"
+    assert [(e.span.line, e.span.column, e.replacement) for e in diagnostic.fix or ()] == [
+        (5, 1, "2"),
+        (6, 1, "3"),
+        (7, 1, "4"),
     ]
 
 
-def test_nested_lists_are_checked() -> None:
-    body = "- outer\n\n  1. a\n  3. b\n"
-    assert where(body, "list-numbering") == [(7, 3, 5)]
+def test_numbers_out_of_sequence() -> None:
+    body = "1. a\n2. b\n2. c\n4. d\n\nText.\n\n1. x\n3. y\n\n- outer\n\n  5) a\n  7) b\n"
+    assert [
+        (line, column, end) for _, line, column, end, _ in found(body, "list-number-sequence")
+    ] == [
+        (6, 1, 3),
+        (12, 1, 3),
+        (17, 3, 5),
+    ]
+    messages = [m for *_, m in found(body, "list-number-sequence")]
+    assert messages[2].startswith("The source numbers this list 5, 7 but the page shows 5, 6 ")
+
+
+def test_renumbering_that_widens_a_number_has_no_fix() -> None:
+    """`9.` to `10.` would need the text under the item indented one more column."""
+    (diagnostic,) = lint("8. a\n9. b\n9. c\n   ```\n   code\n   ```\n", "list-number-sequence")
+    assert (diagnostic.line, diagnostic.column, diagnostic.fix) == (6, 1, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -515,6 +558,7 @@ def test_codes_names_and_severities() -> None:
         "heading-increment": ("MK006", "info"),
         "setext-heading": ("MK007", "error"),
         "stray-emphasis": ("MK008", "warning"),
+        "list-number-sequence": ("MK009", "info"),
     }
 
 

@@ -254,6 +254,47 @@ def test_bare_urls_and_their_fix(tmp_path: Path) -> None:
     )
 
 
+BARE_EDGES = """\
+A [note https://a.acme.dev/n] and https://b.acme.dev/m] here.
+See https://c.acme.dev/x(the docs) and https://d.acme.dev/f_ and https://e.acme.dev/g*.
+At &lt;https://f.acme.dev/e&gt; with https://g.acme.dev/q?a=1&amp;b=2 or https://h.acme.dev/a\\_b.
+Then https://i.acme.dev/a*b* and *https://j.acme.dev/k*, and https://k.acme.dev/w?x=1.
+A {{ figure(src="https://cdn.acme.dev/a.png") }} call and {% note(url="https://l.acme.dev") %}.
+"""
+
+
+def test_bare_url_fix_links_what_gfm_would_or_nothing(tmp_path: Path) -> None:
+    """The fix wraps the address GFM's extended autolinks take (trailing punctuation and an
+    entity left out); where only the writer knows where the address ends, there is no fix;
+    an address inside a shortcode call is not prose."""
+    found = [d for d in run(tmp_path, BARE_EDGES) if d.rule == "link-bare-url"]
+    lines = BARE_EDGES.split("\n")
+    assert [
+        (d.line, d.column, lines[d.line - 4][d.column - 1 : d.end_column - 1], d.fix is not None)
+        for d in found
+    ] == [
+        (4, 9, "https://a.acme.dev/n", True),  # the `]` closes the bracket opened before it
+        (4, 35, "https://b.acme.dev/m", False),  # a `]` that opens nowhere: the writer's call
+        (5, 5, "https://c.acme.dev/x(the", False),  # a `(` the address never closes
+        (5, 40, "https://d.acme.dev/f", False),  # `_`: the address's, or emphasis?
+        (5, 66, "https://e.acme.dev/g", False),
+        (6, 8, "https://f.acme.dev/e", True),  # `&gt;` is not part of it
+        (6, 38, "https://g.acme.dev/q?a=1&amp;b=2", False),  # an autolink keeps `&amp;`
+        (6, 74, "https://h.acme.dev/a\\_b", False),  # and the backslash
+        (7, 6, "https://i.acme.dev/a", False),  # the address goes on in italics
+        (7, 35, "https://j.acme.dev/k", True),
+        (7, 62, "https://k.acme.dev/w?x=1", True),
+    ]
+    assert fixed(found, BARE_EDGES, "link-bare-url").split("\n")[:4] == [
+        "A [note <https://a.acme.dev/n>] and https://b.acme.dev/m] here.",
+        "See https://c.acme.dev/x(the docs) and https://d.acme.dev/f_ and https://e.acme.dev/g*.",
+        "At &lt;<https://f.acme.dev/e>&gt; with https://g.acme.dev/q?a=1&amp;b=2 or "
+        "https://h.acme.dev/a\\_b.",
+        "Then https://i.acme.dev/a*b* and *<https://j.acme.dev/k>*, and "
+        "<https://k.acme.dev/w?x=1>.",
+    ]
+
+
 def test_hugo_linkify_makes_bare_urls_links(tmp_path: Path) -> None:
     hugo = 'baseURL = "https://example.org/"\n'
     assert run(tmp_path / "on", BARE, site_config=hugo) == []
@@ -299,6 +340,38 @@ def test_tracking_parameters_and_their_fix(tmp_path: Path) -> None:
     )
 
 
+TRACKING_HTML = """\
+<a href="https://acme.dev/p?a=1&amp;utm_source=x&amp;b=2">p</a> and
+<a href="https://acme.dev/q?a=1&#38;fbclid=z#top">q</a>, <a href="https://acme.dev/r?id=3&amp;x=4">r</a>.
+"""
+
+
+def test_tracking_parameters_in_html_keep_the_entity_form(tmp_path: Path) -> None:
+    """In HTML `&` is written `&amp;` (or `&#38;`): a tracking parameter after one is found,
+    and the fix keeps the entities of the parameters that stay."""
+    found = [d for d in run(tmp_path, TRACKING_HTML) if d.rule == "link-tracking-params"]
+    assert show(found, TRACKING_HTML) == [
+        (
+            "link-tracking-params",
+            4,
+            10,
+            "https://acme.dev/p?a=1&amp;utm_source=x&amp;b=2",
+            "This link carries the tracking parameter `utm_source`; remove it.",
+        ),
+        (
+            "link-tracking-params",
+            5,
+            10,
+            "https://acme.dev/q?a=1&#38;fbclid=z#top",
+            "This link carries the tracking parameter `fbclid`; remove it.",
+        ),
+    ]
+    assert fixed(found, TRACKING_HTML, "link-tracking-params") == (
+        '<a href="https://acme.dev/p?a=1&amp;b=2">p</a> and\n'
+        '<a href="https://acme.dev/q?a=1#top">q</a>, <a href="https://acme.dev/r?id=3&amp;x=4">r</a>.\n'
+    )
+
+
 def test_strip_tracking_keeps_order_and_fragment() -> None:
     assert strip_tracking("https://a.dev/?a=1&utm_x=2&b=3#f") == (
         "https://a.dev/?a=1&b=3#f",
@@ -306,6 +379,14 @@ def test_strip_tracking_keeps_order_and_fragment() -> None:
     )
     assert strip_tracking("https://a.dev/#?utm_source=x") == ("https://a.dev/#?utm_source=x", [])
     assert strip_tracking("https://a.dev/?UTM_Source=x") == ("https://a.dev/", ["UTM_Source"])
+    assert strip_tracking("https://a.dev/?utm_a=1&amp;b=2&c=3") == (
+        "https://a.dev/?b=2&c=3",
+        ["utm_a"],
+    )
+    assert strip_tracking("https://a.dev/?a=1&#x26;utm&#95;b=2&#x26;c=3") == (
+        "https://a.dev/?a=1&#x26;c=3",
+        ["utm_b"],
+    )
 
 
 INSECURE = """\

@@ -260,3 +260,22 @@ def test_links_to_drafts(tmp_path: Path) -> None:
         f"a.md:4:16 link-internal-broken `/plan/` {message}",
         f"a.md:4:33 link-internal-broken `@/plan.md` {message}",
     ]
+
+
+def test_footnote_anchors_come_from_the_parsed_footnotes(tmp_path: Path) -> None:
+    """A page answers to the ids of its footnotes, as the parser reads them: a `[^label]:` line
+    in a code block defines nothing."""
+    note = (
+        '+++\ntitle = "Note"\n+++\nA claim[^src].\n\n```\n[^code]: not a footnote\n```\n\n'
+        "[^src]: The source.\n"
+    )
+    links = '+++\ntitle = "Links"\n+++\n[a](@/note.md#fn:src) [b](@/note.md#fn:code)\n'
+    root = write_site(
+        tmp_path,
+        {"content/note.md": note, "content/links.md": links},
+        site_config='base_url = "https://example.org"\n',
+    )
+    found = api.run_paths([root / "content"], INTERNAL, jobs=1).diagnostics
+    assert [(d.line, d.column, d.end_column, d.rule) for d in found] == [
+        (4, 27, 44, "link-anchor-broken")
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from postlint import api
 from postlint.checks import spelling
 from postlint.config import Config, parse_config
-from postlint.model import Diagnostic
+from postlint.model import Diagnostic, Span
 from postlint.rule import Context, SiteInfo
 from tests.conftest import run_cli
 
@@ -329,3 +329,56 @@ def test_suggestions_are_memoised_per_word() -> None:
     lint(text)
     info = spelling.suggestions.cache_info()
     assert (info.misses, info.currsize) == (1, 1)
+
+
+def test_no_fix_for_a_heading_word_whose_anchor_links_point_to(site) -> None:  # type: ignore[no-untyped-def]
+    """Correcting `Instalation` in `## Instalation notes` turns its anchor from
+    `instalation-notes` into `installation-notes`: links to `#instalation-notes` (from the post
+    itself or another page) would break, so there is no fix while they exist. An unlinked
+    heading, a heading with its own `{#id}`, and the prose keep the fix."""
+    root = site(
+        site_files(
+            {
+                "a": "## Instalation notes\n\nSee [below](#instalation-notes).\n\n"
+                "## Definately later {#later}\n\n## Recieving mail\n\nWe recieve mail.\n",
+                "b": "Read [the notes](@/a.md#instalation-notes) first.\n",
+            }
+        )
+    )
+    result = api.run_paths([root / "content"], Config(select=SELECT), jobs=1)
+    by_word = {d.message.split("”")[0][1:]: d for d in result.diagnostics}
+    linked = by_word["Instalation"]
+    assert (linked.line, linked.column, linked.fix) == (4, 4, None)
+    assert linked.message == (
+        "“Instalation” is not in the dictionary: did you mean “Installation”? No fix is "
+        "offered: links point to this heading's anchor `#instalation-notes`, which the "
+        "correction would change; correct the word and those links together."
+    )
+    assert [e.replacement for e in by_word["Definately"].fix or ()] == ["Definitely"]
+    assert [e.replacement for e in by_word["Recieving"].fix or ()] == ["Receiving"]
+    assert [e.replacement for e in by_word["recieve"].fix or ()] == ["receive"]
+    # linked only from the other post: still no fix
+    (root / "content" / "a.md").write_text(
+        post("## Instalation notes\n\nText.\n"), encoding="utf-8"
+    )
+    result = api.run_paths([root / "content"], Config(select=SELECT), jobs=1)
+    (only,) = result.diagnostics
+    assert only.fix is None and "`#instalation-notes`" in only.message
+    # nothing links to it: the fix is offered
+    (root / "content" / "b.md").write_text(post("Read the notes first.\n"), encoding="utf-8")
+    result = api.run_paths([root / "content"], Config(select=SELECT), jobs=1)
+    (only,) = result.diagnostics
+    assert [e.replacement for e in only.fix or ()] == ["Installation"]
+
+
+def test_a_correction_of_case_alone_keeps_the_fix_in_a_linked_heading() -> None:
+    """`## Javascript tips` -> `JavaScript`: Zola lowercases anchors, so links still work;
+    Zola with `anchors = "safe"` keeps the case, so they would not."""
+    span = Span(3, 13, 1, 4, 1, 14)
+    unknown = spelling.Unknown(
+        "Javascript", span, "javascript", True, False, True, ("javascript",),
+        heading="Javascript tips", anchor="javascript-tips",
+    )  # fmt: skip
+    assert not spelling._moves_anchor(unknown, "JavaScript", "zola")
+    assert spelling._moves_anchor(unknown, "JavaScript", "zola-safe")
+    assert spelling._moves_anchor(unknown, "Java", "zola")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from postlint import quotes
@@ -639,7 +639,9 @@ class UnbalancedQuotes(Rule):
     the wrong way (“Hello,“ he said). A low opening quote („) pairs with “ or ”, as German,
     Czech or Hebrew write them. Apostrophes and single quotes are left alone, and so is
     a quotation that runs over several paragraphs: by typographic convention each of its
-    paragraphs opens with “ and only the last one closes.
+    paragraphs opens with “ and only the last one closes. Quotes are never paired across
+    paragraphs: a quotation goes on only into the very next paragraph beside it (in the same
+    quote or list item), not into the next list item or past a code block.
 
     ## Why is this bad?
     The reader cannot tell where the quotation ends, or whose words they are reading.
@@ -745,7 +747,7 @@ class UnbalancedQuotes(Rule):
         if (
             len(stack) == 1
             and following is not None
-            and _continues(analysis.leaves[following], leaf)
+            and _continues(post, analysis.leaves[following], leaf)
         ):
             return  # a quotation over several paragraphs
         for offset in stack:
@@ -758,11 +760,24 @@ class UnbalancedQuotes(Rule):
             )
 
 
-def _continues(nxt: _Leaf, leaf: _Leaf) -> bool:
-    """The next paragraph opens with “: the quotation goes on (typographic convention)."""
+def _continues(post: Post, nxt: _Leaf, leaf: _Leaf) -> bool:
+    """The very next block is a paragraph beside this one (in the same quote or list item, not
+    after a code block or in the next item) that opens with “: the quotation goes on, by
+    typographic convention. Quotes are never paired across paragraphs."""
     if nxt.block.kind != "paragraph" or leaf.block.kind != "paragraph" or not nxt.runs:
         return False
+    if _next_sibling(post.blocks, leaf.block) is not nxt.block:
+        return False
     return nxt.runs[0].text.lstrip().startswith("“")
+
+
+def _next_sibling(blocks: Sequence[Block], target: Block) -> Block | None:
+    for i, block in enumerate(blocks):
+        if block is target:
+            return blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.children and block.span.start <= target.span.start < block.span.end:
+            return _next_sibling(block.children, target)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -773,15 +788,17 @@ class ListNumbering(Rule):
     """
     ## What it does
     Flags a numbered list that starts again at 1 because an unindented block (a bullet list,
-    an image, a code block, a lettered line) cut one list in two, and numbers written out of
-    sequence within one list (1, 2, 2, 4 or 1, 3). Lists that restart after a heading or an
-    ordinary paragraph are separate lists and are left alone, and so is numbering every item
-    `1.`.
+    an image, a code block, a quote, a lettered line) cut one list in two. Lists that restart
+    after a heading or an ordinary paragraph are separate lists and are left alone, and so is
+    a list that goes on counting after the block (`3.` after `1.` and `2.`): the page shows
+    the numbers the writer meant. A list that goes on past a number (`4.` after `1.` and `2.`)
+    is flagged too: the page shows the gap. Numbers out of order within one list are
+    `list-number-sequence`'s advice, as the page numbers them right.
 
     ## Why is this bad?
-    Markdown numbers a list from its first item and ignores the other numbers, so the reader
-    sees 1, 1, 2 where the writer meant 1, 2, 3, or a different number from the one the text
-    refers to.
+    Markdown ends a list at the first line that is not indented under it, and the next list
+    counts from its own first number: the reader sees 1, 1, 2 where the writer meant 1, 2, 3,
+    or steps 1, 2 and 4 with no step 3.
 
     ## Example
     ```markdown
@@ -808,47 +825,16 @@ class ListNumbering(Rule):
 
     code = "MK005"
     name = "list-numbering"
-    summary = "A numbered list that restarts or skips numbers by mistake"
+    summary = "A numbered list cut in two by an unindented block starts again or skips a number"
     severity = "error"
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
-        yield from self._siblings(post, post.blocks)
-
-    def _siblings(self, post: Post, blocks: tuple[Block, ...]) -> Iterator[Finding]:
-        for i, block in enumerate(blocks):
-            if block.kind == "list" and block.attrs.get("ordered"):
-                yield from self._sequence(post, block)
-                yield from self._restart(post, blocks, i)
-            if block.children:
-                for child in block.children:
-                    if child.kind == "list_item":
-                        yield from self._siblings(post, child.children)
-                if block.kind == "block_quote":
-                    yield from self._siblings(post, block.children)
-
-    def _sequence(self, post: Post, block: Block) -> Iterator[Finding]:
-        items = [(item, _marker(post, item)) for item in block.children]
-        written = [m[0] for _, m in items if m is not None]
-        if len(written) < 2 or len(set(written)) == 1:
-            return  # one item, or every item numbered alike (1. 1. 1.) on purpose
-        start = block.attrs.get("start") or 1
-        previous = None
-        for k, (_item, marker) in enumerate(items):
-            if marker is None:
-                continue
-            number, s, e = marker
-            shown = start + k
-            if previous is not None and number != previous + 1 and number != shown:
-                yield self.finding(
-                    post.span(s, e),
-                    f"This item is numbered {number} but follows {previous}, so it shows as "
-                    f"{shown} and the numbers the text may refer to shift; renumber it {shown}.",
-                )
-            previous = number
+        for blocks, i in _ordered_lists(post.blocks):
+            yield from self._restart(post, blocks, i)
 
     def _restart(self, post: Post, blocks: tuple[Block, ...], i: int) -> Iterator[Finding]:
         block = blocks[i]
-        start = block.attrs.get("start") or 1
+        start = _start(block)
         breakers: list[Block] = []
         j = i - 1
         while j >= 0 and _breaks_list(post, blocks[j]):
@@ -861,8 +847,8 @@ class ListNumbering(Rule):
             return
         if before.attrs.get("bullet") != block.attrs.get("bullet"):
             return
-        last = (before.attrs.get("start") or 1) + len(before.children) - 1
-        if start > last:
+        last = _start(before) + len(before.children) - 1
+        if start == last + 1:
             return  # it goes on counting (3. after 1. 2.): the numbers show right
         first = block.children[0] if block.children else None
         marker = _marker(post, first) if first is not None else None
@@ -871,6 +857,14 @@ class ListNumbering(Rule):
         _, s, e = marker
         breakers.reverse()
         what = " and ".join(_describe(post, b) for b in breakers)
+        if start > last:
+            yield self.finding(
+                post.span(s, e),
+                f"This list goes on at {start} after {what}, but the numbered list above "
+                f"({_lines(before.span)}) ends at {last}, so the page skips "
+                f"{_number_range(last + 1, start - 1)}; number this item {last + 1}.",
+            )
+            return
         item = before.children[-1]
         width = _content_indent(item)
         them, they = ("it", "it belongs") if len(breakers) == 1 else ("them", "they belong")
@@ -880,6 +874,108 @@ class ListNumbering(Rule):
             f"({_lines(before.span)}); indent {them} by {width} spaces so {they} to item "
             f"{last} and the numbering carries on.",
         )
+
+
+def _number_range(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first} to {last}"
+
+
+class ListNumberSequence(Rule):
+    """
+    ## What it does
+    Flags a numbered list whose items are numbered in the source otherwise than the page
+    shows them (1, 2, 2, 4 or 1, 1, 2, 3 or 1, 3): Markdown takes the first number and counts
+    on from it, whatever the other items say. A list numbered `1.` throughout is numbered so
+    on purpose and is left alone.
+
+    ## Why is this bad?
+    The page is right, but the source is not: a writer who refers to "step 4" reads 4 in the
+    source while the reader sees 3, and the next edit starts from the wrong numbers.
+
+    ## Example
+    ```markdown
+    +++
+    title = "Setup"
+    +++
+    1. Install the tool.
+    2. Write the configuration.
+    2. Run it.
+    ```
+
+    Use instead:
+    ```markdown
+    +++
+    title = "Setup"
+    +++
+    1. Install the tool.
+    2. Write the configuration.
+    3. Run it.
+    ```
+
+    ## Fix safety
+    The fix renumbers the items as the page shows them, so the page does not change. There is
+    no fix when a new number is wider than the old one (`9.` to `10.`): the text under the
+    item would no longer be indented enough to belong to it.
+    """
+
+    code = "MK009"
+    name = "list-number-sequence"
+    summary = "Numbered list items numbered otherwise than the page shows them"
+    severity = "info"
+    fixable = True
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
+        for blocks, i in _ordered_lists(post.blocks):
+            finding = self._sequence(post, blocks[i])
+            if finding is not None:
+                yield finding
+
+    def _sequence(self, post: Post, block: Block) -> Finding | None:
+        start = _start(block)
+        markers = [_marker(post, item) for item in block.children]
+        written = [m[0] for m in markers if m is not None]
+        if len(written) < 2 or len(set(written)) == 1:
+            return None  # one item, or every item numbered alike (1. 1. 1.) on purpose
+        wrong = [
+            (start + k, m) for k, m in enumerate(markers) if m is not None and m[0] != start + k
+        ]
+        if not wrong:
+            return None
+        edits = tuple(post.edit(s, e - 1, str(shown)) for shown, (_, s, e) in wrong)
+        same_width = all(len(str(shown)) == e - 1 - s for shown, (_, s, e) in wrong)
+        _, (_, s, e) = wrong[0]
+        return self.finding(
+            post.span(s, e),
+            f"The source numbers this list {_numbers(written)} but the page shows "
+            f"{_numbers([start + k for k in range(len(written))])} (Markdown counts on from the "
+            "first number): renumber the items as the page shows them.",
+            Fix(edits) if same_width else None,
+        )
+
+
+def _ordered_lists(blocks: tuple[Block, ...]) -> Iterator[tuple[tuple[Block, ...], int]]:
+    """Every numbered list at any depth (in list items and quotes), with its siblings."""
+    for i, block in enumerate(blocks):
+        if block.kind == "list" and block.attrs.get("ordered"):
+            yield blocks, i
+        if block.children:
+            for child in block.children:
+                if child.kind == "list_item":
+                    yield from _ordered_lists(child.children)
+            if block.kind == "block_quote":
+                yield from _ordered_lists(block.children)
+
+
+def _start(block: Block) -> int:
+    start = block.attrs.get("start")
+    return 1 if start is None else int(start)
+
+
+def _numbers(numbers: list[int]) -> str:
+    """1, 2, 2, 4 (the first five and the last of a long list)."""
+    if len(numbers) <= 6:
+        return ", ".join(map(str, numbers))
+    return ", ".join(map(str, numbers[:5])) + f", …, {numbers[-1]}"
 
 
 def _marker(post: Post, item: Block) -> tuple[int, int, int] | None:
@@ -1420,6 +1516,7 @@ def rules() -> Iterator[type[Rule]]:
         HeadingIncrement,
         SetextHeading,
         StrayEmphasis,
+        ListNumberSequence,
     )
 
 

@@ -7,15 +7,17 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from postlint.dictionary import DictionaryError, checker, knows
 from postlint.model import Edit, Finding, Fix, Link, Post, Span
 from postlint.prose import paragraphs, word_list
 from postlint.rule import Context, Family, Option, Rule, Site
+from postlint.slug import heading_anchors
 
 MAX_SUGGEST_LENGTH = 20  # longer unknown words get no suggestions: edits grow with the length
 MAX_SUGGESTIONS = 3
@@ -569,6 +571,8 @@ class Unknown:
     # or capitalised and no near miss of a common word (Nithin)
     initial: bool  # the first word of a sentence or a word of a heading
     suggestions: tuple[str, ...]
+    heading: str | None = None  # the text of the heading it is in, when that names its anchor
+    anchor: str = ""  # that heading's anchor
 
 
 def _names_its_link(links: tuple[Link, ...], starts: list[int], word: Word, key: str) -> bool:
@@ -605,6 +609,7 @@ class Collected:
 
     unknowns: list[Unknown]
     near: dict[str, int]
+    fragments: frozenset[str] = frozenset()  # the #anchors the post's links point to
 
 
 TYPO_RATIO = 10  # a near miss used 10 times less than its correction on the site is a typo
@@ -689,7 +694,9 @@ class Spelling(Rule):
 
     ## Fix safety
     The fix replaces the word with the first suggestion. It is unsafe: only the writer knows
-    which word was meant.
+    which word was meant. There is no fix for a word in a heading whose anchor a link on the
+    site points to (`#instalation-notes`) when the correction would change that anchor: the
+    links would break. Correct the word and the links together.
     """
 
     code = "SPL001"
@@ -704,6 +711,8 @@ class Spelling(Rule):
         variant = str(ctx.options["variant"])
         known_names: set[str] | None = None
         starts = [link.span.start for link in post.links]
+        headings = [h for h in post.headings if h.explicit_id is None]
+        heading_starts = [h.text_span.start for h in headings]
         found = []
         for word in unknown_words(post, language, variant):
             key = _lookup_key(word.text)
@@ -717,11 +726,15 @@ class Spelling(Rule):
             )
             suggested = () if named else suggestions(language, variant, key)
             span = post.span(word.start, word.end)
-            found.append(
-                Unknown(word.text, span, key, word.capitalised, named, word.initial, suggested)
+            unknown = Unknown(
+                word.text, span, key, word.capitalised, named, word.initial, suggested
             )
+            k = bisect_right(heading_starts, word.start) - 1
+            if suggested and k >= 0 and word.end <= headings[k].text_span.end:
+                unknown = replace(unknown, heading=headings[k].text, anchor=headings[k].anchor)
+            found.append(unknown)
         near = {u.suggestions[0] for u in found if u.suggestions and not u.proper}
-        return Collected(found, _counts(post, near))
+        return Collected(found, _counts(post, near), _fragments(post))
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:
         collected: dict[str, Collected] = site.collected(self.name)
@@ -737,6 +750,7 @@ class Spelling(Rule):
             near_uses.update(facts.near)
         vocabulary = bool(ctx.options["site-vocabulary"])
         min_posts = int(ctx.options["site-min-posts"])
+        linked = frozenset().union(*(facts.fragments for facts in collected.values()))
         for path, facts in collected.items():
             if not site.reports(path):
                 continue
@@ -752,14 +766,21 @@ class Spelling(Rule):
                     continue  # the site's own word
                 if unknown.proper and uses[spelled] > 1 and mid_sentence[spelled]:
                     continue  # a name the site uses again, in mid-sentence
-                yield path, self._finding(unknown)
+                yield path, self._finding(unknown, linked, ctx.site.anchors)
 
-    def _finding(self, unknown: Unknown) -> Finding:
+    def _finding(self, unknown: Unknown, linked: frozenset[str], style: str) -> Finding:
         cased = [_cased(s, unknown.word) for s in unknown.suggestions]
         if cased:
             quoted = ", ".join(f"“{s}”" for s in cased)
             message = f"“{unknown.word}” is not in the dictionary: did you mean {quoted}?"
-            fix = Fix((Edit(unknown.span, cased[0]),), safe=False)
+            fix: Fix | None = Fix((Edit(unknown.span, cased[0]),), safe=False)
+            if unknown.anchor in linked and _moves_anchor(unknown, cased[0], style):
+                message += (
+                    f" No fix is offered: links point to this heading's anchor "
+                    f"`#{unknown.anchor}`, which the correction would change; correct the "
+                    "word and those links together."
+                )
+                fix = None
         else:
             message = (
                 f"“{unknown.word}” is not in the dictionary: correct it, or add it to `words` "
@@ -767,6 +788,21 @@ class Spelling(Rule):
             )
             fix = None
         return self.finding(unknown.span, message, fix)
+
+
+def _fragments(post: Post) -> frozenset[str]:
+    """The anchors the post's links point to (``#intro``, ``/posts/a/#intro``), decoded."""
+    urls = [link.url for link in post.links] + [d.url for d in post.definitions]
+    return frozenset(unquote(url.partition("#")[2]) for url in urls if "#" in url)
+
+
+def _moves_anchor(unknown: Unknown, correction: str, style: str) -> bool:
+    """Whether correcting the word changes its heading's anchor (a correction of case alone
+    does not where the generator lowercases anchors)."""
+    if unknown.heading is None:
+        return False
+    corrected = re.sub(rf"(?<!\w){re.escape(unknown.word)}(?!\w)", correction, unknown.heading)
+    return heading_anchors([corrected], style) != heading_anchors([unknown.heading], style)
 
 
 def custom_words(ctx: Context) -> set[str]:

@@ -7,10 +7,12 @@ Each rule judges one post on its own; none needs the site index or the network.
 from __future__ import annotations
 
 import bisect
-import difflib
+import html
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote
+
+from rapidfuzz import fuzz, process
 
 from postlint.checks.links.common import (
     bare_host,
@@ -158,8 +160,12 @@ class LinkMalformed(Rule):
             yield self.finding(span, f"This link {reason}.")
 
 
-# bare URLs in prose (GFM's extended autolink rules: trailing punctuation is not part of it)
+# Bare URLs in prose, where GFM's extended autolinks start, and the characters they run over.
 _BARE_URL = re.compile(r"(?<![\w/@.:=\-])(?:https?://[\w\[]|www\.[\w-]+\.[A-Za-z])[^\s<>\"'`]*")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_ENTITY_AT_END = re.compile(r"&[A-Za-z0-9]+;$")
+# what the page shows right after a text node: emphasis markers, then maybe more of an address
+_PAST_MARKERS = re.compile(r"[*_~]*([^\s<>\"']*)")
 
 
 def _maybe_bare(text: str) -> bool:
@@ -178,18 +184,60 @@ def _maybe_bare(text: str) -> bool:
     return False
 
 
-def _trim_url(url: str) -> str:
+def _autolink(url: str) -> str:
+    """The address as GFM's extended autolinks take it: trailing `?!.,:*_~'"` and an entity
+    (`&gt;`) or `;` left out, and a closing parenthesis only while it has no opening one. A
+    closing bracket that opens nowhere in the address is left out too (`[see https://a.dev]`),
+    which GFM keeps: `_bare_fix` decides whether that is right."""
+    opening, closing = url.count("("), url.count(")")
     while url:
         last = url[-1]
-        if (
-            last in ".,:;!?*_~'\""
-            or (last == ")" and url.count(")") > url.count("("))
-            or (last == "]" and url.count("]") > url.count("["))
-        ):
-            url = url[:-1]
-        else:
+        if last == ")" and closing > opening:
+            closing -= 1
+        elif last == "]" and url.count("]") > url.count("["):
+            pass
+        elif last == ";":
+            entity = _ENTITY_AT_END.search(url)
+            url = url[: entity.start()] if entity else url[:-1]
+            continue
+        elif last not in "?!.,:*_~'\"":
             break
+        url = url[:-1]
     return url
+
+
+def _bare_fix(post: Post, start: int, end: int, matched_end: int, node: tuple[int, int]) -> bool:
+    """Whether ``<...>`` around ``post.text[start:end]`` (a bare URL found in the text node
+    ``node`` that ran to ``matched_end`` before its trailing punctuation was left out) links
+    exactly what the reader sees, and what the writer meant. No fix where only the writer can
+    tell: a `*`, `_` or `~` after it (the address's or markup?), a `(` it does not close
+    (`https://a.dev/x(the docs)`), a `]` left out with no `[` before it, an address that goes
+    on past its text node (emphasis or code inside it), and an escape or entity in it (an
+    autolink shows them as written)."""
+    text = post.text
+    url, tail = text[start:end], text[end:matched_end]
+    if any(c in tail for c in "*_~") or url.count("(") > url.count(")"):
+        return False
+    if "]" in tail and text.count("[", node[0], start) <= text.count("]", node[0], start):
+        return False
+    if "\\" in url or ("&" in url and _ENTITY.search(url)):
+        return False
+    if text[start - 1 : start] == "<" or text[end : end + 1] == ">":
+        return False  # already in <...> that makes no link here: wrapping again would not
+    if matched_end < node[1]:
+        return True
+    after = _PAST_MARKERS.match(text, node[1])
+    return not (after and _autolink(after.group(1)))
+
+
+def _in_template(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside a `{{ ... }}` or `{% ... %}` call on its line (a
+    shortcode's argument: the generator replaces it before any Markdown is read)."""
+    line = text.rfind("\n", 0, offset) + 1
+    opened = max(text.rfind("{{", line, offset), text.rfind("{%", line, offset))
+    if opened < 0:
+        return False
+    return max(text.rfind("}}", opened, offset), text.rfind("%}", opened, offset)) < 0
 
 
 def _linkify_on(info: SiteInfo) -> bool:
@@ -232,7 +280,13 @@ class LinkBareUrl(Rule):
     ```
 
     ## Fix safety
-    The fix wraps the address in `<...>`, which makes it a link and shows the same text.
+    The fix wraps the address in `<...>`, which makes it a link and shows the same text. It
+    takes the address as GitHub's autolinks do: a full stop, comma or closing parenthesis after
+    it ends the sentence, not the address. There is no fix where only the writer knows where
+    the address ends (a `(` it never closes, a `_`, `*` or `~` after it, a `]` with no `[`
+    before it, emphasis or code inside it) or where `<...>` would link something else than the
+    page shows (a backslash escape or an entity such as `&amp;` in it). Addresses inside a
+    shortcode call (`{{ figure(src="https://...") }}`) are not prose and are left alone.
     """
 
     code = "LNK005"
@@ -246,26 +300,27 @@ class LinkBareUrl(Rule):
             return
         if not _maybe_bare(post.text):
             return
-        for base, text in prose_texts(post, ("://", "www.")):
-            for m in _BARE_URL.finditer(text):
-                if text[max(0, m.start() - 2) : m.start()] == "](":
+        text = post.text
+        for base, piece in prose_texts(post, ("://", "www.")):
+            node = (base, base + len(piece))
+            for m in _BARE_URL.finditer(text, *node):
+                before = text[max(0, m.start() - 2) : m.start()]
+                if before == "](":
                     continue  # the address of a link the parser left as text: link-malformed
-                url = _trim_url(m.group(0))
-                if "{" in url or "}" in url or "…" in url:
+                if before in ('="', "='"):
+                    continue  # an attribute the parser did not take for HTML
+                url = _autolink(m.group(0))
+                if "{" in url or "}" in url or "…" in url or _in_template(text, m.start()):
                     continue
                 full = url if "://" in url else "https://" + url
                 host = host_of(full)
                 if not host or "." not in host.strip("[]") or is_local_host(host):
                     continue
-                start = base + m.start()
-                end = start + len(url)
-                fix: Fix | None
-                if post.text[start - 1 : start] == "<" or post.text[end : end + 1] == ">":
-                    fix = None  # already in <...> that makes no link here: wrapping again would not
-                elif "://" in url:
-                    fix = Fix((post.edit(start, end, f"<{url}>"),), safe=True)
-                else:
-                    fix = Fix((post.edit(start, end, f"[{url}](https://{url})"),), safe=True)
+                start, end = m.start(), m.start() + len(url)
+                fix: Fix | None = None
+                if _bare_fix(post, start, end, m.end(), node):
+                    linked = f"<{url}>" if "://" in url else f"[{url}](https://{url})"
+                    fix = Fix((post.edit(start, end, linked),), safe=True)
                 shown = url if len(url) <= 60 else url[:50] + "…"
                 yield self.finding(
                     post.span(start, end),
@@ -327,29 +382,34 @@ def _is_tracking(name: str, host: str) -> bool:
     return False
 
 
+# `&` as a query is written in Markdown or HTML: `&amp;`, `&#38;` and `&#x26;` are `&` too
+_QUERY_SEPARATOR = re.compile(
+    r"(&(?:amp|#0*38|#x0*26);|&(?!(?:[a-z][a-z0-9]*|#[0-9]+|#x[0-9a-f]+);))", re.I
+)
+_FRAGMENT = re.compile(r"(?<!&)#")  # not the `#` of `&#38;`
+
+
 def strip_tracking(raw: str) -> tuple[str, list[str]]:
-    """``raw`` (a URL as written) without tracking parameters, and the names removed."""
-    base, hash_, fragment = raw.partition("#")
+    """``raw`` (a URL as written) without tracking parameters, and the names removed. The
+    parameters that stay keep their separators as written (`&amp;` in HTML stays `&amp;`)."""
+    hash_ = _FRAGMENT.search(raw)
+    base, fragment = (raw[: hash_.start()], raw[hash_.start() :]) if hash_ else (raw, "")
     path, question, query = base.partition("?")
     if not question or not query:
         return raw, []
     host = host_of(raw)
-    pieces = re.split(r"(&amp;|&)", query)
-    params = pieces[0::2]
-    separator = next((p for p in pieces[1::2]), "&")
-    kept: list[str] = []
+    pieces = _QUERY_SEPARATOR.split(query)
+    kept: list[str] = []  # each parameter that stays, after the separator written before it
     removed: list[str] = []
-    for param in params:
-        name = param.split("=", 1)[0]
+    for i, param in enumerate(pieces[0::2]):
+        name = html.unescape(param.split("=", 1)[0])
         if name and _is_tracking(name, host):
             removed.append(unquote(name))
-        else:
-            kept.append(param)
+        elif param:
+            kept.append((pieces[2 * i - 1] if kept else "") + param)
     if not removed:
         return raw, []
-    kept = [p for p in kept if p]
-    result = path + ("?" + separator.join(kept) if kept else "")
-    return result + (hash_ + fragment if hash_ else ""), removed
+    return path + ("?" + "".join(kept) if kept else "") + fragment, removed
 
 
 def _names(names: list[str]) -> str:
@@ -663,14 +723,25 @@ class LinkReferenceUndefined(Rule):
 
     def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
         labels = [d.label for d in post.definitions]
+        hints: dict[str, str] = {}
         for ref in post.undefined_references:
             label = ref.label.strip()
             if not label or label.startswith("^"):
                 continue
-            near = difflib.get_close_matches(label, labels, 1, 0.6)
-            hint = f" (did you mean `[{near[0]}]`?)" if near else ""
+            if label not in hints:
+                hints[label] = _nearest_label(label, labels)
+            near = hints[label]
+            hint = f" (did you mean `[{near}]`?)" if near else ""
             yield self.finding(
                 ref.span,
                 f"No definition `[{label}]: URL` exists for this reference link, so it shows "
                 f"as plain text; add the definition or fix the label{hint}.",
             )
+
+
+def _nearest_label(label: str, labels: list[str]) -> str:
+    """The definition label most like ``label`` (difflib's ratio, at least 0.6), or "".
+    rapidfuzz compares in C and skips the labels whose length alone rules them out: a post
+    with thousands of definitions and undefined labels took seconds with difflib."""
+    best = process.extractOne(label, labels, scorer=fuzz.ratio, score_cutoff=60)
+    return str(best[0]) if best else ""
