@@ -32,7 +32,10 @@ def describe_rule(rule: type[Rule], catalogue: Catalogue) -> str:
     head = f"# {rule.name} ({rule.code})\n\n{rule.summary}.\n\n"
     facts = f"Severity: {rule.severity} ({SEVERITY_MEANING[rule.severity]}). "
     facts += f"Fixable: {'yes' if rule.fixable else 'no'}. "
-    facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}].\n\n"
+    facts += f"On by default: {'yes' if rule.default else 'no'}. Family: [{family.name}]."
+    if rule.languages:
+        facts += f" Judges pages in: {', '.join(rule.languages)} (see Languages in the README)."
+    facts += "\n\n"
     options = ""
     if family.options:
         options = f"\n\n## Options of [{family.name}]\n" + "\n".join(

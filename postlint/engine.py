@@ -235,20 +235,26 @@ class Linter:
         diagnostics: list[Diagnostic] = []
         facts: dict[str, Any] = {}
         errors: list[str] = []
+        summary = summarize(post, source or Path(post.path), self.site)
+        language = summary.language
         if mode >= Mode.CHECK:
             for rule in self.instances:
+                ctx = self.contexts[rule.name]
+                if not rule.judges(language, ctx):  # a page in a language it does not read
+                    continue
                 try:
-                    diagnostics.extend(
-                        self.diagnose(post.path, rule.check(post, self.contexts[rule.name]))
-                    )
+                    diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
                 except ConfigError:
                     raise
                 except Exception:
                     errors.append(_crash(rule.name, post.path))
         if mode >= Mode.COLLECT:
             for rule in self.collectors:
+                ctx = self.contexts[rule.name]
+                if not rule.judges(language, ctx):
+                    continue
                 try:
-                    fact = rule.collect(post, self.contexts[rule.name])
+                    fact = rule.collect(post, ctx)
                 except ConfigError:
                     raise
                 except Exception:
@@ -256,7 +262,6 @@ class Linter:
                     continue
                 if fact is not None:
                     facts[rule.name] = fact
-        summary = summarize(post, source or Path(post.path), self.site)
         suppressor = suppressor_for(post) if mode >= Mode.CHECK else None
         return FileResult(post.path, diagnostics, summary, facts, suppressor, errors, mode)
 
@@ -497,15 +502,17 @@ class Linter:
 
     def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
         for rule in self.site_rules:
+            ctx = self.contexts[rule.name]
             try:
-                findings = list(rule.check_site(site, self.contexts[rule.name]))
+                findings = list(rule.check_site(site, ctx))
             except ConfigError:
                 raise
             except Exception:
                 errors.append(_crash(rule.name, "the site"))
                 continue
             for path, finding in findings:
-                if site.reports(path):
+                post = site.posts.get(path)
+                if site.reports(path) and (post is None or rule.judges(post.language, ctx)):
                     yield from self.diagnose(path, [finding])
 
     def filter(
@@ -521,10 +528,21 @@ class Linter:
             for linter in (self.route(path),)
             for diagnostic in linter.diagnose(
                 path,
-                result.suppressor.findings(used.get(path, ()), linter.catalogue, linter.active),
+                result.suppressor.findings(
+                    used.get(path, ()), linter.catalogue, linter.ran(result)
+                ),
             )
         ]
         return kept + self._silence(about, results)[0]
+
+    def ran(self, result: FileResult) -> tuple[type[Rule], ...]:
+        """The rules that could report on this file: active, and judging its language."""
+        language = result.summary.language if result.summary is not None else None
+        return tuple(
+            type(r)
+            for r in self.instances
+            if type(r) in self.active and r.judges(language, self.contexts[r.name])
+        )
 
     def _silence(
         self, diagnostics: list[Diagnostic], results: dict[str, FileResult]

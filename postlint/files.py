@@ -24,7 +24,10 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 _SKIPPED_FOLDERS = ("node_modules",)
 THEME_FOLDERS = ("templates", "layouts", "sass", "assets", "themes", "data", "i18n", "config")
 THEME_SUFFIXES = (".html", ".css", ".scss", ".sass", ".js", ".toml", ".yaml", ".yml", ".json")
-SITE_CONFIGS = ("config.toml", "zola.toml", "hugo.toml", "hugo.yaml")
+# the generators' configuration files at a site's root (Hugo's folder config/ is a theme folder)
+SITE_CONFIGS = tuple(
+    f"{n}.{e}" for n in ("config", "zola", "hugo") for e in ("toml", "yaml", "yml", "json")
+)
 
 
 @dataclass(frozen=True)
@@ -272,8 +275,22 @@ def discover(info: SiteInfo) -> tuple[list[Path], SiteFiles]:
         sass=_files(sass, root) if sass.is_dir() else (),
         theme=tuple(theme),
         read=lambda path: read_text(path, root),
+        generated=_generated(root, content),
     )
     return markdown, found
+
+
+def _generated(root: Path, content: Path) -> Callable[[str], bool]:
+    """Whether a content-relative path is one a ``.gitignore`` names (a build step writes it),
+    the ignore files read on the first question only."""
+    ignores: list[GitIgnores] = []
+
+    def generated(rel: str) -> bool:
+        if not ignores:
+            ignores.append(GitIgnores(root))
+        return ignores[0].ignored(content / rel)
+
+    return generated
 
 
 def static_folders(info: SiteInfo) -> list[Path]:

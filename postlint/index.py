@@ -8,6 +8,7 @@ through it. Everything here is plain data and pure computation: no file is opene
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -18,9 +19,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from postlint.model import Span
-from postlint.urls import normalize_url_path, page_url
+from postlint.urls import (
+    PageRoute,
+    hugo_page_options,
+    language_suffix,
+    normalize_url_path,
+    page_url,
+)
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+HUGO_HTML_SUFFIXES = (".html", ".htm")  # Hugo publishes HTML content files as pages
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the generator publishes the site in."""
+
+    code: str  # the generator's name for it: "fr", "pt-br"
+    prefix: str = ""  # the URL path its pages are published under: "" or "/fr"
+    folder: str | None = None  # Hugo: its own content folder, from the content folder ("fr")
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,8 @@ class SiteInfo:
     base_url: str = ""
     config: Mapping[str, Any] = field(default_factory=dict)  # the generator's own config
     anchors: str = "zola"  # anchor style: "zola" (slugify on), "zola-safe", "zola-off", "hugo"
+    language: str | None = None  # the default content language; None: not known (plain folder)
+    languages: tuple[Language, ...] = ()  # every language published, the default first
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the site root, never the machine's own."""
@@ -76,6 +95,65 @@ class PostSummary:
     first_line: Span  # where a finding about the whole post points
     rel: str | None = None  # content-relative POSIX path; None outside the content folder
     bundle_dir: str | None = None  # content folder whose other files are published beside it
+    language: str | None = None  # the language it is written in ("fr", "en-gb"); None: not known
+    shortcode_ids: bool = False  # passes ids to shortcodes: some of its anchors are not known
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the generator puts a content file: its language and the path its URL is made of."""
+
+    language: str | None  # None: no language's content holds it (the generator skips it)
+    path: str  # what is routed: the file's path without its language folder and suffix
+    folder: str  # the content-relative folder ``path`` starts from ("" or "fr")
+    prefix: str = ""  # the language's URL prefix ("" or "/fr")
+
+
+def place(info: SiteInfo, rel: str, front_matter: Mapping[str, Any] | None = None) -> Placement:
+    """The language of the content file at ``rel`` (content-relative) by the generator's rules.
+
+    Hugo: front matter ``lang``, else a language code before the extension (``about.fr.md``),
+    else the language whose own content folder holds the file, else the default language; a
+    file in no language's folder when every language has one is not published. Zola: a code
+    after the file name's first dot (``post.fr.md``), else the default language."""
+    if not info.languages:
+        return Placement(info.language, rel, "")
+    by_code = {lang.code: lang for lang in info.languages}
+    folder, path, owner = "", rel, None
+    for lang in info.languages:
+        if lang.folder and rel.startswith(lang.folder + "/") and len(lang.folder) > len(folder):
+            folder, path, owner = lang.folder, rel[len(lang.folder) + 1 :], lang.code
+    if owner is None and all(lang.folder for lang in info.languages):
+        return Placement(None, rel, "")
+    codes = set(by_code) if info.generator == "hugo" else set(by_code) - {info.language}
+    path, code = language_suffix(path, info.generator, codes)
+    chosen = front_matter.get("lang") if front_matter and info.generator == "hugo" else None
+    if not (isinstance(chosen, str) and chosen.lower() in by_code):
+        chosen = code or owner or info.language
+    language = by_code.get(str(chosen).lower())
+    return Placement(str(chosen).lower(), path, folder, language.prefix if language else "")
+
+
+def route(info: SiteInfo, rel: str, front_matter: Mapping[str, Any]) -> tuple[PageRoute, Placement]:
+    """Where the content file at ``rel`` is published, and its language's placement: the one
+    computation of a page's URL, for posts and for files known only by name."""
+    placed = place(info, rel, front_matter)
+    permalink, ugly = None, False
+    if info.generator == "hugo" and "/" in placed.path:
+        permalink, ugly = hugo_page_options(info.config, placed.path.split("/", 1)[0])
+    found = page_url(
+        placed.path,
+        front_matter,
+        info.generator,
+        slug_mode(info),
+        placed.prefix,
+        permalink=permalink,
+        ugly=ugly,
+    )
+    if found.bundle_dir is not None and placed.folder:
+        bundle = f"{placed.folder}/{found.bundle_dir}" if found.bundle_dir else placed.folder
+        found = dataclasses.replace(found, bundle_dir=bundle)
+    return found, placed
 
 
 def _none(_: object) -> None:
@@ -103,6 +181,8 @@ class SiteFiles:
     read: Callable[[Path], str | None] = field(default=_none, compare=False)
     load: Callable[[str], PostSummary | None] = field(default=_none, compare=False)
     exists: Callable[[str], bool] = field(default=_false, compare=False)
+    # whether a content-relative path is one a .gitignore names: a build step writes it there
+    generated: Callable[[str], bool] = field(default=_false, compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,8 +205,12 @@ class Page:
 
     @property
     def anchors(self) -> frozenset[str] | None:
-        """The fragments the page answers to; None when the file could not be read."""
-        return self.summary.anchors if self.summary is not None else None
+        """The fragments the page answers to; None when they are not known: the file could not
+        be read, or shortcodes make elements with ids from their arguments (``{{% def
+        id="ACME" %}}``, which a template may turn into ``def-ACME``)."""
+        if self.summary is None or self.summary.shortcode_ids:
+            return None
+        return self.summary.anchors
 
 
 @dataclass
@@ -143,6 +227,7 @@ class Routes:
     terms: dict[str, set[str]] = field(default_factory=dict)  # taxonomy -> loose term keys
     by_source: dict[str, Page] = field(default_factory=dict)  # absolute path -> page
     base_path: str = "/"
+    generated: Callable[[str], bool] = _false  # see SiteFiles.generated
 
     def page_for(self, source: Path | str) -> Page | None:
         return self.by_source.get(absolute(source))
@@ -157,6 +242,24 @@ class Routes:
                 page = self.by_source.setdefault(absolute(summary.source), page)
                 self.pages[rel] = page
         return page
+
+    def generated_page(self, key: str) -> bool:
+        """Whether the page at URL key ``key`` is written by a build step (its content file, in
+        the language its prefix names, is one a .gitignore names): a link to it is not broken."""
+        path = key.strip("/")
+        if self.base_path != "/" and key.startswith(self.base_path):
+            path = key[len(self.base_path) :].strip("/")
+        folder = ""
+        for lang in self.info.languages:
+            if lang.prefix and (path + "/").startswith(lang.prefix.strip("/") + "/"):
+                path, folder = path[len(lang.prefix.strip("/")) :].strip("/"), lang.folder or ""
+                break
+        else:
+            default = self.info.languages[0].folder if self.info.languages else None
+            folder = default or ""
+        stem = f"{folder}/{path}".strip("/")
+        names = [f"{stem}/_index.md", f"{stem}/index.md"] + ([f"{stem}.md"] if path else [])
+        return any(self.generated(name) for name in names)
 
     @cached_property
     def url_keys(self) -> list[str]:
@@ -217,6 +320,7 @@ class Routes:
             self.terms,
             carried(self.by_source),
             self.base_path,
+            self.generated,
         )
 
     def candidates(self, key: str) -> list[str]:
@@ -342,7 +446,7 @@ def slug_mode(info: SiteInfo) -> str:
 
 def build_routes(site: Site) -> Routes:
     info = site.info
-    routes = Routes(info, site.files.load)
+    routes = Routes(info, site.files.load, generated=site.files.generated)
     base = urlsplit(info.base_url).path if info.base_url else ""
     routes.base_path = normalize_url_path(base or "/")
     known: dict[str, PostSummary] = {}
@@ -350,29 +454,33 @@ def build_routes(site: Site) -> Routes:
         if summary.rel is not None:
             known.setdefault(summary.rel, summary)
     routes.terms = {name: set() for name in taxonomy_names(info)}
-    mode = slug_mode(info)
-    bundles: dict[str, str] = {}  # content-relative folder -> url of its index page
+    pages = MARKDOWN_SUFFIXES + (HUGO_HTML_SUFFIXES if info.generator == "hugo" else ())
+    bundles: dict[str, list[str]] = {}  # content-relative folder -> urls of its index pages
     assets: list[str] = []
     content = info.content_dir
     for rel in site.files.content:
-        if not rel.lower().endswith(MARKDOWN_SUFFIXES):
+        if not rel.lower().endswith(pages):
             assets.append(rel)
             continue
+        if not rel.lower().endswith(MARKDOWN_SUFFIXES):
+            assets.append(rel)  # Hugo's HTML content: a page, or a file without front matter
         found = known.get(rel)
         if found is not None:
             url, aliases, meta = found.url, found.aliases, found.front_matter
-        else:  # a file that could not be read as a post: where its name publishes it
-            url, aliases, meta = _route_from_name(rel, info, mode)
+        else:  # not read as a post (HTML, unreadable): where its name publishes it
+            url, aliases, meta = _route_from_name(rel, info)
         page = Page(rel, content / rel, url, found, draft=meta.get("draft") is True)
         routes.pages[rel] = page
         routes.by_source[absolute(content / rel)] = page
         for key in (url, *aliases):
             routes.urls.setdefault(normalize_url_path(key), page)
+            if key.endswith(".html"):  # hosts serve `/a/b.html` at `/a/b` too
+                routes.urls.setdefault(normalize_url_path(key[: -len(".html")]), page)
         folder, _, name = rel.rpartition("/")
         stem = name.rsplit(".", 1)[0]
-        if stem in ("index", "_index"):
-            bundles[folder] = url
-        if stem == "_index":
+        if stem.split(".")[0] in ("index", "_index"):  # index.fr.md too
+            bundles.setdefault(folder, []).append(url)
+        if stem.split(".")[0] == "_index":
             routes.sections.add(normalize_url_path(url))
         _add_terms(routes.terms, meta, info.generator)
     for folder in site.files.folders:
@@ -396,10 +504,10 @@ def build_routes(site: Site) -> Routes:
     for asset in assets:
         published = Published(f"{prefix}/{asset}" if prefix else asset, content / asset)
         folder, _, name = asset.rpartition("/")
-        routes.files.setdefault(normalize_url_path("/" + asset), published)
-        if folder in bundles:
-            key = normalize_url_path(bundles[folder].rstrip("/") + "/" + name)
-            routes.files.setdefault(key, published)
+        placed = place(info, asset)
+        routes.files.setdefault(normalize_url_path(f"{placed.prefix}/{placed.path}"), published)
+        for url in bundles.get(folder, ()):
+            routes.files.setdefault(normalize_url_path(url.rstrip("/") + "/" + name), published)
     for folder_path, names in site.files.static:
         shown = info.shown(folder_path)
         for name in names:
@@ -426,14 +534,12 @@ def _route(summary: PostSummary, info: SiteInfo) -> tuple[Any, ...]:
     return (summary.url, summary.aliases, summary.rel, summary.draft, meta.get("draft"), terms)
 
 
-def _route_from_name(
-    rel: str, info: SiteInfo, mode: str
-) -> tuple[str, tuple[str, ...], Mapping[str, Any]]:
+def _route_from_name(rel: str, info: SiteInfo) -> tuple[str, tuple[str, ...], Mapping[str, Any]]:
     try:
-        route = page_url(rel, {}, info.generator, mode)
+        found = route(info, rel, {})[0]
     except (ValueError, TypeError):
         return "/" + rel, (), {}
-    return route.url, route.aliases, {}
+    return found.url, found.aliases, {}
 
 
 def _add_terms(terms: dict[str, set[str]], meta: Any, generator: str) -> None:

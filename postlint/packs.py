@@ -62,6 +62,7 @@ PACK_KEYS: dict[str, Any] = {
     "description": str,
     "min-postlint": str,
     "default": bool,
+    "language": str,
 }
 COMMON_KEYS: dict[str, Any] = {
     "code": str,
@@ -375,6 +376,7 @@ class _Builder:
             "fixable": spec.fixable,
             "default": raw.get("default", pack.get("default", True)),
             "aliases": (pack["name"],),
+            "languages": (pack["language"],) if "language" in pack else (),
             "digest": self.digest,
             "pack": pack["name"],
             "spec": spec,

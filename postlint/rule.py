@@ -27,6 +27,7 @@ __all__ = [
     "Rule",
     "Site",
     "SiteInfo",
+    "speaks",
 ]
 
 # The rule pages in the repository (docs/rules/, made by `postlint rules --docs docs/rules`);
@@ -94,6 +95,8 @@ class Rule:
     site_wide: ClassVar[bool] = False  # reports from check_site; the engine always runs it
     aliases: ClassVar[tuple[str, ...]] = ()  # more selectors that pick the rule (a pack's name)
     digest: ClassVar[str] = ""  # changes when the rule's definition does (for the result cache)
+    # the languages whose pages it judges ("en" covers "en-gb"); () for pages in any language
+    languages: ClassVar[tuple[str, ...]] = ()
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         """Findings about one post."""
@@ -103,6 +106,12 @@ class Rule:
         """False when the options switch the rule off (external link checks without
         ``external``): a suppression of it then cannot be judged unused."""
         return True
+
+    def judges(self, language: str | None, ctx: Context) -> bool:
+        """Whether the rule judges a page written in ``language`` (the site index's; None when
+        not known). The engine runs it on no other page: a rule about English prose (a word
+        list, a syllable count, English punctuation) has nothing right to say about French."""
+        return speaks(language, self.languages)
 
     def collect(self, post: Post, ctx: Context) -> Any:
         """Facts about one post for ``check_site`` (picklable; None collects nothing)."""
@@ -142,6 +151,16 @@ class Rule:
     @classmethod
     def has_hook(cls, hook: str) -> bool:
         return getattr(cls, hook) is not getattr(Rule, hook)
+
+
+def speaks(language: str | None, languages: tuple[str, ...]) -> bool:
+    """Whether a page in ``language`` is in one of ``languages``, by the primary language subtag
+    (``en`` covers ``en``, ``en-GB`` and ``en_us``). A page whose language is not known is:
+    without a word from the generator or the post, postlint reads it as it always has."""
+    if language is None or not languages:
+        return True
+    primary = re.split("[-_]", language, maxsplit=1)[0].lower()
+    return any(primary == re.split("[-_]", lang, maxsplit=1)[0].lower() for lang in languages)
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,18 @@ def test_image_unused_counts_srcset_and_gallery_mentions(site) -> None:  # type:
     )
     found = findings(root, "--select", "image-unused")
     assert [d["path"] for d in found] == ["static/img/spare.png"]
+
+
+def test_image_unused_leaves_a_vendored_package_alone(site) -> None:  # type: ignore[no-untyped-def]
+    # An icon library copied into static/ with its licence: its stylesheet uses its images.
+    root = site(
+        {
+            "static/icons-6/LICENSE.txt": "MIT\n",
+            "static/icons-6/svgs/anchor.svg": b"<svg/>",
+            "static/icons-6/sprites/solid.svg": b"<svg/>",
+            "static/img/spare.png": PNG,
+            "content/post.md": POST + "Text.\n",
+        }
+    )
+    found = findings(root, "--select", "image-unused")
+    assert [d["path"] for d in found] == ["static/img/spare.png"]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one case a line)
 """Page routes against the generators' own examples.
 
 Zola cases come from the tests in components/content/src/page.rs, file_info.rs and section.rs;
@@ -8,11 +9,18 @@ resources/page/page_paths.go plus common/paths/path.go (Sanitize).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 import pytest
 
-from postlint.urls import PageRoute, normalize_url_path, page_url
+from postlint.urls import (
+    PageRoute,
+    hugo_page_options,
+    language_suffix,
+    normalize_url_path,
+    page_url,
+)
 
 
 def route(
@@ -253,3 +261,88 @@ def test_normalize_matches_page_urls() -> None:
     page = page_url("posts/2024-01-02-hello.md", {}, "zola")
     for link in ("/posts/hello", "/posts/hello/index.html", "/posts/./hello/", "/posts/x/../hello"):
         assert normalize_url_path(link) == normalize_url_path(page.url)
+
+
+# ------------------------------------------------------------------------------------ languages
+
+
+@pytest.mark.parametrize(
+    ("rel_path", "generator", "expected"),
+    [
+        # file_info.rs find_language: the code after the stem's first dot, if configured.
+        ("blog/post.fr.md", "zola", ("blog/post.md", "fr")),
+        ("blog/trip/index.fr.md", "zola", ("blog/trip/index.md", "fr")),
+        ("_index.fr.md", "zola", ("_index.md", "fr")),
+        ("blog/post.md", "zola", ("blog/post.md", None)),
+        ("blog/post.it.md", "zola", ("blog/post.it.md", None)),  # not configured
+        # Hugo's path parser: the identifier right before the extension.
+        ("about.fr.md", "hugo", ("about.md", "fr")),
+        ("about.FR.md", "hugo", ("about.md", "fr")),
+        ("posts/v1.2.fr.md", "hugo", ("posts/v1.2.md", "fr")),
+        ("posts/v1.2.md", "hugo", ("posts/v1.2.md", None)),
+        (".fr.md", "hugo", (".fr.md", None)),
+        ("about.fr.md", "plain", ("about.fr.md", None)),
+    ],
+)
+def test_language_suffix(rel_path: str, generator: str, expected: tuple[str, str | None]) -> None:
+    assert language_suffix(rel_path, generator, {"fr", "de"}) == expected
+
+
+def test_zola_language_prefix() -> None:
+    # page.rs / section.rs: the language before the path, but not before a `path` value.
+    assert page_url("blog/post.md", {}, "zola", prefix="/fr").url == "/fr/blog/post/"
+    assert page_url("blog/_index.md", {}, "zola", prefix="/fr").url == "/fr/blog/"
+    assert page_url("_index.md", {}, "zola", prefix="/fr").url == "/fr/"
+    assert page_url("blog/trip/index.md", {}, "zola", prefix="/fr") == route(
+        "/fr/blog/trip/", bundle="blog/trip"
+    )
+    assert page_url("blog/post.md", {"path": "custom"}, "zola", prefix="/fr").url == "/custom/"
+
+
+def test_hugo_language_prefix() -> None:
+    # urls.md "Leading slashes" (multilingual) and the aliases table (language prefix /en).
+    assert page_url("about.md", {}, "hugo", prefix="/de").url == "/de/about/"
+    assert page_url("about.md", {"url": "/about"}, "hugo", prefix="/de").url == "/about/"
+    assert page_url("about.md", {"url": "about"}, "hugo", prefix="/de").url == "/de/about/"
+    got = page_url(
+        "examples/example-1.md",
+        {"aliases": ["/old-url", "old-name", "../old/path"]},
+        "hugo",
+        prefix="/en",
+    )
+    assert got.aliases == ("/en/old-url/", "/en/examples/old-name/", "/en/old/path/")
+    assert page_url("_index.md", {}, "hugo", prefix="/de").url == "/de/"
+    assert page_url("index.md", {}, "hugo", prefix="/de").url == "/de/"
+
+
+# ----------------------------------------------------------------------- Hugo permalinks, ugly
+
+
+@pytest.mark.parametrize(
+    ("pattern", "rel_path", "front_matter", "expected"),
+    [
+        ("/:year/:month/:day/:slug/", "post/a.md", {"date": "2015-08-13", "slug": "Hi There"}, "/2015/08/13/hi-there/"),
+        ("/:year/:month/:slug/", "posts/a.md", {"date": datetime.date(2024, 3, 2), "title": "First Light"}, "/2024/03/first-light/"),
+        ("/:year/:month/:title/", "posts/a.md", {"date": datetime.datetime(2024, 3, 2, 9), "title": "A & B"}, "/2024/03/a-b/"),
+        ("/:section/:slugorcontentbasename/", "posts/My Note.md", {}, "/posts/my-note/"),
+        ("/:sections[last]/:filename/", "docs/guides/setup.md", {}, "/guides/setup/"),
+        ("/:sections/:contentbasename/", "docs/guides/trip/index.md", {}, "/docs/guides/trip/"),
+        ("/:yearday/:weekdayname/:slug/", "posts/a.md", {"publishDate": "2024-02-01", "slug": "x"}, "/32/Thursday/x/"),
+        ("/:year/:slug/", "posts/a.md", {"slug": "undated"}, "/0001/undated/"),  # Go's zero time
+    ],
+)
+def test_hugo_permalinks(pattern: str, rel_path: str, front_matter: dict[str, Any], expected: str) -> None:
+    assert page_url(rel_path, front_matter, "hugo", permalink=pattern).url == expected
+
+
+def test_hugo_permalinks_and_ugly_urls_by_section() -> None:
+    config = {"permalinks": {"post": "/:year/:slug/"}, "uglyurls": {"post": True}}
+    assert hugo_page_options(config, "post") == ("/:year/:slug/", True)
+    assert hugo_page_options(config, "docs") == (None, False)
+    assert hugo_page_options({"permalinks": {"page": {"posts": "/p/:slug/"}}}, "posts") == ("/p/:slug/", False)
+    assert hugo_page_options({"uglyurls": True}, "anything") == (None, True)
+    fm = {"date": "2015-08-13", "slug": "why-90-days"}
+    assert page_url("post/x.md", fm, "hugo", permalink="/:year/:slug/", ugly=True).url == "/2015/why-90-days.html"
+    assert page_url("notes/firing.md", {}, "hugo", ugly=True).url == "/notes/firing.html"
+    assert page_url("notes/firing.md", {"url": "/kiln/"}, "hugo", ugly=True).url == "/kiln/"  # url wins
+    assert page_url("notes/_index.md", {}, "hugo", ugly=True).url == "/notes/"  # sections stay

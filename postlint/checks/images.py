@@ -508,7 +508,8 @@ class ImageUnused(Rule):
     ## What it does
     Lists image files under `static/` and beside page bundles in `content/` that no post
     references: not as an image, not as a link, not as a front matter value (`[extra] cover`),
-    and whose name appears in no template, stylesheet or site configuration. It only runs
+    and whose name appears in no template, stylesheet or site configuration. A package copied
+    into `static/` with its own licence file (an icon library) is left alone. It only runs
     when the whole content folder is checked.
 
     ## Why is this bad?
@@ -602,7 +603,12 @@ def _candidates(site: Site) -> list[Published]:
     for folder, names in site.files.static:
         if folder == info.static_dir:
             shown = info.shown(folder)
-            found += [Published(f"{shown}/{name}", folder / name) for name in names]
+            vendored = _vendored(names)
+            found += [
+                Published(f"{shown}/{name}", folder / name)
+                for name in names
+                if not name.startswith(vendored)
+            ]
     bundles = {
         posixpath.dirname(summary.rel)
         for summary in site.posts.values()
@@ -614,6 +620,16 @@ def _candidates(site: Site) -> list[Published]:
             shown = f"{prefix}/{rel}" if prefix else rel
             found.append(Published(shown, info.content_dir / rel))
     return found
+
+
+def _vendored(names: Iterable[str]) -> tuple[str, ...]:
+    """Folders (as ``"name/"`` prefixes) of a third-party package copied as is, known by its
+    own licence file (``fontawesome/LICENSE.txt``): its stylesheets use its images by class."""
+    return tuple(
+        name.rpartition("/")[0] + "/"
+        for name in names
+        if "/" in name and name.rpartition("/")[2].upper().startswith(("LICENSE", "LICENCE"))
+    )
 
 
 def _display(file: Path) -> str:

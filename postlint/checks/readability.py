@@ -233,6 +233,7 @@ class Readability(Rule):
     name = "readability"
     summary = "An author section is hard to read"
     severity = "info"
+    languages = ("en",)
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         metric = str(ctx.options["metric"])
@@ -337,6 +338,7 @@ class SentenceLength(Rule):
     name = "sentence-length"
     summary = "A sentence is too long"
     severity = "info"
+    languages = ("en",)
     default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
@@ -393,6 +395,7 @@ class ParagraphLength(Rule):
     name = "paragraph-length"
     summary = "A paragraph is too long"
     severity = "info"
+    languages = ("en",)
     default = False
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from postlint.dictionary import DictionaryError, checker, knows
 from postlint.model import Edit, Finding, Fix, Link, Post, Span
 from postlint.prose import paragraphs, word_list
-from postlint.rule import Context, Family, Option, Rule, Site
+from postlint.rule import Context, Family, Option, Rule, Site, speaks
 from postlint.slug import heading_anchors
 
 MAX_SUGGEST_LENGTH = 20  # longer unknown words get no suggestions: edits grow with the length
@@ -703,8 +703,13 @@ class Spelling(Rule):
     name = "spelling"
     summary = "A word the dictionary does not know"
     severity = "warning"
+    languages = ("en",)
     fixable = True
     site_wide = True
+
+    def judges(self, language: str | None, ctx: Context) -> bool:
+        """Pages in the dictionary's language only (the `language` option, `en` by default)."""
+        return speaks(language, (str(ctx.options["language"]),))
 
     def collect(self, post: Post, ctx: Context) -> Collected:
         language = str(ctx.options["language"])

@@ -789,6 +789,7 @@ class TagSpelling(Rule):
     name = "tag-spelling"
     summary = "A word of a tag is misspelled"
     severity = "warning"
+    languages = ("en",)
     site_wide = True
 
     def check_site(self, site: Site, ctx: Context) -> Iterable[tuple[str, Finding]]:

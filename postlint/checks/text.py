@@ -522,6 +522,7 @@ class RepeatedWord(Rule):
     name = "repeated-word"
     summary = "A word written twice in a row"
     severity = "warning"
+    languages = ("en",)
     fixable = True
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
@@ -995,6 +996,7 @@ class QuoteStyle(Rule):
     name = "quote-style"
     summary = "Straight and curly quotes mixed in one post"
     severity = "info"
+    languages = ("en",)
 
     def check(self, post: Post, ctx: Context) -> Iterable[Finding]:
         if _renders_curly(ctx):

@@ -609,6 +609,7 @@ class LinkVagueText(Rule):
     name = "link-vague-text"
     summary = "Link text does not say where the link leads"
     severity = "warning"
+    languages = ("en",)
 
     def check(self, post: Post, ctx: Context) -> Iterator[Finding]:
         for link in post.links:

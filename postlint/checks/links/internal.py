@@ -23,7 +23,7 @@ from postlint.checks.links.common import (
     scheme_of,
     templated,
 )
-from postlint.index import Page, Routes, above_root, loose
+from postlint.index import Page, Routes, above_root, loose, place
 from postlint.model import Finding, Post, Span
 from postlint.rule import Context, Rule, Site, SiteInfo
 from postlint.urls import normalize_url_path
@@ -61,6 +61,8 @@ def resolve(link_url: str, source: Page, routes: Routes) -> Resolved | None:
     if url.startswith("@/"):
         rel = unquote(url[2:].split("?", 1)[0])
         page = routes.markdown(rel)
+        if page is None and routes.generated(rel):
+            return Resolved(f"@/{rel}", None, fragment)  # a build step writes it
         if page is None:
             near = difflib.get_close_matches(rel, routes.rels, 1, 0.85)
             hint = f"; did you mean `@/{near[0]}`?" if near else ""
@@ -78,17 +80,22 @@ def resolve(link_url: str, source: Page, routes: Routes) -> Resolved | None:
             return None
         path = own.split("?", 1)[0].split("#", 1)[0]
         return _by_path(normalize_url_path(path), url, fragment, routes)
-    if url.startswith("/"):
+    path = unquote(url.split("?", 1)[0])
+    content_file = path.lower().endswith((".md", ".markdown"))
+    if url.startswith("/") and not (content_file and info.generator == "hugo"):
         if info.generator == "plain":
             return None
         return _by_path(normalize_url_path(url), url, fragment, routes)
     if malformed_reason(url, "inline") is not None:
         return None  # a mistyped external address: link-malformed says so
-    path = unquote(url.split("?", 1)[0])
-    if path.lower().endswith((".md", ".markdown")):
+    if content_file:
         folder = PurePosixPath(source.rel).parent.as_posix()
+        if path.startswith("/"):  # Hugo finds it from the content folder of the page's language
+            folder = place(info, source.rel).folder or "."
         md_rel = posix_normalize(f"{folder}/{path}" if folder != "." else path)
         page = routes.markdown(md_rel) if md_rel is not None else None
+        if page is None and md_rel is not None and routes.generated(md_rel):
+            return Resolved(url, None, fragment)  # a build step writes it
         if page is None:
             return Resolved(
                 url,
@@ -143,7 +150,7 @@ def _by_path(
         page = routes.urls.get(candidate)
         if page is not None:
             return Resolved(written, page, fragment)
-        if _special(candidate, routes):
+        if _special(candidate, routes) or routes.generated_page(candidate):
             return Resolved(written, None, fragment)
     parts = [p for p in key.split("/") if p]
     last = parts[-1] if parts else ""
