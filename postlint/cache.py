@@ -305,6 +305,10 @@ CREATE TABLE IF NOT EXISTS sites (
 PARTS = ("diagnostics", "errors", "suppressor", "summary", "facts", "site", "final")
 
 
+class _OtherVersion(sqlite3.DatabaseError):
+    """A cache database of another schema: an older or newer postlint wrote it."""
+
+
 class Store:
     """The cache database of one folder, for one configuration key.
 
@@ -322,6 +326,8 @@ class Store:
         self._pending: list[tuple[Any, ...]] = []
         try:
             self.db = self._open()
+        except _OtherVersion:  # written by another release of postlint: replaced, no note
+            self.db = self._replace()
         except sqlite3.DatabaseError:
             self.damaged = True
             self.db = self._replace()
@@ -334,8 +340,10 @@ class Store:
         db = sqlite3.connect(self.file, timeout=10, isolation_level=None)
         try:
             version = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if version is None or version[0] != str(SCHEMA):
-                raise sqlite3.DatabaseError("another schema")
+            if version is None:
+                raise sqlite3.DatabaseError("no schema")
+            if version[0] != str(SCHEMA):
+                raise _OtherVersion(str(version[0]))
             db.execute("SELECT key, path, digest, mode FROM files LIMIT 1").fetchall()
         except sqlite3.DatabaseError:
             db.close()

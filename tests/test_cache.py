@@ -121,3 +121,15 @@ def test_a_warm_run_reads_only_the_reported_findings(tmp_path: Path) -> None:
     one = api.run_paths([root / "content" / "post-003.md"], Config(), jobs=1, cache_dir=cache)
     assert one.diagnostics == [d for d in first.diagnostics if d.path.endswith("post-003.md")]
     assert one.notes == [] and one.files == 1
+
+
+def test_a_cache_of_another_release_is_replaced_without_a_note(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", 3)
+    cache = tmp_path / "cache"
+    first = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    with _rows(cache) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")  # an older postlint
+    again = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert again.notes == [] and again.cached == 0 and again.diagnostics == first.diagnostics
+    third = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert third.notes == [] and third.cached == 3
