@@ -4,7 +4,13 @@ It knows nothing about particular checks: rules come from the registry, options 
 configuration, and each rule's hooks are called with the model and a context. It is the only
 code that opens content files, all through one guarded reader (``postlint.files``), and it
 builds the site index from the summaries its workers produce. Work is spread over processes;
-results are cached by file content, configuration and postlint version.
+results are cached by file content, configuration and postlint version (``postlint.cache``).
+
+A run plans each file of the site at one of three depths (``Mode``): the posts it reports on are
+checked with every rule; the site's other posts only feed the site-wide rules the facts those
+collect (``Rule.collect``); files the configuration excludes are only summarized, as pages links
+may point at. When nothing the site phase reads has changed since the last run, the reported
+posts' final findings come straight from the cache and no post is parsed or judged again.
 
 A run may span several configurations (a folder with its own ``postlint.toml``): a ``Layout``
 (``postlint.project``) says which linter judges each file and which files are left out. Each
@@ -15,20 +21,31 @@ site-wide rules judge that one index, and each finding is kept by the linter of 
 from __future__ import annotations
 
 import concurrent.futures
+import enum
 import functools
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
-import pickle
 import sys
-import tempfile
+import threading
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
+from postlint.cache import (
+    Codec,
+    Damaged,
+    RuleFields,
+    Store,
+    Unencodable,
+    decode_diagnostics,
+    decode_rows,
+    encode_diagnostics,
+)
 from postlint.config import Config, ConfigError
 from postlint.files import Refused, discover, plain_files, read_file
 from postlint.index import PostSummary, Site, SiteFiles, SiteInfo
@@ -48,9 +65,17 @@ class UsageError(Exception):
     """A request postlint cannot carry out (a missing path, an unknown rule)."""
 
 
+class Mode(enum.IntEnum):
+    """How deeply a file is linted; each depth includes the ones below it."""
+
+    INDEX = 0  # summarized for the site index: a page that links may point at
+    COLLECT = 1  # and the facts site-wide rules collect: a post of the site not reported on
+    CHECK = 2  # and every rule's findings and the post's suppressions: a post reported on
+
+
 @dataclass
 class FileResult:
-    """Everything the per-post phase learned about one file; cached as a whole."""
+    """Everything the per-post phase learned about one file."""
 
     path: str
     diagnostics: list[Diagnostic]
@@ -58,17 +83,42 @@ class FileResult:
     facts: dict[str, Any] = field(default_factory=dict)
     suppressor: Suppressor | None = None
     errors: list[str] = field(default_factory=list)
-    checked: bool = True  # False: only summarized for the site index (an excluded file)
+    mode: Mode = Mode.CHECK
 
 
-@dataclass
 class RunResult:
-    diagnostics: list[Diagnostic]
-    files: int
-    notes: list[str]
-    errors: list[str]
-    cached: int = 0
-    site: Site | None = None
+    """What a run found, and the site index it judged against (``site``): a run answered from
+    the cache builds that index only when asked (``--fix`` and the language server ask)."""
+
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        files: int,
+        notes: list[str],
+        errors: list[str],
+        cached: int = 0,
+        site: Site | None = None,
+        loader: Callable[[], Site | None] | None = None,
+    ) -> None:
+        self.diagnostics = diagnostics
+        self.files = files
+        self.notes = notes
+        self.errors = errors
+        self.cached = cached
+        self._site = site
+        self._loader = loader
+
+    @property
+    def site(self) -> Site | None:
+        if self._site is None and self._loader is not None:
+            self._site, self._loader = self._loader(), None
+        return self._site
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult({len(self.diagnostics)} diagnostics, files={self.files}, "
+            f"notes={self.notes!r}, errors={self.errors!r}, cached={self.cached})"
+        )
 
 
 class Layout(Protocol):
@@ -108,6 +158,8 @@ class Linter:
         self._key: str | None = None
         self.rules = catalogue.select(config.select, config.extend_select, config.ignore)
         self.instances = [rule() for rule in self.rules]
+        self.collectors = [rule for rule in self.instances if type(rule).has_hook("collect")]
+        self.site_rules = [rule for rule in self.instances if type(rule).has_hook("check_site")]
         self.by_name = {rule.name: rule for rule in self.rules}
         self.contexts = {
             rule.name: Context(
@@ -116,12 +168,19 @@ class Linter:
             for rule in self.rules
         }
         self._loaded: dict[str, PostSummary | None] = {}
+        self._observer: _Observer | None = None
         self.roster = tuple(self._roster())
         self.severities = catalogue.severities(self.rules, config.severity)
+        self.fields: RuleFields = {
+            rule.name: (rule.code, self.severities[rule.name], rule.url(config.docs_url))
+            for rule in self.rules
+        }
         # the rules that can report in this run, to judge which suppressions are unused
         self.active = tuple(
             type(rule) for rule in self.instances if rule.active(self.contexts[rule.name])
         )
+        packages = {"postlint", *(rule.__module__.split(".")[0] for rule in self.rules)}
+        self.codec = Codec(packages)
 
     def route(self, path: str) -> Linter:
         """The linter that judges the file at ``path``: this one, unless the layout says."""
@@ -136,7 +195,7 @@ class Linter:
     @property
     def judges_site(self) -> bool:
         """Whether a selected rule judges the whole site (so every post must be read)."""
-        return any(type(rule).has_hook("check_site") for rule in self.instances)
+        return bool(self.site_rules)
 
     def _roster(self) -> Iterable[str]:
         authors = self.config.tables.get("authors", {})
@@ -148,77 +207,88 @@ class Linter:
     def parse(self, text: str, path: str) -> Post:
         return parse_post(text, path, self.site.anchors, self.roster)
 
-    def lint_source(self, data: bytes, path: str, source: Path, check: bool = True) -> FileResult:
-        """Lint one file's bytes; a file that is not a post becomes a diagnostic on it.
-
-        With ``check`` false the post is only summarized for the site index (a file the
-        configuration excludes from linting is still a page that links may point at)."""
+    def lint_source(
+        self, data: bytes, path: str, source: Path, mode: Mode = Mode.CHECK
+    ) -> FileResult:
+        """Lint one file's bytes as deeply as ``mode`` says; a file that is not a post becomes
+        a diagnostic on it."""
         text = decode(data)
         if isinstance(text, SourceProblem):
-            return FileResult(path, self._problem(path, text), checked=check)
-        return self.lint_text_source(text, path, source, check)
+            return FileResult(path, self._problem(path, text), mode=mode)
+        return self.lint_text_source(text, path, source, mode)
 
     def lint_text_source(
-        self, text: str, path: str, source: Path | None, check: bool = True
+        self, text: str, path: str, source: Path | None, mode: Mode = Mode.CHECK
     ) -> FileResult:
         # The cyclic garbage collector is paused while one post is parsed and checked: the post
         # is a few hundred thousand small acyclic objects that reference counting frees as soon
         # as lint_post returns, and rescanning them as they pile up would cost more than the
         # checks. Only the (small) result is left for the collector when it resumes.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            post = self.parse(text, path)
-            if not check:
-                summary = summarize(post, source or Path(path), self.site)
-                return FileResult(path, [], summary, checked=False)
-            return self.lint_post(post, source)
-        finally:
-            if enabled:
-                gc.enable()
+        with _collector_paused():
+            return self.lint_post(self.parse(text, path), source, mode)
 
-    def lint_post(self, post: Post, source: Path | None = None) -> FileResult:
+    def lint_post(
+        self, post: Post, source: Path | None = None, mode: Mode = Mode.CHECK
+    ) -> FileResult:
+        """The post's findings (``CHECK``), the facts site-wide rules collect from it
+        (``COLLECT`` and deeper) and its summary for the site index."""
         diagnostics: list[Diagnostic] = []
         facts: dict[str, Any] = {}
         errors: list[str] = []
         summary = summarize(post, source or Path(post.path), self.site)
-        for rule in self.instances:
-            ctx = self.contexts[rule.name]
-            if not rule.judges(summary.language, ctx):  # a page in a language it does not read
-                continue
-            try:
-                diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
-                fact = rule.collect(post, ctx)
+        language = summary.language
+        if mode >= Mode.CHECK:
+            for rule in self.instances:
+                ctx = self.contexts[rule.name]
+                if not rule.judges(language, ctx):  # a page in a language it does not read
+                    continue
+                try:
+                    diagnostics.extend(self.diagnose(post.path, rule.check(post, ctx)))
+                except ConfigError:
+                    raise
+                except Exception:
+                    errors.append(_crash(rule.name, post.path))
+        if mode >= Mode.COLLECT:
+            for rule in self.collectors:
+                ctx = self.contexts[rule.name]
+                if not rule.judges(language, ctx):
+                    continue
+                try:
+                    fact = rule.collect(post, ctx)
+                except ConfigError:
+                    raise
+                except Exception:
+                    errors.append(_crash(rule.name, post.path))
+                    continue
                 if fact is not None:
                     facts[rule.name] = fact
-            except ConfigError:
-                raise
-            except Exception:
-                errors.append(_crash(rule.name, post.path))
-        return FileResult(post.path, diagnostics, summary, facts, suppressor_for(post), errors)
+        suppressor = suppressor_for(post) if mode >= Mode.CHECK else None
+        return FileResult(post.path, diagnostics, summary, facts, suppressor, errors, mode)
 
     def diagnose(self, path: str, findings: Iterable[Finding]) -> Iterator[Diagnostic]:
+        fields = self.fields
         for finding in findings:
-            rule = self.by_name.get(finding.rule)
-            if rule is None:  # a rule reporting for another that is not selected
+            known = fields.get(finding.rule)
+            if known is None:  # a rule reporting for another that is not selected
                 continue
+            code, severity, url = known
             span = finding.span
             fix = finding.fix
             yield Diagnostic(
-                path=path,
-                line=span.line,
-                column=span.column,
-                end_line=span.end_line,
-                end_column=span.end_column,
-                code=rule.code,
-                rule=rule.name,
-                severity=self.severities[rule.name],
-                message=finding.message,
-                fix=fix.edits if fix else None,
-                url=rule.url(self.config.docs_url),
-                fix_safe=fix.safe if fix else None,
-                start=span.start,
-                end=span.end,
+                path,
+                span.line,
+                span.column,
+                span.end_line,
+                span.end_column,
+                code,
+                finding.rule,
+                severity,  # type: ignore[arg-type]
+                finding.message,
+                fix.edits if fix else None,
+                url,
+                fix.safe if fix else None,
+                span.start,
+                span.end,
             )
 
     def _problem(self, path: str, problem: SourceProblem) -> list[Diagnostic]:
@@ -230,7 +300,8 @@ class Linter:
         self, files: Sequence[Path], jobs: int | None = None, cache_dir: Path | None = None
     ) -> RunResult:
         """Lint ``files``. When a selected rule judges the whole site, the site's other posts
-        are read too (from the cache when unchanged), but only ``files`` are reported on."""
+        are read too (their facts from the cache when unchanged), but only ``files`` are
+        reported on."""
         return self._run(
             [(source, display_path(source), None) for source in files], jobs, cache_dir
         )
@@ -275,84 +346,62 @@ class Linter:
         jobs: int | None,
         cache_dir: Path | None,
     ) -> RunResult:
-        """Read every file once (through the guarded reader), lint what is new, take the rest
-        from the cache, build the site index from the summaries, then run the site phase."""
+        """Read every file once (through the guarded reader); when nothing the site phase reads
+        has changed, answer from the cache; else take unchanged files' results from it, lint
+        the rest, build the site index from the summaries and run the site phase."""
         start = len(self.notes.kept)
-        reported = {path for _, path, _ in given}
+        reported = dict.fromkeys(path for _, path, _ in given)
         candidates, files = self._discover(reported)
-        plan = [_Item(source, path, True, text) for source, path, text in given]
+        plan = [_Item(source, path, Mode.CHECK, text) for source, path, text in given]
         named = {os.path.abspath(source) for source, _, _ in given if source is not None}
-        plan += [
-            _Item(source, display_path(source), not self.excluded(source))
-            for source in candidates
-            if os.path.abspath(source) not in named
-        ]
-        results, hits = self._results(plan, reported, jobs, cache_dir)
-        linted = {i.path: results[i.path] for i in plan if i.check and i.path in results}
-        indexed = {
-            i.path: r.summary
-            for i in plan
-            if not i.check and (r := results.get(i.path)) is not None and r.summary is not None
-        }
-        summarized = {
-            os.path.abspath(i.source)
-            for i in plan
-            if i.check and i.source is not None and i.path in linted and linted[i.path].summary
-        }
-        complete = bool(candidates) and all(os.path.abspath(c) in summarized for c in candidates)
-        site = self.site_index(linted.values(), files, indexed, complete)
-        diagnostics = [d for result in linted.values() for d in result.diagnostics]
-        errors = [e for result in linted.values() for e in result.errors]
+        for source in candidates:
+            if os.path.abspath(source) not in named:
+                depth = Mode.INDEX if self.excluded(source) else Mode.COLLECT
+                plan.append(_Item(source, display_path(source), depth))
+        store = self._store(cache_dir)
+        inputs, refused = self._read_plan(plan, reported)
+        run = _Run(self, inputs, refused, files, store, reported, jobs)
+        run.complete = bool(candidates) and run.all_summarized(candidates)
         # a site-wide finding about a file that is not a post (an unused image) belongs to a
         # run over the whole content folder
-        rest = any(i.check for i in plan[len(given) :])
-        whole = not rest and self.site.generator != "plain"
-        site.reported = None if whole else frozenset(reported)
-        diagnostics.extend(self.site_phases(site, errors, linted))
-        diagnostics = [
-            d
-            for d in self.filter(diagnostics, linted)
-            if d.path in reported or (whole and d.path not in results)
-        ]
-        diagnostics.sort(key=Diagnostic.sort_key)
-        checked = sum(1 for path in linted if path in reported)
+        run.whole = self.site.generator != "plain" and not any(
+            item.mode >= Mode.COLLECT for item in plan[len(given) :]
+        )
+        diagnostics = run.answer()
+        if store is not None:
+            if store.damaged:
+                self.notes.note(f"the result cache in {cache_dir} was damaged; rebuilding it")
+            if not store.save():
+                self.notes.note(f"could not write the cache in {cache_dir}")
+        checked = sum(1 for path in run.known if path in reported)
         notes = [n.text for n in self.notes.kept[start:] if n.kind == "note"]
-        return RunResult(diagnostics, checked, notes, errors, hits, site)
+        return RunResult(diagnostics, checked, notes, run.errors, run.hits, run.site, run.loader())
 
-    def _results(
-        self, plan: list[_Item], reported: set[str], jobs: int | None, cache_dir: Path | None
-    ) -> tuple[dict[str, FileResult], int]:
-        """Each planned file's result: from the cache when its bytes are unchanged, else linted
-        (in parallel); the cache is updated."""
-        cache = ResultCache(cache_dir, self.cache_key()) if cache_dir else None
-        if cache and cache.damaged:
-            self.notes.note(f"the result cache in {cache_dir} was damaged; rebuilding it")
-        results: dict[str, FileResult] = {}
-        pending: list[tuple[str, Path, bytes, str, bool]] = []
-        hits = 0
+    def _store(self, cache_dir: Path | None) -> Store | None:
+        if cache_dir is None:
+            return None
+        return Store(cache_dir, self.cache_key())
+
+    def _read_plan(
+        self, plan: list[_Item], reported: dict[str, None]
+    ) -> tuple[list[_Input], dict[str, FileResult]]:
+        """Every planned file's bytes and digest; files that cannot be read become their
+        diagnostic (or a note, and nothing)."""
+        inputs: list[_Input] = []
+        refused: dict[str, FileResult] = {}
         for item in plan:
             if item.text is not None:
-                linter = self.route(item.path)
-                results[item.path] = linter.lint_text_source(item.text, item.path, item.source)
+                digest = _digest(item.text.encode("utf-8", "surrogatepass"))
+                inputs.append(_Input(item, digest + self._judge(item.path), None))
                 continue
             assert item.source is not None
-            data = self._read(item.source, item.path, item.path in reported, results)
+            data = self._read(item.source, item.path, item.path in reported, refused)
             if data is None:
+                if item.path in refused:
+                    refused[item.path].mode = item.mode
                 continue
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest() + self._judge(item.path)
-            hit = cache.get(item.path, digest, item.check) if cache else None
-            if hit is not None:
-                results[item.path] = hit
-                hits += 1
-            else:
-                pending.append((item.path, item.source, data, digest, item.check))
-        for path, result in self._lint_many(pending, jobs):
-            results[path] = result
-        if cache:
-            cache.update({path: (digest, results[path]) for path, _, _, digest, _ in pending})
-            if not cache.save():
-                self.notes.note(f"could not write the cache in {cache_dir}")
-        return results, hits
+            inputs.append(_Input(item, _digest(data) + self._judge(item.path), data))
+        return inputs, refused
 
     def _judge(self, path: str) -> str:
         """Who lints ``path``, for the cache: nothing when this linter does, else that linter's
@@ -381,9 +430,11 @@ class Linter:
             path = display_path(source)
             results: dict[str, FileResult] = {}
             data = self._read(source, path, False, results)
+            if self._observer is not None:
+                self._observer.seen.append(["bytes", str(source), _digest(data) if data else None])
             summary = None
             if data is not None:
-                summary = self.route(path).lint_source(data, path, source, check=False).summary
+                summary = self.route(path).lint_source(data, path, source, Mode.INDEX).summary
             self._loaded[rel] = summary
         return self._loaded[rel]
 
@@ -406,23 +457,20 @@ class Linter:
         message = f"This file {reason}."
         return self._problem(path, SourceProblem("file-unreadable", message, _START))
 
-    def _lint_many(
-        self, pending: list[tuple[str, Path, bytes, str, bool]], jobs: int | None
+    def lint_many(
+        self, pending: Sequence[tuple[str, Path, bytes, Mode]], jobs: int | None
     ) -> Iterator[tuple[str, FileResult]]:
+        """Lint files (path, source, bytes, mode), in worker processes when there are many."""
         workers = min(jobs or os.cpu_count() or 1, len(pending))
         if workers <= 1 or len(pending) < PARALLEL_THRESHOLD or sys.platform == "win32":
-            for path, source, data, _, check in pending:
-                yield path, self.route(path).lint_source(data, path, source, check)
+            for path, source, data, mode in pending:
+                yield path, self.route(path).lint_source(data, path, source, mode)
             return
         global _WORKER_LINTER
         _WORKER_LINTER = self
-        context = multiprocessing.get_context("fork")
         chunk = max(1, min(32, len(pending) // (workers * 4)))
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            batches = [
-                [(p, s, d, c) for p, s, d, _, c in pending[i : i + chunk]]
-                for i in range(0, len(pending), chunk)
-            ]
+        batches = [list(pending[i : i + chunk]) for i in range(0, len(pending), chunk)]
+        with _workers(workers) as pool:
             for batch in pool.map(_lint_batch, batches):
                 yield from batch
 
@@ -453,9 +501,7 @@ class Linter:
                     yield diagnostic
 
     def site_phase(self, site: Site, errors: list[str]) -> Iterator[Diagnostic]:
-        for rule in self.instances:
-            if not type(rule).has_hook("check_site"):
-                continue
+        for rule in self.site_rules:
             ctx = self.contexts[rule.name]
             try:
                 findings = list(rule.check_site(site, ctx))
@@ -518,52 +564,569 @@ class Linter:
             kept.append(diagnostic)
         return kept, used
 
+    def final(
+        self, path: str, diagnostics: list[Diagnostic], result: FileResult | None
+    ) -> list[Diagnostic]:
+        """A file's findings as reported: silenced as its suppressions say, in order."""
+        found = self.filter(diagnostics, {path: result} if result is not None else {})
+        found.sort(key=Diagnostic.sort_key)
+        return found
+
     def cache_key(self) -> str:
         parts = [
             __version__,
-            _code_digest(),
+            code_digest(),
             self.config.fingerprint(),
             repr(self.site),
             *(r.code + r.digest for r in self.rules),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
+    def configured_files(self) -> list[tuple[str, str | None]]:
+        """The files the selected rules' options name (word lists, a tag vocabulary) and their
+        digests: what the site phase reads beside the site."""
+        found: dict[str, str | None] = {}
+        families = {(f := self.catalogue.family_of(rule)).name: f for rule in self.rules}
+        for family in families.values():
+            options = self.config.options(family)
+            for option in family.options:
+                if not option.path:
+                    continue
+                value = options.get(option.name)
+                for name in value if isinstance(value, (list, tuple)) else [value]:
+                    if not name or not isinstance(name, str):
+                        continue
+                    path = Path(name) if Path(name).is_absolute() else self.config.root / name
+                    try:
+                        found[str(path)] = _digest(path.read_bytes())
+                    except OSError:
+                        found[str(path)] = None
+        return sorted(found.items())
+
 
 @dataclass(frozen=True)
 class _Item:
-    """A file of the run: where it is, how it is reported, whether its checks run (False: only
-    summarized for the site index), and its text when given as text."""
+    """A file of the run: where it is, how it is reported, how deeply it is linted, and its
+    text when given as text."""
 
     source: Path | None
     path: str
-    check: bool
+    mode: Mode
     text: str | None = None
+
+
+@dataclass
+class _Input:
+    """A planned file as read: its digest, and its bytes (None when given as text)."""
+
+    item: _Item
+    digest: str
+    data: bytes | None
+
+    @property
+    def path(self) -> str:
+        return self.item.path
+
+
+class _Observer:
+    """What the site phase read beside the posts (theme templates, files a plain folder's posts
+    name), so that a cached verdict is trusted only while those files are unchanged."""
+
+    def __init__(self) -> None:
+        self.seen: list[list[Any]] = []
+
+    def watch(self, files: SiteFiles) -> SiteFiles:
+        read, exists = files.read, files.exists
+
+        def watched_read(path: Path) -> str | None:
+            text = read(path)
+            self.seen.append(["read", str(path), _text_digest(text)])
+            return text
+
+        def watched_exists(rel: str) -> bool:
+            answer = exists(rel)
+            self.seen.append(["exists", rel, answer])
+            return answer
+
+        return replace(files, read=watched_read, exists=watched_exists)
+
+
+class _Run:
+    """One run over its planned files: answered from the cache when the site phase would judge
+    exactly what it judged last time, else judged again with what the cache still holds."""
+
+    def __init__(
+        self,
+        linter: Linter,
+        inputs: list[_Input],
+        refused: dict[str, FileResult],
+        files: SiteFiles,
+        store: Store | None,
+        reported: dict[str, None],
+        jobs: int | None,
+    ) -> None:
+        self.linter = linter
+        self.inputs = inputs
+        self.refused = refused
+        self.files = files
+        self.store = store
+        self.reported = reported
+        self.jobs = jobs
+        self.index = store.index() if store is not None else {}
+        self.known = {i.path for i in inputs} | set(refused)  # every file with a result
+        self.complete = False
+        self.whole = False
+        self.hits = 0
+        self.errors: list[str] = []
+        self.results: dict[str, FileResult] = {}
+        self.site: Site | None = None
+        # every linter judging a post of the run (a folder may have its own configuration)
+        self.posts = [i.path for i in inputs if i.item.mode >= Mode.COLLECT]
+        self.posts += [path for path, r in refused.items() if r.mode >= Mode.COLLECT]
+        routed = (linter, *map(linter.route, [*reported, *self.posts]))
+        self.linters = list({id(one): one for one in routed}.values())
+        self.digest = self._site_digest()
+
+    def all_summarized(self, candidates: Sequence[Path]) -> bool:
+        """Whether every Markdown file of the content folder is a post of this run (none
+        excluded, none unreadable): then nothing the site references is unknown."""
+        posts = {
+            os.path.abspath(i.item.source)
+            for i in self.inputs
+            if i.item.source is not None and i.item.mode >= Mode.COLLECT
+        }
+        return all(os.path.abspath(c) in posts for c in candidates)
+
+    def _site_digest(self) -> str:
+        """Everything the site phase judges: each file's content and depth, the site's other
+        files as listed, and the files the configuration names."""
+        if not any(linter.site_rules for linter in self.linters):
+            return ""
+        rows = [(i.path, i.item.mode >= Mode.COLLECT, i.digest) for i in self.inputs]
+        rows += [(path, r.mode >= Mode.COLLECT, "unread") for path, r in self.refused.items()]
+        f = self.files
+        listing = (f.content, f.folders, [(str(p), n) for p, n in f.static], f.sass, f.theme)
+        h = hashlib.blake2b(digest_size=20)
+        configured = [linter.configured_files() for linter in self.linters]
+        h.update(repr((sorted(rows), listing, configured)).encode())
+        return h.hexdigest()
+
+    # -- the answer
+
+    def answer(self) -> list[Diagnostic]:
+        """The reported files' final findings, in order."""
+        finals = self._from_record()
+        if finals is None:
+            finals = self._judge()
+        out: list[Diagnostic] = []
+        for path in sorted(finals):
+            out.extend(finals[path])
+        return out
+
+    def _from_record(self) -> dict[str, list[Diagnostic]] | None:
+        """When the last site phase judged this very site: each reported post's final
+        findings as kept, or (for a post it did not report on) its own findings with the
+        site phase's."""
+        store = self.store
+        record = store.site() if store is not None and self.digest else None
+        if store is None or record is None or record.digest != self.digest:
+            return None
+        try:
+            observed = json.loads(record.observed)
+            if not self._still(observed["seen"]):
+                return None
+            judged = observed["reported"]  # the files it judged; None: every file
+            errors = [str(e) for e in json.loads(record.errors)]
+        except (ValueError, TypeError, KeyError):
+            return None
+        ready, missing = [], []
+        for item in self.inputs:
+            if item.path in self.reported:
+                entry = self.index.get(item.path)
+                if entry is not None and entry.digest == item.digest and entry.site == self.digest:
+                    ready.append(item.path)
+                else:
+                    missing.append(item)
+        unread = [path for path in self.refused if path in self.reported]
+        unknown = [i.path for i in missing] + unread
+        if judged is not None and (self.whole or any(p not in judged for p in unknown)):
+            return None  # it judged some files only: the others' site-wide findings are unknown
+        linter = self.linter
+        finals: dict[str, list[Diagnostic]] = {}
+        with _collector_paused(freeze=True):
+            try:
+                for path, text in store.parts(ready, ("final",)):
+                    finals[path] = decode_diagnostics(text, path, linter.route(path).fields)
+                if len(finals) != len(ready):
+                    return None
+                if missing or unread:
+                    by_path = self._site_findings("diagnostics")
+                    self.lookup(missing)
+                    for path in [i.path for i in missing] + unread:
+                        result = self.results.get(path) or self.refused[path]
+                        found = result.diagnostics + by_path.get(path, [])
+                        finals[path] = linter.final(path, found, result)
+                        if path not in self.refused:
+                            store.put_final(path, self.digest, encode_diagnostics(finals[path]))
+                if self.whole:
+                    for path, found in self._site_findings("beside").items():
+                        finals[path] = linter.final(path, found, None)
+            except Damaged:
+                store.damaged = True
+                return None
+        self.errors = self._file_errors() + errors
+        self.hits = len(self.inputs) - self.linted
+        return finals
+
+    def _site_findings(self, column: str) -> dict[str, list[Diagnostic]]:
+        assert self.store is not None
+        try:
+            rows = json.loads(self.store.site_findings(column))
+            route = self.linter.route
+            return {
+                str(path): decode_rows(found, path, route(path).fields)
+                for path, found in rows.items()
+            }
+        except (ValueError, AttributeError) as exc:
+            raise Damaged(str(exc)) from None
+
+    def _still(self, observed: list[list[Any]]) -> bool:
+        """Whether what the site phase read beside the posts reads the same now."""
+        files = self.files
+        root = self.linter.site.root
+        for kind, arg, answer in observed:
+            if kind == "read":
+                now: Any = _text_digest(files.read(Path(arg)))
+            elif kind == "exists":
+                now = files.exists(arg)
+            elif kind == "bytes":
+                data = read_file(Path(arg), root)
+                now = None if isinstance(data, Refused) else _digest(data)
+            else:
+                return False
+            if now != answer:
+                return False
+        return True
+
+    def _file_errors(self) -> list[str]:
+        """The crashes of every file's rules: of the results at hand, else as kept."""
+        errors: list[str] = []
+        kept = []
+        for item in self.inputs:
+            result = self.results.get(item.path)
+            if result is not None:
+                errors += result.errors
+            elif (entry := self.index.get(item.path)) is not None and entry.errors:
+                kept.append(item.path)
+        if self.store is not None and kept:
+            for _, text in self.store.parts(kept, ("errors",)):
+                errors += [str(e) for e in json.loads(text)]
+        return errors
+
+    def _judge(self) -> dict[str, list[Diagnostic]]:
+        """Judge the site again: every file's result (from the cache when its bytes are
+        unchanged), the site index, the site phase, then each reported file's findings."""
+        linter = self.linter
+        self.lookup(self.inputs)
+        results = {**self.results, **self.refused}
+        posts = [r for r in results.values() if r.mode >= Mode.COLLECT]
+        indexed = {
+            path: r.summary
+            for path, r in results.items()
+            if r.mode < Mode.COLLECT and r.summary is not None
+        }
+        observer = _Observer()
+        files = observer.watch(self.files)
+        self.site = linter.site_index(posts, files, indexed, self.complete)
+        self.site.reported = self._judged()
+        self.errors = [e for r in posts for e in r.errors]
+        site_errors: list[str] = []
+        by_path: dict[str, list[Diagnostic]] = {}
+        linter._observer = observer
+        try:
+            for diagnostic in linter.site_phases(self.site, site_errors, self.posts):
+                by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        finally:
+            linter._observer = None
+        self.errors += site_errors
+        self.site.files = self.files  # later users (--fix) read without being watched
+        finals: dict[str, list[Diagnostic]] = {}
+        for path in self.reported:
+            result = results.get(path)
+            if result is not None:
+                finals[path] = linter.final(
+                    path, result.diagnostics + by_path.get(path, []), result
+                )
+        if self.whole:
+            for path, found in by_path.items():
+                if path not in self.known:
+                    finals[path] = linter.final(path, found, None)
+        self.hits = len(self.inputs) - self.linted
+        self._keep(finals, by_path, site_errors, observer)
+        return finals
+
+    def _judged(self) -> frozenset[str] | None:
+        """The files whose site-wide findings the site phase judges: the reported ones, or
+        every file in a run over the whole content folder."""
+        return None if self.whole else frozenset(self.reported)
+
+    def _keep(
+        self,
+        finals: dict[str, list[Diagnostic]],
+        by_path: dict[str, list[Diagnostic]],
+        errors: list[str],
+        observer: _Observer,
+    ) -> None:
+        """Keep the site phase's verdict for the next run, unless it asked the network."""
+        store = self.store
+        if store is None or not self.digest:
+            return
+        if self.linter.services.network:
+            store.drop_site()
+            return
+        on_files = {p: found for p, found in by_path.items() if p in self.known}
+        beside = {p: found for p, found in by_path.items() if p not in self.known}
+        store.put_site(
+            self.digest,
+            json.dumps({"seen": observer.seen, "reported": self._judged()}, default=sorted),
+            _findings_by_path(on_files),
+            _findings_by_path(beside),
+            json.dumps(errors),
+        )
+        for item in self.inputs:
+            if item.path in finals and item.item.text is None:
+                store.put_final(item.path, self.digest, encode_diagnostics(finals[item.path]))
+
+    # -- each file's result
+
+    linted = 0
+
+    def lookup(self, inputs: Sequence[_Input]) -> None:
+        """Each input's result, at least as deep as it is planned: from the cache when its bytes
+        are unchanged, else linted (in parallel) and kept."""
+        linter = self.linter
+        wanted: dict[Mode, list[str]] = {}
+        pending: list[_Input] = []
+        for item in inputs:
+            have = self.results.get(item.path)
+            if have is not None and have.mode >= item.item.mode:
+                continue
+            entry = self.index.get(item.path)
+            if (
+                item.data is not None
+                and entry is not None
+                and entry.digest == item.digest
+                and entry.mode >= item.item.mode
+            ):
+                wanted.setdefault(item.item.mode, []).append(item.path)
+            else:
+                pending.append(item)
+        by_path = {i.path: i for i in inputs}
+        with _collector_paused(freeze=True):
+            for mode, paths in wanted.items():
+                found = self._load(paths, mode)
+                self.results.update(found)
+                pending += [by_path[p] for p in paths if p not in found]
+        texts = [i for i in pending if i.data is None]
+        for item in texts:
+            assert item.item.text is not None
+            self.results[item.path] = linter.route(item.path).lint_text_source(
+                item.item.text, item.path, item.item.source, item.item.mode
+            )
+        work = [
+            (i.path, i.item.source, i.data, i.item.mode)
+            for i in pending
+            if i.data is not None and i.item.source is not None
+        ]
+        digests = {i.path: i.digest for i in pending}
+        for path, result in linter.lint_many(work, self.jobs):
+            self.results[path] = result
+            self._put(path, digests[path], result)
+        self.linted += len(pending)
+
+    _COLUMNS: ClassVar[dict[Mode, tuple[str, ...]]] = {
+        Mode.INDEX: ("summary",),
+        Mode.COLLECT: ("summary", "facts", "errors"),
+        Mode.CHECK: ("summary", "facts", "errors", "diagnostics", "suppressor"),
+    }
+
+    def _load(self, paths: list[str], mode: Mode) -> dict[str, FileResult]:
+        """The kept results of ``paths``; a damaged one is left out (and linted again)."""
+        store = self.store
+        assert store is not None
+        columns = self._COLUMNS[mode]
+        route = self.linter.route
+        found: dict[str, FileResult] = {}
+        for path, *values in store.parts(paths, columns):
+            parts = dict(zip(columns, values, strict=True))
+            codec, fields = route(path).codec, route(path).fields
+            try:
+                summary = codec.loads(parts["summary"]) if parts["summary"] else None
+                result = FileResult(path, [], summary, mode=mode)
+                if mode >= Mode.COLLECT:
+                    result.facts = codec.loads(parts["facts"]) if parts["facts"] else {}
+                    result.errors = json.loads(parts["errors"]) if parts["errors"] else []
+                if mode >= Mode.CHECK:
+                    result.diagnostics = decode_diagnostics(
+                        parts["diagnostics"] or "[]", path, fields
+                    )
+                    result.suppressor = (
+                        codec.loads(parts["suppressor"]) if parts["suppressor"] else None
+                    )
+            except (Damaged, ValueError, TypeError):
+                store.damaged = True
+                continue
+            found[path] = result
+        return found
+
+    def _put(self, path: str, digest: str, result: FileResult) -> None:
+        store = self.store
+        if store is None:
+            return
+        codec = self.linter.route(path).codec
+        try:
+            parts = {
+                "summary": codec.dumps(result.summary) if result.summary is not None else None,
+                "errors": json.dumps(result.errors) if result.errors else None,
+            }
+            if result.mode >= Mode.COLLECT:
+                parts["facts"] = codec.dumps(result.facts) if result.facts else None
+            if result.mode >= Mode.CHECK:
+                parts["diagnostics"] = encode_diagnostics(result.diagnostics)
+                if result.suppressor is not None:
+                    parts["suppressor"] = codec.dumps(result.suppressor)
+        except Unencodable:
+            return  # linted again next time
+        store.put(path, digest, int(result.mode), parts)
+
+    def loader(self) -> Callable[[], Site | None]:
+        """How to build the site index later (``--fix`` needs it) when this run did not."""
+
+        def build() -> Site | None:
+            if self.site is None:
+                self.lookup(self.inputs)
+                results = {**self.results, **self.refused}
+                posts = [r for r in results.values() if r.mode >= Mode.COLLECT]
+                indexed = {
+                    path: r.summary
+                    for path, r in results.items()
+                    if r.mode < Mode.COLLECT and r.summary is not None
+                }
+                self.site = self.linter.site_index(posts, self.files, indexed, self.complete)
+                self.site.reported = self._judged()
+            return self.site
+
+        return build
 
 
 _START = Span(0, 0, 1, 1, 1, 1)  # where findings about a whole unreadable file point
 _WORKER_LINTER: Linter | None = None
 
 
+def _findings_by_path(by_path: dict[str, list[Diagnostic]]) -> str:
+    """One JSON object of each path's findings (``encode_diagnostics``)."""
+    items = (f"{json.dumps(path)}:{encode_diagnostics(found)}" for path, found in by_path.items())
+    return "{" + ",".join(items) + "}"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _text_digest(text: str | None) -> str | None:
+    return None if text is None else _digest(text.encode("utf-8", "surrogatepass"))
+
+
+PACKAGE = Path(__file__).parent
+
+
 @functools.cache
-def _code_digest() -> str:
-    """Size and modification time of postlint's own modules and data: an edited checkout (same
-    version number) must not reuse results computed by the code it replaced."""
-    package = Path(__file__).parent
-    stamps = sorted(
-        f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}"
-        for path in package.rglob("*")
-        if path.suffix in (".py", ".txt", ".toml") and (info := path.stat())
-    )
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+def code_digest(package: Path = PACKAGE) -> str:
+    """A hash of the content of postlint's own modules and data: an edited checkout (same
+    version number) never reuses results of the code it replaced, while a fresh install of the
+    same code (a CI runner restoring its cache) does, whatever its files' times."""
+    h = hashlib.blake2b(digest_size=20)
+    found = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(package, followlinks=True)  # rules/ may be a link
+        for name in names
+        if name.endswith((".py", ".txt", ".toml"))
+    ]
+    for name in sorted(os.path.relpath(path, package) for path in found):
+        h.update(Path(name).as_posix().encode() + b"\0")
+        h.update((package / name).read_bytes())
+    return h.hexdigest()
 
 
-def _lint_batch(batch: list[tuple[str, Path, bytes, bool]]) -> list[tuple[str, FileResult]]:
+class _collector_paused:
+    """Pause the cyclic garbage collector: building many small acyclic objects at once (a
+    parsed post, results read from the cache) would make it rescan them again and again.
+    With ``freeze`` what was built stays out of its reach afterwards too: results read from
+    the cache live until the run ends."""
+
+    def __init__(self, freeze: bool = False) -> None:
+        self.freeze = freeze
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.freeze:
+            gc.freeze()
+        if self.enabled:
+            gc.enable()
+
+
+def _lint_batch(batch: list[tuple[str, Path, bytes, Mode]]) -> list[tuple[str, FileResult]]:
     assert _WORKER_LINTER is not None
     route = _WORKER_LINTER.route
     return [
-        (path, route(path).lint_source(data, path, source, check))
-        for path, source, data, check in batch
+        (path, route(path).lint_source(data, path, source, mode))
+        for path, source, data, mode in batch
     ]
+
+
+class _workers:
+    """A pool of forked worker processes that end when the parent does, however it ends: each
+    worker watches a pipe whose writing end only the parent holds, and exits when it closes
+    (a ``kill -9`` of the parent, a CI timeout), instead of waiting for work forever."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __enter__(self) -> concurrent.futures.ProcessPoolExecutor:
+        self.read_end, self.write_end = os.pipe()
+        context = multiprocessing.get_context("fork")
+        self.pool = concurrent.futures.ProcessPoolExecutor(
+            self.count,
+            mp_context=context,
+            initializer=_watch_parent,
+            initargs=(self.read_end, self.write_end),
+        )
+        return self.pool
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            os.close(self.read_end)
+            os.close(self.write_end)
+
+
+def _watch_parent(read_end: int, write_end: int) -> None:
+    """In a worker: exit as soon as the parent's end of the pipe closes."""
+    os.close(write_end)
+
+    def watch() -> None:
+        try:
+            while os.read(read_end, 1):
+                pass
+        except OSError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="postlint-parent-watch", daemon=True).start()
 
 
 def _crash(rule: str, where: str) -> str:
@@ -586,54 +1149,3 @@ def display_path(source: Path) -> str:
         return source.absolute().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return source.as_posix()
-
-
-class ResultCache:
-    """Per-file results keyed by path and content, in one pickle per configuration."""
-
-    def __init__(self, folder: Path, key: str) -> None:
-        self.folder = folder
-        self.file = folder / f"results-{key}.pickle"
-        self.entries: dict[str, tuple[str, FileResult]] = {}
-        self.dirty = False
-        self.damaged = False
-        try:
-            with open(self.file, "rb") as handle:
-                loaded = pickle.load(handle)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged cache is rebuilt, never trusted
-            self.entries = {}
-            self.dirty = True
-            self.damaged = True
-
-    def get(self, path: str, digest: str, checked: bool = True) -> FileResult | None:
-        """The result kept for this content; one that was only summarized does not answer
-        for a file that is now linted."""
-        entry = self.entries.get(path)
-        if entry is None or entry[0] != digest or (checked and not entry[1].checked):
-            return None
-        return entry[1]
-
-    def update(self, entries: dict[str, tuple[str, FileResult]]) -> None:
-        if entries:
-            self.entries.update(entries)
-            self.dirty = True
-
-    def save(self) -> bool:
-        if not self.dirty:
-            return True
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".results-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.file)
-        except OSError:
-            return False
-        return True

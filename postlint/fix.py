@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import gc
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,8 @@ from postlint.model import Diagnostic, Edit, LineIndex
 from postlint.rule import Site
 
 if TYPE_CHECKING:
-    from postlint.engine import Linter
+    from postlint.engine import FileResult, Linter
+    from postlint.index import PostSummary
 
 Lint = Callable[[str], list[Diagnostic]]
 TEMP_SUFFIX = ".postlint-tmp"
@@ -460,29 +462,66 @@ def unified_diff(path: str | Path, original: str, fixed: str) -> str:
     return "".join(out)
 
 
-def post_lint(linter: Linter, path: Path, site: Site | None = None) -> Lint:
+def post_lint(
+    linter: Linter,
+    path: Path,
+    site: Site | None = None,
+    seen: dict[str, FileResult] | None = None,
+    first: list[Diagnostic] | None = None,
+) -> Lint:
     """Lint ``path``'s text as it is being fixed: its own checks and, given the site index of
-    the run, the site-wide ones with this post's new facts in place (suppressions applied)."""
+    the run, the site-wide ones with this post's new facts in place (suppressions applied).
+
+    ``seen`` keeps each linted text's result (the fixed text's facts update the index). With
+    ``first``, the site-wide findings judged beforehand on the whole index, the first text
+    linted gets those (when the index holds that very text's summary and facts) and later texts
+    their own findings only: ``--fix`` judges the whole site once per pass instead of once per
+    post and step."""
     from postlint.engine import display_path
 
     shown = display_path(path)
+    premade = [first]
 
     def lint(text: str) -> list[Diagnostic]:
-        result = linter.lint_post(linter.parse(text, shown), path)
+        with _collector_paused():  # a parsed post is many small acyclic objects: see engine
+            result = linter.lint_post(linter.parse(text, shown), path)
+        if seen is not None:
+            seen[text] = result
         diagnostics = list(result.diagnostics)
-        if site is not None and result.summary is not None:
-            facts = {rule: dict(paths) for rule, paths in site.facts.items()}
-            for paths in facts.values():
-                paths.pop(shown, None)
-            for rule, fact in result.facts.items():
-                facts.setdefault(rule, {})[shown] = fact
-            posts = {**site.posts, shown: result.summary}
-            current = replace(site, posts=posts, facts=facts)
-            found = linter.site_phase(current, [])
-            diagnostics.extend(d for d in found if d.path == shown)
+        known, premade[0] = premade[0], None
+        judge = site is not None and (known is not None or first is None)  # later texts: no
+        if site is not None and known is not None and _indexed(site, shown, result):
+            diagnostics.extend(known)
+        elif judge and site is not None and result.summary is not None:
+            diagnostics.extend(_site_findings(linter, site, shown, result, result.summary))
         return linter.filter(diagnostics, {shown: result})
 
     return lint
+
+
+def _indexed(site: Site, shown: str, result: FileResult) -> bool:
+    """Whether the index holds the post as ``result`` has it (then its site-wide findings are
+    those the index gives it)."""
+    if site.posts.get(shown) != result.summary:
+        return False
+    return all(
+        site.facts.get(rule, {}).get(shown) == result.facts.get(rule)
+        for rule in {*site.facts, *result.facts}
+    )
+
+
+def _site_findings(
+    linter: Linter, site: Site, shown: str, result: FileResult, summary: PostSummary
+) -> list[Diagnostic]:
+    """The site-wide findings on one post, with its summary and facts as ``result`` has them."""
+    facts = {rule: dict(paths) for rule, paths in site.facts.items()}
+    for paths in facts.values():
+        paths.pop(shown, None)
+    for rule, fact in result.facts.items():
+        facts.setdefault(rule, {})[shown] = fact
+    posts = {**site.posts, shown: summary}
+    current = replace(site, posts=posts, facts=facts)
+    return [d for d in linter.site_phase(current, []) if d.path == shown]
 
 
 def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]]) -> Lint:
@@ -493,6 +532,21 @@ def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagn
     return kept
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+MAX_PASSES = 4  # passes over the site: a fix in one post can change what another is judged by
+Only = Callable[[str, str, list[Diagnostic]], list[Diagnostic]]
+
+
 def apply_fixes(
     files: Sequence[Path],
     linter: Linter,
@@ -500,25 +554,201 @@ def apply_fixes(
     write: bool = True,
     max_rounds: int = 10,
     site: Site | None = None,
-    only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]] | None = None,
+    only: Only | None = None,
 ) -> list[FixResult]:
     """Fix every file (``write=False`` for ``--fix --dry-run``): the command line's ``--fix`` is
     this call, then a report of ``remaining_diagnostics``. Files that are not readable posts are
     skipped. ``only(path, text, diagnostics)`` keeps the findings to fix (those on changed lines,
-    not in the baseline), so that ``--fix`` fixes what the run reports."""
-    results = []
-    for path in files:
-        lint = post_lint(linter, path, site)
-        if only is not None:
-            lint = _keeping(lint, only)
-        try:
-            result = fix_file(path, lint, unsafe, max_rounds)
-        except OSError:
-            continue
-        if write:
+    not in the baseline), so that ``--fix`` fixes what the run reports.
+
+    Given the run's site index, fixing goes in passes, each linear in the size of the site: the
+    site phase judges the whole site once; each post is fixed with its own findings and those
+    site-wide ones; the fixed posts' summaries and facts replace their old ones in the index and
+    the site phase judges it again. A post whose fixes gave it a site-wide error goes back to its
+    text before the pass and is fixed again judged against the whole site at every step (the
+    slow, careful way); a post the site phase still gives a fix to (a word that another post's
+    fix made rare) gets another pass, until nothing is left to fix (at most ``MAX_PASSES``)."""
+    gc.freeze()  # the site index lives through the fixing: no collection rescans it
+    try:
+        fixer = _Fixer(linter, _working_copy(site), unsafe, max_rounds, only)
+        todo = list(files)
+        for _ in range(MAX_PASSES):
+            todo = fixer.run_pass(todo)
+            if not todo:
+                break
+        fixer.finish()
+    finally:
+        gc.unfreeze()  # a long-lived caller (an editor's server) still collects its cycles
+    out = [fixer.results[path] for path in files if path in fixer.results]
+    if write:
+        for result in out:
             write_result(result)
-        results.append(result)
-    return results
+    return out
+
+
+class _Fixer:
+    """The state of ``apply_fixes`` between passes."""
+
+    def __init__(
+        self, linter: Linter, site: Site | None, unsafe: bool, max_rounds: int, only: Only | None
+    ) -> None:
+        self.linter = linter
+        self.site = site
+        self.unsafe = unsafe
+        self.max_rounds = max_rounds
+        self.only = only
+        self.results: dict[Path, FixResult] = {}
+        self.linted: dict[Path, FileResult] = {}  # each post's fixed text, as linted
+        self.careful: set[Path] = set()
+        self.judged = self._judge()
+
+    def _judge(self) -> dict[str, list[Diagnostic]]:
+        """The site phase over the index as fixed so far, by file: one run for every post."""
+        by_path: dict[str, list[Diagnostic]] = {}
+        if self.site is not None:
+            for diagnostic in self.linter.site_phase(self.site, []):
+                by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        return by_path
+
+    def run_pass(self, todo: list[Path]) -> list[Path]:
+        """Fix ``todo`` once; the posts left to fix (again) afterwards."""
+        from postlint.engine import display_path
+
+        linter = self.linter
+        changed: dict[Path, tuple[FixResult | None, str, FileResult]] = {}
+        refreshed = False
+        for path in todo:
+            shown = display_path(path)
+            seen: dict[str, FileResult] = {}
+            if self.site is None or path in self.careful:
+                lint = post_lint(linter, path, self.site, seen)
+            else:
+                lint = post_lint(linter, path, self.site, seen, self.judged.get(shown, []))
+            if self.only is not None:
+                lint = _keeping(lint, self.only)
+            before = self.results.get(path)
+            try:
+                if before is not None:
+                    result = _fix_again(before, lint, self.unsafe, self.max_rounds)
+                else:
+                    result = fix_file(path, lint, self.unsafe, self.max_rounds)
+            except OSError:
+                continue
+            start = before.fixed if before is not None else result.original
+            self.results[path] = result
+            fixed = seen.get(result.fixed)
+            if fixed is None:
+                continue
+            self.linted[path] = fixed
+            if self.site is None:
+                continue
+            if result.fixed != start and start in seen:
+                changed[path] = (before, start, seen[start])
+                _update(self.site, shown, fixed)
+            elif not _indexed(self.site, shown, fixed):  # the index was older than the file
+                refreshed = True
+                _update(self.site, shown, fixed)
+        if self.site is None or not (changed or refreshed):
+            return []
+        before_judged, self.judged = self.judged, self._judge()
+        back = self._undo_site_errors(changed, before_judged)
+        if back:
+            self.judged = self._judge()
+        return back + [p for p in self._left_to_fix() if p not in back]
+
+    def _undo_site_errors(
+        self,
+        changed: dict[Path, tuple[FixResult | None, str, FileResult]],
+        before_judged: dict[str, list[Diagnostic]],
+    ) -> list[Path]:
+        """Put back the posts whose fixes in this pass gave them a site-wide error."""
+        from postlint.engine import display_path
+
+        assert self.site is not None
+        back = []
+        for path, (before, start, start_lint) in changed.items():
+            if path in self.careful:
+                continue
+            shown = display_path(path)
+            was = self.linter.filter(before_judged.get(shown, []), {shown: start_lint})
+            now = self.linter.filter(self.judged.get(shown, []), {shown: self.linted[path]})
+            fixed = self.results[path].fixed
+            if not any(d.severity == "error" for d in added(was, start, now, fixed)):
+                continue
+            if before is None:
+                del self.results[path]
+            else:
+                self.results[path] = before
+            self.linted[path] = start_lint
+            _update(self.site, shown, start_lint)
+            self.careful.add(path)
+            back.append(path)
+        return back
+
+    def _left_to_fix(self) -> list[Path]:
+        """The posts to which the site phase, judging the whole site as fixed so far, gives a
+        fix (their own fixes were all tried in the pass)."""
+        from postlint.engine import display_path
+
+        todo = []
+        for path in self.results:
+            site_wide = {id(d) for d in self.judged.get(display_path(path), ())}
+            found = [d for d in self._found(path) if id(d) in site_wide]
+            if applicable(found, self.unsafe):
+                todo.append(path)
+        return todo
+
+    def _found(self, path: Path) -> list[Diagnostic]:
+        """A fixed post's findings with the site-wide ones of the site as fixed so far."""
+        from postlint.engine import display_path
+
+        shown = display_path(path)
+        post = self.linted.get(path)
+        if post is None:
+            return []
+        found = self.linter.filter(post.diagnostics + self.judged.get(shown, []), {shown: post})
+        if self.only is not None and found:
+            found = self.only(shown, self.results[path].fixed, found)
+        return found
+
+    def finish(self) -> None:
+        """Each post's remaining findings, judged with the whole site as fixed."""
+        if self.site is None:
+            return
+        for path, result in self.results.items():
+            if path in self.linted:
+                result.remaining_diagnostics = sorted(self._found(path), key=lambda d: d.sort_key())
+
+
+def _fix_again(before: FixResult, lint: Lint, unsafe: bool, max_rounds: int) -> FixResult:
+    """Another pass over a post fixed before: it goes on from its fixed text."""
+    fixed, applied, remaining, warnings = fix_text(before.fixed, lint, unsafe, max_rounds)
+    new = [w for w in warnings if w not in before.dropped_warnings]
+    return replace(
+        before,
+        fixed=fixed,
+        applied=before.applied + applied,
+        remaining_diagnostics=remaining,
+        dropped_warnings=before.dropped_warnings + new,
+    )
+
+
+def _working_copy(site: Site | None) -> Site | None:
+    """A copy of the index that the fixed posts update (the run's own stays as judged)."""
+    if site is None:
+        return None
+    facts = {rule: dict(paths) for rule, paths in site.facts.items()}
+    return replace(site, posts=dict(site.posts), facts=facts)
+
+
+def _update(site: Site, shown: str, result: FileResult) -> None:
+    """Put a fixed post's summary and facts in the index in place of its old ones."""
+    for paths in site.facts.values():
+        paths.pop(shown, None)
+    for rule, fact in result.facts.items():
+        site.facts.setdefault(rule, {})[shown] = fact
+    if result.summary is not None:
+        site.posts[shown] = result.summary
 
 
 def write_result(result: FixResult) -> None:

@@ -108,6 +108,11 @@ class Services:
             self._links = LinkChecker(self.notes, self.root)
         return self._links
 
+    @property
+    def network(self) -> bool:
+        """Whether a rule asked the link checker: its verdicts depend on more than the files."""
+        return self._links is not None
+
 
 def host_summary(report: Any, most: int = 10) -> list[str]:
     """``--verbose``: how many URLs and requests went to each host, slowest hosts first."""

@@ -110,8 +110,7 @@ def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", 3)
     cache = tmp_path / "cache"
     api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
-    for file in cache.glob("results-*.pickle"):
-        file.write_bytes(b"not a pickle")
+    (cache / "results.sqlite").write_bytes(b"not a database, though it is called one" * 100)
     result = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
     assert result.cached == 0 and len(result.diagnostics) == 2
     assert result.notes == [f"the result cache in {cache} was damaged; rebuilding it"]
@@ -227,3 +226,62 @@ def test_posts_linted_on_threads_at_once_get_their_own_findings() -> None:
     with ThreadPoolExecutor(4) as pool:
         for _ in range(3):
             assert list(pool.map(messages, texts)) == serial
+
+
+def test_the_other_posts_only_feed_the_site_rules_their_facts(tmp_path: Path) -> None:
+    """One post named: it is checked with every rule; the site's other posts only give the
+    site-wide rules what those collect, from the cache when unchanged."""
+    from postlint.engine import Linter
+    from postlint.registry import Catalogue
+    from postlint.rule import Family, Rule
+    from postlint.site import detect_site
+
+    checked: list[str] = []
+    collected: list[str] = []
+
+    class Words(Rule):
+        """Counts words across the site."""
+
+        code = "ZZ003"
+        name = "site-words"
+        summary = "Counts words"
+        severity = "info"
+
+        def check(self, post, ctx):  # type: ignore[no-untyped-def]
+            checked.append(Path(post.path).name)
+            return ()
+
+        def collect(self, post, ctx):  # type: ignore[no-untyped-def]
+            collected.append(Path(post.path).name)
+            return len(post.text.split())
+
+        def check_site(self, site, ctx):  # type: ignore[no-untyped-def]
+            total = sum(site.collected(self.name).values())
+            for path, summary in site.posts.items():
+                yield path, self.finding(summary.first_line, f"{total} words on the site")
+
+    root = make_site(tmp_path / "site", 5)
+    families = (*api.catalogue().families, Family("words", "ZZ", "", (Words,)))
+    catalogue = Catalogue(families)
+    cache = tmp_path / "cache"
+
+    def run(name: str) -> list[str]:
+        linter = Linter(Config(select=("site-words",)), catalogue, detect_site(root))
+        result = linter.run([root / "content" / name], jobs=1, cache_dir=cache)
+        return [f"{Path(d.path).name}: {d.message}" for d in result.diagnostics]
+
+    assert run("post-002.md") == ["post-002.md: 42 words on the site"]
+    assert checked == ["post-002.md"]
+    assert sorted(collected) == [f"post-{i:03d}.md" for i in range(5)]
+    checked.clear()
+    collected.clear()
+    (root / "content" / "post-004.md").write_text(
+        '+++\ntitle = "Four"\n+++\nOne two three four five six.\n'
+    )
+    assert run("post-002.md") == ["post-002.md: 45 words on the site"]
+    assert checked == [] and collected == ["post-004.md"]  # the rest came from the cache
+    assert run("post-001.md") == ["post-001.md: 45 words on the site"]
+    assert checked == ["post-001.md"] and collected == ["post-004.md", "post-001.md"]
+    # the last site phase judged post-001 only: another post's site-wide findings are judged
+    assert run("post-003.md") == ["post-003.md: 45 words on the site"]
+    assert run("post-001.md") == ["post-001.md: 45 words on the site"]  # kept from before
