@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from postlint.model import Block, Inline, Post
 
@@ -95,21 +95,20 @@ def tally(post: Post) -> tuple[list[Mark], list[Mark]]:
     return straight, curly
 
 
-_CACHE: list[Any] = [None, None]
-
-
 def _cached(post: Post) -> tuple[list[Leaf], list[Quotes]]:
-    if _CACHE[0] is not post:
-        source = post.text
-        found = [
-            _leaf(post, block)
-            for block in _leaf_blocks(post.blocks)
-            if _QUOTED.search(source, block.span.start, block.span.end)
-        ]
-        has_quote = [leaf for leaf in found if any(c in leaf.text for c in "'\"‘’“”")]
-        _CACHE[0], _CACHE[1] = post, (found, [pair_quotes(leaf) for leaf in has_quote])
-    cached: tuple[list[Leaf], list[Quotes]] = _CACHE[1]
-    return cached
+    return post.derived(_read_quotes)
+
+
+def _read_quotes(post: Post) -> tuple[list[Leaf], list[Quotes]]:
+    """Kept on the post (nothing in it refers back to the post, so it goes with the post)."""
+    source = post.text
+    found = [
+        _leaf(post, block)
+        for block in _leaf_blocks(post.blocks)
+        if _QUOTED.search(source, block.span.start, block.span.end)
+    ]
+    has_quote = [leaf for leaf in found if any(c in leaf.text for c in "'\"‘’“”")]
+    return found, [pair_quotes(leaf) for leaf in has_quote]
 
 
 def _leaf_blocks(blocks: Sequence[Block]) -> Iterator[Block]:
