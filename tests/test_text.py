@@ -329,3 +329,14 @@ def test_french_spacing_before_high_punctuation_is_left_alone(tmp_path: Path) ->
         ("d.md", 7, "A space before `?`: remove it."),
         ("a.md", 43, "A space before `,`: remove it."),
     ]
+
+
+def test_a_spaced_ratio_is_not_a_space_before_a_colon(tmp_path: Path) -> None:
+    """`20 : 80` is a ratio; `said : yes` is a slip."""
+    path = tmp_path / "ratio.md"
+    text = "Split traffic (20 : 80) for a day: then all. Note: he said : yes.\n"
+    path.write_text(HEAD + text, encoding="utf-8")
+    found = lint(path, "punctuation-spacing")
+    assert [(d.line, d.column, d.end_column, d.message) for d in found] == [
+        (4, 59, 61, "A space before `:`: remove it."),
+    ]

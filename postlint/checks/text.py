@@ -833,7 +833,7 @@ class PunctuationSpacing(Rule):
     alone: a missing space is only reported between a word and a capitalised one, and not in
     what looks like an API name (`{net.Server}`, `(node.File)`, `net.Stream(fd)`); write those
     in backticks. A post that puts a space before `:` `;` `!` `?` as a rule (French
-    typography, "Quoi ?") is not told otherwise about those marks.
+    typography, "Quoi ?") is not told otherwise about those marks, nor is a ratio (`20 : 80`).
 
     ## Why is this bad?
     A space before punctuation lets the mark wrap to the start of the next line on its own; a
@@ -886,7 +886,14 @@ class PunctuationSpacing(Rule):
             ):
                 continue  # a URL, or a smiley ":)", ":')", ";-)"
             lone = not after or after.isspace() or after == "\x00"
-            if m.group(2) in "?!" and lone and not t[m.start(1) - 1 : m.start(1)].isalnum():
+            before = t[m.start(1) - 1 : m.start(1)]
+            if (
+                m.group(2) == ":"
+                and before.isdigit()
+                and t[m.end(2) : m.end(2) + 2].strip().isdigit()
+            ):
+                continue  # a ratio: "20 : 80"
+            if m.group(2) in "?!" and lone and not before.isalnum():
                 continue  # a `?` on its own is a symbol, not a sentence end ("2021: ?", "| ? |")
             start, end = text.file(m.start(1)), text.file(m.end(1))
             yield self.finding(
