@@ -230,10 +230,15 @@ def _bare_fix(post: Post, start: int, end: int, matched_end: int, node: tuple[in
     return not (after and _autolink(after.group(1)))
 
 
+_TEMPLATE_REACH = 2_000  # how far back a shortcode call may open: a bound keeps long lines linear
+
+
 def _in_template(text: str, offset: int) -> bool:
     """Whether ``offset`` is inside a `{{ ... }}` or `{% ... %}` call on its line (a
-    shortcode's argument: the generator replaces it before any Markdown is read)."""
-    line = text.rfind("\n", 0, offset) + 1
+    shortcode's argument: the generator replaces it before any Markdown is read), opened at
+    most ``_TEMPLATE_REACH`` characters before it."""
+    reach = max(0, offset - _TEMPLATE_REACH)
+    line = text.rfind("\n", reach, offset) + 1 or reach
     opened = max(text.rfind("{{", line, offset), text.rfind("{%", line, offset))
     if opened < 0:
         return False
