@@ -778,3 +778,32 @@ def test_github_annotations_flag(tmp_path: Path) -> None:
     for value in ("-1", "x", ""):
         wrong = run_cli("check", "--github-annotations", value, cwd=root)
         assert wrong.returncode == 2 and "--github-annotations" in wrong.stderr
+
+
+def test_the_json_layout_is_json_dumps_indent_2_with_flat_lists_one_item_a_line() -> None:
+    """``report.common.dumps`` writes what ``json.dumps(indent=2)`` writes, except that the lists
+    under the ``flat`` keys take one compact line per item; checked on random documents."""
+    import random
+
+    from postlint.report.common import dumps
+
+    rng = random.Random(5)
+    leaves: list[Any] = [1, "a", None, True, 2.5, "é\u2028\x1b", [], {}]
+
+    def document(depth: int = 0) -> Any:
+        roll = rng.random()
+        if depth > 3 or roll < 0.3:
+            return rng.choice(leaves)
+        if roll < 0.65:
+            keys = ("k", "results", "x")
+            return {f"{rng.choice(keys)}{i}": document(depth + 1) for i in range(rng.randint(0, 3))}
+        return [document(depth + 1) for _ in range(rng.randint(0, 3))]
+
+    for _ in range(2000):
+        value = document()
+        assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    findings = {"version": 1, "results": [{"a": 1, "b": [2, 3]}, {"a": 4}], "more": {"c": []}}
+    assert dumps(findings, flat={"results"}) == (
+        '{\n  "version": 1,\n  "results": [\n    {"a": 1, "b": [2, 3]},\n    {"a": 4}\n  ],\n'
+        '  "more": {\n    "c": []\n  }\n}'
+    )
