@@ -40,6 +40,18 @@ def write_site(
     return root
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a committer identity (a fresh machine has none); its output."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
 def postlint_command() -> list[str]:
     script = Path(sys.executable).parent / "postlint"
     found = str(script) if script.exists() else shutil.which("postlint")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from tests.conftest import write_site
+from tests.conftest import git, write_site
 from tests.httpservers import LoopbackServer, LoopbackServers, Reply
 from tests.runner import Runner, load, text
 
@@ -37,17 +36,6 @@ OLD = (
     "The gulls were loud.\n\n"
     "Read about [the pier](/missing/).\n"  # line 8: legacy, an error
 )
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
 
 
 def pull_request(root: Path, extra: dict[str, str] | None = None) -> Path:

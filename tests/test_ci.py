@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from jsonschema.validators import validator_for
 
-from tests.conftest import run_cli
+from tests.conftest import git, run_cli
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 GOOD = '+++\ntitle = "Fine"\n+++\nA fine post.\n'
@@ -68,15 +67,6 @@ def test_all_formats_from_one_run_agree(site, tmp_path: Path) -> None:  # type: 
 
     markdown = (out / "r.markdown").read_text()
     assert "6 problems" in markdown and "<details>" in markdown
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
 
 
 def test_diff_and_staged_report_only_changed_lines(site) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ match paths the same way, git's way, from the folder of the file that holds the 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from postlint import api
 from postlint.config import Config
 from postlint.globs import Globs
-from tests.conftest import run_cli, write_site
+from tests.conftest import git, run_cli, write_site
 
 POSTS = [
     "content/index.md",
@@ -95,10 +94,6 @@ def test_the_command_line_matches_as_the_api_does(tmp_path: Path) -> None:
     )
     result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
     assert {d["path"] for d in json.loads(result.stdout)["diagnostics"]} == set(POSTS) - DRAFTS
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 def test_gitignore_files_leave_posts_out_as_git_does(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from jsonschema.validators import validator_for
 
 from postlint import __version__
 from postlint.cli import FIRST_RUN_TIP
-from tests.conftest import PUBLIC_HOME, ROOT, readme_blocks, run_cli, write_site
+from tests.conftest import PUBLIC_HOME, ROOT, git, readme_blocks, run_cli, write_site
 from tests.runner import Runner, load, text
 
 RELEASE = f"v{__version__}"
@@ -60,17 +60,6 @@ def test_every_recipe_pins_this_release() -> None:
     assert f"## {__version__} " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")
     assert 'version = "' + __version__ + '"' in (ROOT / "pyproject.toml").read_text()
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
 
 
 @pytest.mark.network
