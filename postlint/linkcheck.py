@@ -426,6 +426,15 @@ def is_private_address(address: str) -> bool:
     return not _is_global(ip)
 
 
+def _is_ip_literal(host: str) -> bool:
+    """An address written in the URL (``127.0.0.1``, ``::1``, ``fe80::1%eth0``): no lookup."""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 async def resolve(host: str) -> list[str]:
     """Addresses of ``host``; a module-level seam so tests can avoid real DNS."""
     loop = asyncio.get_running_loop()
@@ -1031,7 +1040,7 @@ class _Checker:
             for task in self.dns.values():
                 task.cancel()
             checked = dict(zip(todo, results, strict=True))
-            if not self.contact:
+            if not self.contact and not await self._control_resolves(by_key.values()):
                 self._offline(checked)
             by_key.update(checked)
         cache.update({cache_keys[k]: r for k, r in by_key.items() if k in cache_keys}, time.time())
@@ -1061,6 +1070,22 @@ class _Checker:
         if self.tls_context is None:
             self.tls_context = _tls_context(self.opts.verify_tls, self.opts.trust_env)
         return self.tls_context
+
+    async def _control_resolves(self, known: Iterable[LinkResult]) -> bool:
+        """Whether a host that the link cache knows to be good still resolves: when the only
+        requests of a run (the rest came from the cache) failed to look their host up, this
+        tells a dead domain (broken) from a machine without network (not checked)."""
+        for result in known:
+            host = urlsplit(result.url).hostname or ""
+            local = _is_ip_literal(host) or host == "localhost" or host.endswith(".localhost")
+            if result.status != "ok" or not result.from_cache or local:
+                continue
+            try:
+                await self._lookup(host)
+            except (OSError, _LookupTimeout):
+                return False
+            return True
+        return False
 
     def _offline(self, results: dict[str, LinkResult]) -> None:
         """Nothing answered: the links were not checked, which is no verdict on them."""
@@ -1367,10 +1392,9 @@ class _Checker:
         vetted = self.vetted.get(host)
         if vetted is not None:
             return vetted
-        try:
-            ipaddress.ip_address(host.split("%", 1)[0])
+        if _is_ip_literal(host):
             found: tuple[str, ...] = (host,)
-        except ValueError:
+        else:
             task = self.dns.get(host)
             if task is None:
                 task = self.dns[host] = asyncio.ensure_future(self._lookup(host))

@@ -717,6 +717,39 @@ def test_one_unknown_host_among_answering_ones_is_broken(
     assert a.requests[0].headers["host"] == f"a.test:{a.port}"
 
 
+def test_a_dead_domain_beside_cached_links_is_broken_not_offline(
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The other links come from the cache, so the dead domain is the run's only request: a
+    host the cache knows still resolving says the network is up, and the link is broken."""
+    srv = servers.add(site, "127.0.0.27")
+    network = {"up": True}
+
+    async def fake_resolve(host: str) -> list[str]:
+        if host == "good.test" and network["up"]:
+            return ["127.0.0.27"]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(linkcheck, "resolve", fake_resolve)
+    cached = opts(cache_dir=tmp_path)
+    good, dead = f"http://good.test:{srv.port}/ok", "https://expired-domain.test/post"
+    assert check_urls_with_stats([good], cached).results[good].status == "ok"
+    report = check_urls_with_stats([good, dead], cached)
+    assert report.results[good].from_cache
+    assert (report.results[dead].status, report.results[dead].reason) == (
+        "broken",
+        "DNS lookup failed",
+    )
+    assert report.notes == []
+    network["up"] = False  # the same run on a machine without network: no verdict
+    report = check_urls_with_stats([good, dead], cached)
+    assert report.results[dead].status == "offline"
+    assert report.notes == [
+        "1 external link not checked: no host could be reached (DNS lookup failed) on 1 "
+        "host; is this machine offline?"
+    ]
+
+
 def test_a_refused_connection_is_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"http://127.0.0.1:{free_port()}/"  # something answered: the link is broken
     report = check_urls_with_stats([url], opts(retries=0))
