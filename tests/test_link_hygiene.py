@@ -175,6 +175,23 @@ def test_malformed_targets(tmp_path: Path) -> None:
     assert all(d.severity == "error" for d in found)
 
 
+def test_a_reference_image_does_not_hide_a_broken_link(tmp_path: Path) -> None:
+    """`![logo][l]` has no `](` of its own: counting it as one left the broken link's `](`
+    accounted for, and the scan was skipped."""
+    body = "![logo][l] and [docs](https://acme.dev/my page).\n\n[l]: /logo.png\n"
+    found = [d for d in run(tmp_path, body) if d.rule == "link-malformed"]
+    assert show(found, body) == [
+        (
+            "link-malformed",
+            4,
+            16,
+            "[docs](https://acme.dev/my page)",
+            "This link has a space in its address, so it is shown as text and not as a link; "
+            "write the space as `%20` or put the address in `<...>`.",
+        )
+    ]
+
+
 def test_malformed_reason_unit_cases() -> None:
     assert (
         malformed_reason("http:/acme.dev", "inline")

@@ -226,3 +226,28 @@ def test_verbose_prints_per_host_counts(tmp_path: Path, servers: Any) -> None:
     names = [server.url("/").split("//")[1].rstrip("/") for server in (docs, walled)]
     assert sorted(line.split()[1].rstrip(":") for line in hosts) == sorted(names)
     assert check(root, "--external")[2] == ""  # silent without --verbose
+
+
+def test_one_post_named_asks_the_network_about_its_own_links_only(
+    tmp_path: Path, servers: Any
+) -> None:
+    """The pre-commit case: `other.md` links only to `/ok`; the reading list's links are not
+    requested when `other.md` alone is checked."""
+    docs, walled = servers
+    root = make_site(tmp_path / "site", docs, walled, CONFIG)
+    result = run_cli(
+        "check",
+        "content/other.md",
+        "--external",
+        "--no-cache",
+        "--format",
+        "json",
+        "--select",
+        "LNK010,LNK011,LNK012",
+        cwd=root,
+        env=NO_PROXY,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["diagnostics"] == []
+    assert sorted({req.path for req in docs.requests}) == ["/ok"]
+    assert walled.requests == []

@@ -472,3 +472,32 @@ def test_rule_pages_say_which_languages_a_rule_reads() -> None:
     assert "Judges pages in: en (see Languages in the README)." in result.stdout
     assert "Judges pages in" not in run_cli("rule", "mojibake").stdout
     assert json.loads(run_cli("rules", "--format", "json").stdout)["rules"]
+
+
+def test_file_name_judges_the_url_hugo_gives_the_page(tmp_path: Path) -> None:
+    """With `[permalinks]` the file name is not in the URL: nothing to report there; without
+    them it is, and the message shows the URL Hugo makes of it."""
+    post = '---\ntitle: "Hello"\ndate: 2024-05-01\n---\nText.\n'
+    shown = []
+    for name, config in (
+        ("permalinks", 'baseURL = "https://example.org/"\n[permalinks]\nposts = "/:year/:slug/"\n'),
+        ("plain", 'baseURL = "https://example.org/"\n'),
+    ):
+        root = hugo(
+            tmp_path / name,
+            {"hugo.toml": config, "content/posts/what#s new.md": post},
+        )
+        found = api.lint_paths([root / "content"], Config(select=("file-name",)))
+        shown.append([(d.line, d.column, d.message) for d in found])
+    assert shown == [
+        [],
+        [
+            (
+                1,
+                1,
+                "The file name `what#s new.md` puts `#` into the page's URL, "
+                "`/posts/what#s-new/`, which break or mangle it: rename it with letters, digits "
+                "and hyphens, or set `slug` in the front matter.",
+            )
+        ],
+    ]

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
+from postlint.index import route
 from postlint.model import Finding, Fix, Post, Span
 from postlint.rule import Context, Example, Family, Option, Rule
-from postlint.urls import page_url
 
 GOOD_POST = '+++\ntitle = "Hello"\n+++\nHello.\n'
 
@@ -780,10 +780,8 @@ def _route(post: Post, ctx: Context) -> str | None:
         rel = Path(post.path).resolve().relative_to(site.content_dir.resolve()).as_posix()
     except (ValueError, OSError):
         return None
-    slugify = site.config.get("slugify", {})
-    mode = str(slugify.get("paths", "on")) if isinstance(slugify, dict) else "on"
     try:
-        return page_url(rel, post.meta, site.generator, mode).url
+        return route(site, rel, post.meta)[0].url  # the index's one computation of a page's URL
     except ValueError:
         return None
 

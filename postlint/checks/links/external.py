@@ -28,10 +28,13 @@ class ExternalUse:
 
 
 def external_uses(site: Site) -> list[ExternalUse]:
-    """Every http(s) link to another site, in every post (links to the site itself excluded)."""
+    """Every http(s) link to another site, in every post the run reports (links to the site
+    itself excluded): naming one post asks the network about that post's links only."""
     base = site.info.base_url
     uses = []
     for path, summary in site.posts.items():
+        if not site.reports(path):
+            continue
         for link in summary.links:
             url = link.url.strip()
             if link.kind == "html" and "&" in url:

@@ -65,7 +65,12 @@ def _any_between(starts: list[int], lo: int, hi: int) -> bool:
 
 def _broken_inline_links(post: Post) -> Iterator[tuple[Span, str]]:
     parsed = sum(1 for link in post.links if link.kind == "inline")
-    parsed += sum(1 for image in post.images if image.kind == "markdown")
+    # a reference image (`![logo][l]`) has no `](` of its own: its source lies outside it
+    parsed += sum(
+        1
+        for image in post.images
+        if image.kind == "markdown" and image.span.start <= image.src_span.start < image.span.end
+    )
     if post.text.count("](") <= parsed:
         return  # every `](` belongs to a link or image the parser understood
     for base, text in prose_texts(post, ("](",)):
