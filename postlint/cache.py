@@ -85,7 +85,7 @@ def decode_diagnostics(text: str, path: str, rules: RuleFields) -> list[Diagnost
     """The findings of ``path`` as ``encode_diagnostics`` wrote them."""
     try:
         rows = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # not JSON, or not even text (a NULL)
         raise Damaged(str(exc)) from None
     return decode_rows(rows, path, rules)
 

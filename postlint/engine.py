@@ -771,10 +771,10 @@ class _Run:
                 if self.whole:
                     for path, found in self._site_findings("beside").items():
                         finals[path] = linter.final(path, found, None)
+                self.errors = self._file_errors() + errors
             except Damaged:
                 store.damaged = True
                 return None
-        self.errors = self._file_errors() + errors
         self.hits = len(self.inputs) - self.linted
         return finals
 
@@ -820,7 +820,10 @@ class _Run:
                 kept.append(item.path)
         if self.store is not None and kept:
             for _, text in self.store.parts(kept, ("errors",)):
-                errors += [str(e) for e in json.loads(text)]
+                try:
+                    errors += [str(e) for e in json.loads(text)]
+                except (ValueError, TypeError) as exc:
+                    raise Damaged(str(exc)) from None
         return errors
 
     def _judge(self) -> dict[str, list[Diagnostic]]:

@@ -64,7 +64,11 @@ def test_a_crafted_cache_names_no_callable(tmp_path: Path, name: str) -> None:
     cache = tmp_path / "cache"
     first = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
     marker = tmp_path / "it-ran"
-    crafted = json.dumps([[name], [0, "touch", str(marker)]])
+    runnable = {  # arguments each callable would run with, were it ever called
+        "os:system": [0, f"touch {marker}"],
+        "subprocess:Popen": [0, ["l", "touch", str(marker)]],
+    }
+    crafted = json.dumps([[name], runnable.get(name, [0, str(marker)])])
     with _rows(cache) as db:
         db.execute("UPDATE files SET summary = ?, facts = ?, suppressor = ?", (crafted,) * 3)
         db.execute("UPDATE files SET final = ?", (json.dumps([["os.system", 1]]),))
@@ -72,9 +76,34 @@ def test_a_crafted_cache_names_no_callable(tmp_path: Path, name: str) -> None:
     again = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
     assert not marker.exists()
     assert again.notes == [f"the result cache in {cache} was damaged; rebuilding it"]
-    assert len(again.diagnostics) == len(first.diagnostics) + 2
+    fresh = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=None)
+    assert again.diagnostics == fresh.diagnostics != first.diagnostics
     third = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
     assert third.notes == [] and third.diagnostics == again.diagnostics and third.cached == 4
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE files SET errors = 'not json'",
+        "UPDATE files SET final = NULL",
+        "UPDATE files SET final = 'not json'",
+    ],
+)
+def test_a_damaged_column_is_rebuilt_never_a_traceback(tmp_path: Path, damage: str) -> None:
+    """Anything unexpected in the cache is damage: the run gives what a run without a cache
+    gives, says so once, and the next run reads a sound cache again."""
+    root = make_site(tmp_path / "site", 4)
+    cache = tmp_path / "cache"
+    api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    with _rows(cache) as db:
+        db.execute(damage)
+    fresh = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=None)
+    again = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert again.diagnostics == fresh.diagnostics and again.errors == []
+    assert again.notes == [f"the result cache in {cache} was damaged; rebuilding it"]
+    third = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert third.notes == [] and third.diagnostics == fresh.diagnostics
 
 
 def test_the_codec_keeps_facts_as_data() -> None:
