@@ -514,13 +514,7 @@ def _site_findings(
     linter: Linter, site: Site, shown: str, result: FileResult, summary: PostSummary
 ) -> list[Diagnostic]:
     """The site-wide findings on one post, with its summary and facts as ``result`` has them."""
-    facts = {rule: dict(paths) for rule, paths in site.facts.items()}
-    for paths in facts.values():
-        paths.pop(shown, None)
-    for rule, fact in result.facts.items():
-        facts.setdefault(rule, {})[shown] = fact
-    posts = {**site.posts, shown: summary}
-    current = replace(site, posts=posts, facts=facts)
+    current = site.with_post(shown, summary, result.facts, site.reported)
     return [d for d in linter.site_phase(current, []) if d.path == shown]
 
 
@@ -743,12 +737,8 @@ def _working_copy(site: Site | None) -> Site | None:
 
 def _update(site: Site, shown: str, result: FileResult) -> None:
     """Put a fixed post's summary and facts in the index in place of its old ones."""
-    for paths in site.facts.values():
-        paths.pop(shown, None)
-    for rule, fact in result.facts.items():
-        site.facts.setdefault(rule, {})[shown] = fact
     if result.summary is not None:
-        site.posts[shown] = result.summary
+        site.update_post(shown, result.summary, result.facts)
 
 
 def write_result(result: FixResult) -> None:

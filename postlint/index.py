@@ -299,8 +299,10 @@ class Routes:
         publishes elsewhere (its URL, aliases, draft state or taxonomy terms changed): then the
         routes are built again."""
         page = self.by_source.get(absolute(old.source))
-        if page is None or page.summary is not old or _route(old, self.info) != _route(
-            new, self.info
+        if (
+            page is None
+            or page.summary is not old
+            or _route(old, self.info) != _route(new, self.info)
         ):
             return None
         moved = Page(page.rel, page.source, page.url, new, page.draft)
@@ -367,27 +369,38 @@ class Site:
         """This index with one post's summary and facts in place of the ones it had (None: the
         post is gone), reporting on ``reported``. Nothing is re-read, and the routes are kept
         when the post is still published where it was: an edit in an editor costs one post."""
-        posts = dict(self.posts)  # the post keeps its place: messages list posts in order
-        old = posts.get(path)
+        site = Site(
+            self.info,
+            dict(self.posts),
+            {rule: dict(by_path) for rule, by_path in self.facts.items()},
+            self.files,
+            self.indexed,
+            self.complete,
+            reported,
+        )
+        if "routes" in self.__dict__:  # only when this index's routes were built
+            site.__dict__["routes"] = self.__dict__["routes"]
+        site.update_post(path, summary, facts)
+        return site
+
+    def update_post(self, path: str, summary: PostSummary | None, facts: Mapping[str, Any]) -> None:
+        """In place: one post's summary and facts instead of the ones it had (None: the post is
+        gone). The routes are kept when the post is still published where it was, and rebuilt
+        on next use otherwise (a fix that renames a heading changes the anchors they hold)."""
+        old = self.posts.get(path)
         if summary is None:
-            posts.pop(path, None)
+            self.posts.pop(path, None)
         else:
-            posts[path] = summary
-        kept = {rule: dict(by_path) for rule, by_path in self.facts.items()}
-        for rule, by_path in kept.items():
-            if rule in facts:
-                by_path[path] = facts[rule]
-            else:
-                by_path.pop(path, None)
+            self.posts[path] = summary  # the post keeps its place: messages list posts in order
+        for by_path in self.facts.values():
+            by_path.pop(path, None)
         for rule, fact in facts.items():
-            kept.setdefault(rule, {})[path] = fact
-        site = Site(self.info, posts, kept, self.files, self.indexed, self.complete, reported)
-        routes = self.__dict__.get("routes")  # only when this index's routes were built
+            self.facts.setdefault(rule, {})[path] = fact
+        routes = self.__dict__.pop("routes", None)
         if isinstance(routes, Routes) and old is not None and summary is not None:
             moved = routes.with_summary(old, summary)
             if moved is not None:
-                site.__dict__["routes"] = moved
-        return site
+                self.__dict__["routes"] = moved
 
     def summaries(self) -> Iterator[PostSummary]:
         """Every page read this run: linted posts and the pages read only for the index."""

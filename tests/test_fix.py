@@ -450,3 +450,25 @@ def test_fixing_a_site_judges_it_once_per_pass(tmp_path: Path) -> None:
     assert paths[7].read_text().endswith("The word 7 is in the box.\n")
     again = apply_fixes(paths, linter, unsafe=True, site=linter.run(paths, jobs=1).site)
     assert [r.applied for r in again] == [0] * 30
+
+
+def test_a_fixed_heading_moves_its_anchor_for_the_posts_judged_after_it(tmp_path: Path) -> None:
+    """The fix of `## The the plan` makes the anchor `#the-plan` that another post links to:
+    the index the fixing judges by takes the new heading, so the link is not reported broken."""
+    files = {
+        "content/a.md": '+++\ntitle = "A"\n+++\n\n## The the plan\n\nText.\n',
+        "content/b.md": '+++\ntitle = "B"\n+++\n\nSee [the plan](@/a.md#the-plan).\n',
+    }
+    root = write_site(tmp_path, files)
+    paths = [(root / name).resolve() for name in files]
+    select = ("repeated-word", "link-anchor-broken")
+    linter = Linter(Config(select=select), CATALOGUE, detect_site(root))
+    before = linter.run(paths, jobs=1)
+    assert [(Path(d.path).name, d.rule, d.line, d.column) for d in before.diagnostics] == [
+        ("a.md", "repeated-word", 5, 8),
+        ("b.md", "link-anchor-broken", 5, 16),
+    ]
+    results = apply_fixes(paths, linter, site=before.site)
+    assert [(r.path.name, r.applied) for r in results] == [("a.md", 1), ("b.md", 0)]
+    assert [r.remaining_diagnostics for r in results] == [[], []]
+    assert linter.run(paths, jobs=1).diagnostics == []
