@@ -80,15 +80,22 @@ class Config:
         """The family's options: its defaults overlaid with what the configuration sets."""
         return {**family.defaults(), **self.tables.get(family.name, {})}
 
-    def fingerprint(self) -> str:
-        """A digest of everything that changes results, for the cache key."""
+    def fingerprint(self, aside: Mapping[str, Iterable[str]] | None = None) -> str:
+        """A digest of everything that changes results, for the cache key; ``aside`` names the
+        options (table -> keys) that do not."""
+        tables = {}
+        for name, table in self.tables.items():
+            if isinstance(table, dict):
+                table = {k: v for k, v in table.items() if k not in (aside or {}).get(name, ())}
+            if table:  # an empty table says what no table says
+                tables[name] = table
         data = {
             "select": self.select,
             "extend_select": self.extend_select,
             "ignore": self.ignore,
             "per_file_ignores": dict(self.per_file_ignores),
             "packs": self.packs,
-            "tables": self.tables,
+            "tables": tables,
             "severity": dict(self.severity),
             "docs_url": self.docs_url,  # diagnostics carry their rule's URL
         }

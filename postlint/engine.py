@@ -573,10 +573,13 @@ class Linter:
         return found
 
     def cache_key(self) -> str:
+        aside = {
+            f.name: [o.name for o in f.options if not o.verdict] for f in self.catalogue.families
+        }
         parts = [
             __version__,
             code_digest(),
-            self.config.fingerprint(),
+            self.config.fingerprint(aside),
             repr(self.site),
             *(r.code + r.digest for r in self.rules),
         ]

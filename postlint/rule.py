@@ -62,6 +62,9 @@ class Option:
     # use (it may normalise it) or raises ValueError with what is wrong ("... is not a status")
     validate: Callable[[Any], Any] | None = None
     path: bool = False  # str or list: files, relative to the configuration file that names them
+    # False: it changes how results are shown or where they are kept, never what they are (the
+    # result cache's key leaves it out, so `--verbose` reuses the cache)
+    verdict: bool = True
 
     @property
     def kind(self) -> Any:

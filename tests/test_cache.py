@@ -162,3 +162,16 @@ def test_a_cache_of_another_release_is_replaced_without_a_note(tmp_path: Path) -
     assert again.notes == [] and again.cached == 0 and again.diagnostics == first.diagnostics
     third = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
     assert third.notes == [] and third.cached == 3
+
+
+def test_options_that_only_show_or_keep_results_reuse_the_cache(tmp_path: Path) -> None:
+    """`--verbose` and the link cache's folder change no finding: a run with them reads the
+    results the last run kept; an option that changes verdicts does not."""
+    root = make_site(tmp_path / "site", 4)
+    cache = tmp_path / "cache"
+    first = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    shown = Config(tables={"links": {"verbose": True, "cache-dir": str(tmp_path / "links")}})
+    again = api.run_paths([root / "content"], shown, jobs=1, cache_dir=cache)
+    assert (again.cached, again.diagnostics) == (4, first.diagnostics)
+    other = Config(tables={"links": {"timeout": 3.0}})
+    assert api.run_paths([root / "content"], other, jobs=1, cache_dir=cache).cached == 0

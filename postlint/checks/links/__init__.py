@@ -86,7 +86,12 @@ FAMILY = Family(
             list,
         ),
         Option("external", False, "Check external links over the network (also `--external`)."),
-        Option("verbose", False, "External checks: per-host counts on stderr (also `--verbose`)."),
+        Option(
+            "verbose",
+            False,
+            "External checks: per-host counts on stderr (also `--verbose`).",
+            verdict=False,
+        ),
         Option("concurrency", 64, "External checks: requests in flight at once.", minimum=1),
         Option(
             "per-host-concurrency", 8, "External checks: requests in flight per host.", minimum=1
@@ -147,6 +152,7 @@ FAMILY = Family(
             "",
             "External checks: where results are kept (default `.postlint-cache` beside the "
             "configuration or the site root; `none` for no cache).",
+            verdict=False,
         ),
         Option(
             "cache-ttl", 86400.0, "External checks: seconds a good result is trusted.", minimum=0
