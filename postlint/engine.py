@@ -51,7 +51,7 @@ from postlint.files import Refused, discover, plain_files, read_file
 from postlint.index import PostSummary, Site, SiteFiles, SiteInfo
 from postlint.model import Diagnostic, Finding, Post, Span
 from postlint.parse import SourceProblem, decode, parse_post
-from postlint.registry import Catalogue, matches
+from postlint.registry import Catalogue
 from postlint.rule import Context, Rule
 from postlint.services import Notes, Services
 from postlint.site import summarize
@@ -680,6 +680,7 @@ class _Run:
         self.complete = False
         self.whole = False
         self.hits = 0
+        self.linted = 0  # files linted this run (the rest came from the cache)
         self.errors: list[str] = []
         self.results: dict[str, FileResult] = {}
         self.site: Site | None = None
@@ -688,7 +689,7 @@ class _Run:
         self.posts += [path for path, r in refused.items() if r.mode >= Mode.COLLECT]
         routed = (linter, *map(linter.route, [*reported, *self.posts]))
         self.linters = list({id(one): one for one in routed}.values())
-        self.digest = self._site_digest()
+        self.digest = self._site_digest() if store is not None else ""  # keys only the cache
 
     def all_summarized(self, candidates: Sequence[Path]) -> bool:
         """Whether every Markdown file of the content folder is a post of this run (none
@@ -904,8 +905,6 @@ class _Run:
                 store.put_final(item.path, self.digest, encode_diagnostics(finals[item.path]))
 
     # -- each file's result
-
-    linted = 0
 
     def lookup(self, inputs: Sequence[_Input]) -> None:
         """Each input's result, at least as deep as it is planned: from the cache when its bytes
@@ -1140,9 +1139,7 @@ def _crash(rule: str, where: str) -> str:
     return f"internal error: rule {rule} failed on {where}: {last}"
 
 
-def _per_file_ignored(
-    path: str, rule: type[Rule], config: Config, matcher: Matcher = matches
-) -> bool:
+def _per_file_ignored(path: str, rule: type[Rule], config: Config, matcher: Matcher) -> bool:
     return any(
         globs.matches(path) and any(matcher(s, rule) for s in selectors)
         for globs, selectors in config.per_file_globs

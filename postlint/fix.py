@@ -15,7 +15,7 @@ import gc
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from postlint.index import PostSummary
 
 Lint = Callable[[str], list[Diagnostic]]
+Only = Callable[[str, str, list[Diagnostic]], list[Diagnostic]]  # keeps the findings to fix
 TEMP_SUFFIX = ".postlint-tmp"
 
 
@@ -190,8 +191,8 @@ def _new_errors(
     before_text: str,
     after: Sequence[Diagnostic],
     after_text: str,
-    edits: Sequence[Edit] = (),
-    newline: str = "\n",
+    edits: Sequence[Edit],
+    newline: str,
 ) -> list[Diagnostic]:
     found = added(before, before_text, after, after_text, edits, newline)
     return [d for d in found if d.severity == "error"]
@@ -483,8 +484,7 @@ def post_lint(
     premade = [first]
 
     def lint(text: str) -> list[Diagnostic]:
-        with _collector_paused():  # a parsed post is many small acyclic objects: see engine
-            result = linter.lint_post(linter.parse(text, shown), path)
+        result = linter.lint_text_source(text, shown, path)
         if seen is not None:
             seen[text] = result
         diagnostics = list(result.diagnostics)
@@ -518,7 +518,7 @@ def _site_findings(
     return [d for d in linter.site_phase(current, []) if d.path == shown]
 
 
-def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagnostic]]) -> Lint:
+def _keeping(lint: Lint, only: Only) -> Lint:
     def kept(text: str) -> list[Diagnostic]:
         found = lint(text)
         return only(found[0].path, text, found) if found else found
@@ -526,19 +526,7 @@ def _keeping(lint: Lint, only: Callable[[str, str, list[Diagnostic]], list[Diagn
     return kept
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 MAX_PASSES = 4  # passes over the site: a fix in one post can change what another is judged by
-Only = Callable[[str, str, list[Diagnostic]], list[Diagnostic]]
 
 
 def apply_fixes(
