@@ -255,6 +255,8 @@ def pair_quotes(leaf: Leaf) -> Quotes:
         role = _role(text, i)
         if role == "prime" and c == '"' and doubles and not _closes_later(text, i):
             role = "close"  # "Chapter 3", but not the inch mark of "a 5'10" man"
+        elif role == "prime" and c == "'" and singles and not text[i + 1 : i + 2].isdigit():
+            role = "close"  # 'chapter 3', but not the foot mark of '5'10'
         mark = Mark(c, i, leaf.offsets[i], role)
         stack = doubles if mark.double else singles
         if role == "open":

@@ -135,6 +135,8 @@ def fixed(body: str) -> tuple[str, list[str]]:
         # an inch mark inside a quotation is not its end; a number at its end is
         ('The "5\'10" man" left.\n', "The “5'10\" man” left.\n"),
         ('"Chapter 3" and "more".\n', "“Chapter 3” and “more”.\n"),
+        ("Read 'chapter 3' twice.\n", "Read ‘chapter 3’ twice.\n"),
+        ("A '5'10' label.\n", "A ‘5'10’ label.\n"),
     ],
 )
 def test_straight_quote_fixes_never_unbalance_quotes(body: str, expected: str) -> None:
