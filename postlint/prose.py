@@ -95,11 +95,6 @@ class Sentence:
     block: int
 
 
-def leaf_kinds(post: Post) -> dict[int, str]:
-    """Leaf number -> block kind, for the blocks that hold prose."""
-    return {leaf: kind for leaf, (kind, _, _) in leaf_places(post).items()}
-
-
 def leaf_places(post: Post) -> dict[int, tuple[str, bool, bool]]:
     """Leaf number -> (block kind, inside a block quote, inside a list item)."""
     places: dict[int, tuple[str, bool, bool]] = {}

@@ -799,9 +799,11 @@ def test_the_json_layout_is_json_dumps_indent_2_with_flat_lists_one_item_a_line(
             return {f"{rng.choice(keys)}{i}": document(depth + 1) for i in range(rng.randint(0, 3))}
         return [document(depth + 1) for _ in range(rng.randint(0, 3))]
 
+    flat = {"results0", "results1", "results2"}
     for _ in range(2000):
         value = document()
         assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+        assert json.loads(dumps(value, flat=flat)) == value  # flat lists: still the same JSON
     findings = {"version": 1, "results": [{"a": 1, "b": [2, 3]}, {"a": 4}], "more": {"c": []}}
     assert dumps(findings, flat={"results"}) == (
         '{\n  "version": 1,\n  "results": [\n    {"a": 1, "b": [2, 3]},\n    {"a": 4}\n  ],\n'
