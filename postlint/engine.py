@@ -561,6 +561,17 @@ class Linter:
                 continue
             if _per_file_ignored(diagnostic.path, rule, linter.config, matcher):
                 continue
+            if diagnostic.fix and suppressor is not None and len(diagnostic.fix) > 1:
+                # one finding whose fix edits every use (a term, damaged text): a use on a line
+                # the writer silenced for this rule keeps its text
+                edits = []
+                for edit in diagnostic.fix:
+                    silenced = suppressor.silencing(rule, edit.span.line, matcher)
+                    used.setdefault(diagnostic.path, set()).update(silenced)
+                    if not silenced:
+                        edits.append(edit)
+                if len(edits) < len(diagnostic.fix):
+                    diagnostic = replace(diagnostic, fix=tuple(edits))
             kept.append(diagnostic)
         return kept, used
 

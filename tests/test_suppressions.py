@@ -166,3 +166,20 @@ def test_in_every_format_and_the_exit_code(site) -> None:  # type: ignore[no-unt
     ]
     text = run_cli("check", "--no-cache", cwd=root)
     assert "content/post.md:4:33: SUP001 No rule is called or coded `spellin`" in text.stdout
+
+
+def test_a_silenced_line_keeps_its_text_from_a_fix_that_edits_every_use() -> None:
+    """term-inconsistent reports a term once, with a fix for every use: a use on a line the
+    writer silenced is left out of the fix (and the suppression counts as used)."""
+    text = (
+        '+++\ntitle = "Email notes"\n+++\nThe e-mail went out by email.\n\n'
+        "An e-mail came back.\n\n"
+        "<!-- postlint-disable-next-line term-inconsistent -->\n"
+        "The act calls it e-mail, so do we.\n\nOne more e-mail.\n"
+    )
+    found = api.lint_text(
+        text, "p.md", config=Config(select=("term-inconsistent", "suppression-unused"))
+    )
+    assert [(d.rule, d.line, d.column) for d in found] == [("term-inconsistent", 4, 5)]
+    edits = [(e.span.line, e.span.column, e.replacement) for e in found[0].fix or ()]
+    assert edits == [(4, 5, "email"), (6, 4, "email"), (11, 10, "email")]
