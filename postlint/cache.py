@@ -309,6 +309,17 @@ class _OtherVersion(sqlite3.DatabaseError):
     """A cache database of another schema: an older or newer postlint wrote it."""
 
 
+class _InUse(Exception):
+    """Another postlint is making or writing the database (pre-commit runs several at once):
+    no cache for this run's reading, and nothing deleted."""
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
+
+
 class Store:
     """The cache database of one folder, for one configuration key.
 
@@ -331,7 +342,7 @@ class Store:
         except sqlite3.DatabaseError:
             self.damaged = True
             self.db = self._replace()
-        except OSError:
+        except (_InUse, OSError):
             self.db = None
 
     def _open(self) -> sqlite3.Connection | None:
@@ -339,13 +350,20 @@ class Store:
             return None  # made on the first write
         db = sqlite3.connect(self.file, timeout=10, isolation_level=None)
         try:
+            if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise _InUse("no tables yet: being made")  # _create makes them in one go
             version = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if version is None:
                 raise sqlite3.DatabaseError("no schema")
             if version[0] != str(SCHEMA):
                 raise _OtherVersion(str(version[0]))
             db.execute("SELECT key, path, digest, mode FROM files LIMIT 1").fetchall()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if _busy(exc):
+                raise _InUse(str(exc)) from None
+            raise
+        except _InUse:
             db.close()
             raise
         return db
@@ -363,8 +381,11 @@ class Store:
         if not gitignore.exists():
             gitignore.write_text("*\n")
         db = sqlite3.connect(self.file, timeout=10, isolation_level=None)
-        db.executescript(_TABLES)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        # tables and schema in one transaction: another run never sees a half-made database
+        db.executescript(
+            f"BEGIN IMMEDIATE;{_TABLES}"
+            f"INSERT OR REPLACE INTO meta VALUES ('schema', '{SCHEMA}');COMMIT;"
+        )
         for old in self.folder.glob("results-*.pickle"):  # the old format: never read
             old.unlink(missing_ok=True)
         return db
@@ -380,8 +401,8 @@ class Store:
                 "SELECT path, digest, mode, site, errors IS NOT NULL FROM files WHERE key = ?",
                 (self.key,),
             ).fetchall()
-        except sqlite3.DatabaseError:
-            self._damage()
+        except sqlite3.DatabaseError as exc:
+            self._damage(exc)
             return {}
         return {row[0]: Entry(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
@@ -399,8 +420,8 @@ class Store:
                     f"SELECT {wanted} FROM files WHERE key = ? AND path IN ({marks})",
                     (self.key, *batch),
                 )
-        except sqlite3.DatabaseError:
-            self._damage()
+        except sqlite3.DatabaseError as exc:
+            self._damage(exc)
 
     def site(self) -> SiteRecord | None:
         """The last site phase's verdict for this key (its findings are read when asked)."""
@@ -410,29 +431,36 @@ class Store:
             row = self.db.execute(
                 "SELECT digest, observed, errors FROM sites WHERE key = ?", (self.key,)
             ).fetchone()
-        except sqlite3.DatabaseError:
-            self._damage()
+        except sqlite3.DatabaseError as exc:
+            self._damage(exc)
             return None
         return SiteRecord(*row) if row is not None else None
 
     def site_findings(self, column: str) -> str:
         """The site record's findings on the run's files (``diagnostics``) or on other files
         (``beside``), as one JSON object by path."""
-        assert column in ("diagnostics", "beside") and self.db is not None
+        assert column in ("diagnostics", "beside")
+        if self.db is None:  # closed since the record was read (busy)
+            raise Damaged("the cache is not open")
         try:
             row = self.db.execute(f"SELECT {column} FROM sites WHERE key = ?", (self.key,))
             found = row.fetchone()
-        except sqlite3.DatabaseError:
-            self._damage()
+        except sqlite3.DatabaseError as exc:
+            self._damage(exc)
             found = None
         if found is None:
             raise Damaged("the site record is gone")
         return str(found[0])
 
-    def _damage(self) -> None:
-        self.damaged = True
+    def _damage(self, exc: sqlite3.Error | None = None) -> None:
+        """Stop reading the database; delete it unless it was only busy (another run writing
+        it for longer than the timeout: no cache this run, the file is theirs)."""
         if self.db is not None:
             self.db.close()
+        if exc is not None and _busy(exc):
+            self.db = None
+            return
+        self.damaged = True
         self.db = self._replace()
 
     # -- writing (kept until ``save``, written in one transaction)

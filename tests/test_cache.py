@@ -175,3 +175,17 @@ def test_options_that_only_show_or_keep_results_reuse_the_cache(tmp_path: Path) 
     assert (again.cached, again.diagnostics) == (4, first.diagnostics)
     other = Config(tables={"links": {"timeout": 3.0}})
     assert api.run_paths([root / "content"], other, jobs=1, cache_dir=cache).cached == 0
+
+
+def test_a_database_another_run_is_making_is_left_alone(tmp_path: Path) -> None:
+    """pre-commit runs several postlint processes at once: a database file without tables yet
+    is another run's, being made; it is neither read nor deleted as damaged."""
+    root = make_site(tmp_path / "site", 4)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    sqlite3.connect(cache / "results.sqlite").close()  # an empty database: no tables yet
+    fresh = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=None)
+    first = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert first.notes == [] and first.diagnostics == fresh.diagnostics
+    again = api.run_paths([root / "content"], Config(), jobs=1, cache_dir=cache)
+    assert (again.cached, again.notes, again.diagnostics) == (4, [], fresh.diagnostics)
