@@ -131,6 +131,10 @@ def test_words_and_dictionary_files_relative_to_the_configuration(tmp_path: Path
     text = post("The blorft, zxqvbnm and qwrtp parts, and teh rest.\n")
     diagnostics = api.lint_text(text, None, config.with_overrides(select=SELECT))
     assert [word for word, _ in found(diagnostics, text)] == ["teh"]
+    # an edited word list is read again in the same process (an editor's server lives on)
+    (tmp_path / "lists" / "words.txt").write_text("zxqvbnm\nteh\n", encoding="utf-8")
+    diagnostics = api.lint_text(text, None, config.with_overrides(select=SELECT))
+    assert [word for word, _ in found(diagnostics, text)] == ["qwrtp"]
 
 
 def test_a_missing_dictionary_file_is_an_error_that_names_it(site) -> None:  # type: ignore[no-untyped-def]

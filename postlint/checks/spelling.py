@@ -853,12 +853,23 @@ def custom_words(ctx: Context) -> set[str]:
     words = {str(w) for w in ctx.options["words"]}
     root = ctx.config.root if ctx.config is not None else Path.cwd()
     for name in ctx.options["dictionaries"]:
-        words |= _dictionary_file(str((root / str(name)).resolve()), str(name))
+        path = (root / str(name)).resolve()
+        words |= _dictionary_file(str(path), str(name), _stamp(path))
     return words | {_lookup_key(w) for w in words}
 
 
-@cache
-def _dictionary_file(path: str, name: str) -> frozenset[str]:
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's size and time: an edited word list is read again (an editor's server lives
+    through edits), an unchanged one is not."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (found.st_size, found.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _dictionary_file(path: str, name: str, stamp: tuple[int, int]) -> frozenset[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
