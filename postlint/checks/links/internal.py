@@ -143,9 +143,7 @@ def _content_name(info: SiteInfo, rel: str) -> str:
 def _by_path(
     key: str, written: str, fragment: str | None, routes: Routes, relative: bool = False
 ) -> Resolved:
-    candidates = [key]
-    if routes.base_path != "/" and key.startswith(routes.base_path):
-        candidates.append("/" + key[len(routes.base_path) :])
+    candidates = routes.candidates(key)
     for candidate in candidates:
         page = routes.urls.get(candidate)
         if page is not None:
@@ -401,13 +399,12 @@ class LinkAnchorBroken(Rule):
                     continue  # a page that could not be read: its anchors are unknown
                 where = "this page" if target.page is page else f"`{target.page.url}`"
                 near = _nearest(fragment, anchors)
-                hint = f"; did you mean `#{near}`?" if near else "."
-                if not near:
-                    hint = (
-                        "; link to an existing heading or add an id."
-                        if anchors
-                        else (f"; {where} has no headings or ids.")
-                    )
+                if near:
+                    hint = f"; did you mean `#{near}`?"
+                elif anchors:
+                    hint = "; link to an existing heading or add an id."
+                else:
+                    hint = f"; {where} has no headings or ids."
                 yield (
                     path,
                     self.finding(
