@@ -12,6 +12,7 @@ one line, and positions counted the way the client counts them.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 import re
 from collections import Counter
@@ -22,7 +23,6 @@ from pathlib import Path
 from postlint import baseline, fix
 from postlint.config import CONFIG_FILES, Config, severity_at_least
 from postlint.engine import display_path
-from postlint.files import discover
 from postlint.index import MARKDOWN_SUFFIXES, Site
 from postlint.model import Block, Diagnostic, Edit, Inline, Post
 from postlint.project import Project
@@ -117,19 +117,15 @@ class LiveSite:
     def rediscover(self, changed: Iterable[Path]) -> None:
         """Files were added or removed: list the site's files again (nothing is read but the
         posts that appeared or went away)."""
-        before = set(self.site.posts) | set(self.site.indexed)
-        candidates, files = discover(self.project.site)
-        self.site = Site(
-            self.site.info,
-            self.site.posts,
-            self.site.facts,
-            files,
-            self.site.indexed,
-            self.site.complete,
-        )
-        now = {display_path(c): c for c in candidates}
-        gone = [Path(p) for p in before - set(now)]
-        added = [now[p] for p in set(now) - before]
+        candidates, files = self.linter.discover()
+        self.site = dataclasses.replace(self.site, files=files)
+        gone: list[Path] = []
+        added: list[Path] = []
+        if self.project.site.generator != "plain":  # a plain folder is never walked
+            before = set(self.site.posts) | set(self.site.indexed)
+            now = {display_path(c): c for c in candidates}
+            gone = [Path(p) for p in before - set(now)]
+            added = [now[p] for p in set(now) - before]
         for source in [*gone, *added, *(c for c in changed if is_markdown(c))]:
             self.reread(source)
 

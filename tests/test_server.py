@@ -654,3 +654,39 @@ def test_each_document_is_judged_by_its_nearest_configuration(tmp_path: Path) ->
         ]
     assert "spelling" not in [d.rule for d in live.lint(canonical(idea), idea.read_text())]
     assert "spelling" in [d.rule for d in live.lint(canonical(home), home.read_text())]
+
+
+def _watched(client: Client, *events: tuple[Path, types.FileChangeType]) -> None:
+    changes = [types.FileEvent(path.as_uri(), kind) for path, kind in events]
+    client.lsp.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes))
+
+
+@pytest.mark.asyncio
+async def test_a_file_made_in_a_plain_folder_keeps_its_images_and_links(tmp_path: Path) -> None:
+    """A plain folder is never walked: after a file comes, its images and the posts it links
+    are still looked up one by one (not all reported missing)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "other.md").write_text("# Other\n\nNothing here.\n", encoding="utf-8")
+    post = folder / "post.md"
+    text = "# Post\n\n![A map](map.png)\n\nSee [the other one](other.md) and [gone](gone.md).\n"
+    post.write_text(text, encoding="utf-8")
+    async with session(folder) as client:
+        uri = client.open(post)
+        before = [(d.code, d.range) for d in await client.diagnostics(uri)]
+        assert before == [("FM001", at(0, 0, 6)), ("LNK001", at(4, 41, 48))]
+        (folder / "unrelated.txt").write_text("text\n", encoding="utf-8")
+        _watched(client, (folder / "unrelated.txt", types.FileChangeType.Created))
+        assert [(d.code, d.range) for d in await client.diagnostics(uri, after=1)] == before
+        # a post that appears is found, one that goes away is missed
+        (folder / "gone.md").write_text("# Gone\n\nBack.\n", encoding="utf-8")
+        (folder / "other.md").unlink()
+        _watched(
+            client,
+            (folder / "gone.md", types.FileChangeType.Created),
+            (folder / "other.md", types.FileChangeType.Deleted),
+        )
+        found = await client.diagnostics(uri, after=2)
+        expected = [("FM001", at(0, 0, 6)), ("LNK001", at(4, 20, 28))]
+        assert [(d.code, d.range) for d in found] == expected
