@@ -99,15 +99,17 @@ class LiveSite:
         self.errors = result.errors
         return found
 
-    def reread(self, source: Path) -> None:
-        """A post changed, appeared or went away on disk: its entry in the index follows."""
-        path = display_path(source)
-        if self.excluded(source):  # pages read only for the index: rare, so read them all
-            self.site = self._index()
+    def reread(self, sources: Iterable[Path]) -> None:
+        """Posts changed, appeared or went away on disk: their entries in the index follow,
+        each read once (named twice, by its display path and its absolute one, too)."""
+        unique = {os.path.abspath(source): source for source in sources}
+        if any(self.excluded(source) for source in unique.values()):
+            self.site = self._index()  # pages read only for the index: rare, so read them all
             return
-        result = self.linter.lint_in_site(self.site, None, path, source)
-        if result.site is not None:
-            self.site = result.site
+        for source in unique.values():
+            result = self.linter.lint_in_site(self.site, None, display_path(source), source)
+            if result.site is not None:
+                self.site = result.site
 
     def moved(self) -> bool:
         """Whether the site is no longer what it was (a ``static`` folder made, a generator
@@ -126,8 +128,7 @@ class LiveSite:
             now = {display_path(c): c for c in candidates}
             gone = [Path(p) for p in before - set(now)]
             added = [now[p] for p in set(now) - before]
-        for source in [*gone, *added, *(c for c in changed if is_markdown(c))]:
-            self.reread(source)
+        self.reread([*gone, *added, *(c for c in changed if is_markdown(c))])
 
     def fix_all(self, source: Path, text: str) -> str:
         """The text with every safe fix applied, re-linted until nothing changes (``--fix``)."""

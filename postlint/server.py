@@ -244,14 +244,12 @@ class PostlintServer(LanguageServer):
                 else:
                     live.rediscover([f for f, _ in mine if f not in open_files])
                 continue
-            for file, _ in mine:
-                if is_markdown(file) and file not in open_files:
-                    live.reread(file)
+            live.reread([f for f, _ in mine if is_markdown(f) and f not in open_files])
 
     def closed(self, source: Path) -> None:
         """A document closed without saving: its post in the index is the file again."""
         for live in self.sites.holding(source):
-            live.reread(source)
+            live.reread([source])
 
     # -- the client's log -------------------------------------------------------------------
 

@@ -27,7 +27,8 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 import postlint
 from postlint import api
-from postlint.engine import display_path
+from postlint.engine import RunResult, display_path
+from postlint.index import Site
 from postlint.live import Positions, Workspace, canonical, suppression
 from postlint.parse import parse_post
 from postlint.project import Project
@@ -690,3 +691,45 @@ async def test_a_file_made_in_a_plain_folder_keeps_its_images_and_links(tmp_path
         found = await client.diagnostics(uri, after=2)
         expected = [("FM001", at(0, 0, 6)), ("LNK001", at(4, 20, 28))]
         assert [(d.code, d.range) for d in found] == expected
+
+
+def test_files_that_come_and_go_are_read_once_and_the_index_built_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of files made and deleted: each post is read again once (a new one is both
+    added and changed, a deleted one gone and changed), and excluded pages rebuild the index
+    once for the batch, not once per file."""
+    root = harbour(tmp_path / "site", **{"postlint.toml": 'exclude = ["content/drafts/**"]\n'})
+    sites = Workspace(Notes(), cache=False)
+    live = sites.site_for(canonical(root / "content/posts/home.md"))
+    read: list[str] = []
+    built: list[int] = []
+    lint_in_site, index = live.linter.lint_in_site, live._index
+
+    def counted(site: Site, text: str | None, path: str, source: Path | None = None) -> RunResult:
+        read.append(os.path.abspath(path))
+        return lint_in_site(site, text, path, source)
+
+    def rebuilt() -> Site:
+        built.append(1)
+        return index()
+
+    monkeypatch.setattr(live.linter, "lint_in_site", counted)
+    monkeypatch.setattr(live, "_index", rebuilt)
+    new, third = root / "content/posts/new.md", root / "content/posts/third.md"
+    new.write_text(OTHER.replace("Other", "New"), encoding="utf-8")
+    third.unlink()
+    live.rediscover([canonical(new), canonical(third)])
+    assert sorted(read) == sorted(str(canonical(p)) for p in (new, third))
+    assert built == []
+    assert display_path(canonical(new)) in live.site.posts
+    assert display_path(canonical(third)) not in live.site.posts
+
+    (root / "content/drafts").mkdir()
+    drafts = [root / f"content/drafts/d{n}.md" for n in range(3)]
+    for draft in drafts:
+        draft.write_text(OTHER, encoding="utf-8")
+    read.clear()
+    live.rediscover([canonical(d) for d in drafts])
+    assert built == [1]
+    assert read == []  # the index built again holds every file as it is on disk
