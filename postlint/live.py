@@ -23,6 +23,7 @@ from pathlib import Path
 from postlint import baseline, fix
 from postlint.config import CONFIG_FILES, Config, severity_at_least
 from postlint.engine import display_path
+from postlint.files import SITE_CONFIGS
 from postlint.index import MARKDOWN_SUFFIXES, Site
 from postlint.model import Block, Diagnostic, Edit, Inline, Post
 from postlint.project import Project
@@ -30,7 +31,18 @@ from postlint.services import Notes
 from postlint.site import detect_site
 
 # files whose change can change every finding: the configurations and the generators'
-SETTINGS_FILES = frozenset((*CONFIG_FILES, "config.toml", "zola.toml", "hugo.toml"))
+SETTINGS_FILES = frozenset((*CONFIG_FILES, *SITE_CONFIGS))
+_SETTINGS_SUFFIXES = frozenset(name.rsplit(".", 1)[1] for name in SITE_CONFIGS)
+
+
+def is_settings(path: Path) -> bool:
+    """A file whose change can change every finding: postlint's configuration, a generator's
+    (``hugo.yaml``, ``zola.toml`` ...) or one of Hugo's configuration folder
+    (``config/_default/params.toml``)."""
+    if path.name in SETTINGS_FILES:
+        return True
+    suffix = path.suffix.lower().lstrip(".")
+    return path.parent.parent.name == "config" and suffix in _SETTINGS_SUFFIXES
 
 
 def is_markdown(path: Path, language_id: str | None = None) -> bool:

@@ -33,13 +33,13 @@ from postlint.baseline import BaselineError
 from postlint.config import ConfigError
 from postlint.engine import UsageError
 from postlint.live import (
-    SETTINGS_FILES,
     LiveSite,
     Positions,
     Workspace,
     canonical,
     fix_action,
     is_markdown,
+    is_settings,
     suppression,
 )
 from postlint.model import Diagnostic
@@ -231,7 +231,7 @@ class PostlintServer(LanguageServer):
             if any(part.startswith(".") for part in file.parts[-3:-1]):
                 continue  # .git, .postlint-cache: never the site
             paths.append((file, change.type))
-        if any(file.name in SETTINGS_FILES for file, _ in paths):
+        if any(is_settings(file) for file, _ in paths):
             self.sites.forget()
             self.told.clear()
             return
@@ -345,7 +345,7 @@ def create() -> PostlintServer:
             every = types.WatchKind.Create | types.WatchKind.Delete
             watchers = [
                 types.FileSystemWatcher(glob_pattern="**/*", kind=every),
-                types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,toml}"),
+                types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,toml,yaml,yml,json}"),
             ]
             options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
             registration = types.Registration(

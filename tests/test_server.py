@@ -733,3 +733,34 @@ def test_files_that_come_and_go_are_read_once_and_the_index_built_once(
     live.rediscover([canonical(d) for d in drafts])
     assert built == [1]
     assert read == []  # the index built again holds every file as it is on disk
+
+
+MAP = '+++\ntitle = "Map"\ndate = 2025-03-01\n+++\n![A map of the bay](/map.png)\n'
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        ("hugo.yaml", "baseURL: https://example.com/\n", "staticDir: pictures\n"),
+        ("config.json", '{"baseURL": "https://example.com/"', ', "staticDir": "pictures"}'),
+        ("config/_default/hugo.yml", "title: Maps\n", "staticDir: pictures\n"),
+    ],
+)
+async def test_a_hugo_configuration_changed_on_disk_is_read_again(
+    tmp_path: Path, name: str, before: str, after: str
+) -> None:
+    """Hugo's configuration in YAML, JSON or its configuration folder is watched, and a change
+    to it judges the site again (here its static folder moves to where the image is)."""
+    closing = "}" if name.endswith(".json") else ""
+    files = {name: before + closing, "content/posts/map.md": MAP, "pictures/map.png": "png"}
+    root = write_site(tmp_path / "site", files, site_config=None)
+    async with session(root) as client:
+        uri = client.open(root / "content/posts/map.md")
+        assert [d.code for d in await client.diagnostics(uri)] == ["IMG001"]
+        options = client.registrations[0].register_options
+        globs = [w["globPattern"] for w in options["watchers"]]  # type: ignore[index]
+        assert "**/*.{md,markdown,toml,yaml,yml,json}" in globs
+        (root / name).write_text(before + after, encoding="utf-8")
+        _watched(client, (root / name, types.FileChangeType.Changed))
+        assert await client.diagnostics(uri, after=1) == []
