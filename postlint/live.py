@@ -23,7 +23,7 @@ from pathlib import Path
 from postlint import baseline, fix
 from postlint.config import CONFIG_FILES, Config, severity_at_least
 from postlint.engine import display_path
-from postlint.files import SITE_CONFIGS
+from postlint.files import _SKIPPED_FOLDERS, SITE_CONFIGS, static_folders
 from postlint.index import MARKDOWN_SUFFIXES, Site
 from postlint.model import Block, Diagnostic, Edit, Inline, Post
 from postlint.project import Project
@@ -122,6 +122,21 @@ class LiveSite:
             result = self.linter.lint_in_site(self.site, None, display_path(source), source)
             if result.site is not None:
                 self.site = result.site
+
+    def lists(self, path: Path) -> bool:
+        """Whether a file in the site is one its listing can hold: in a static folder, or below
+        no hidden folder (``.git``, ``.postlint-cache``), no ``node_modules`` and, in a
+        generator's site, not in the folder it builds the site into (``public/``)."""
+        info = self.project.site
+        if any(_within(path, folder) for folder in static_folders(info)):
+            return True
+        folders = path.relative_to(info.root).parts[:-1]
+        if any(f.startswith(".") or f in _SKIPPED_FOLDERS for f in folders):
+            return False
+        if info.generator == "plain" or _within(path, info.content_dir):
+            return True
+        output = info.config.get("publishdir", info.config.get("output_dir", "public"))
+        return not _within(path, info.root / str(output))
 
     def moved(self) -> bool:
         """Whether the site is no longer what it was (a ``static`` folder made, a generator

@@ -224,19 +224,20 @@ class PostlintServer(LanguageServer):
     def changed_files(self, changes: Sequence[types.FileEvent]) -> None:
         """Files changed on disk (the editor's watchers): the indexes follow."""
         paths: list[tuple[Path, types.FileChangeType]] = []
+        warm = list(self.sites.sites.values())
         for change in changes:
             file = file_of(change.uri)
             if file is None:
                 continue
-            if any(part.startswith(".") for part in file.parts[-3:-1]):
-                continue  # .git, .postlint-cache: never the site
+            if any(live.root in file.parents and not live.lists(file) for live in warm):
+                continue  # .git, .postlint-cache, node_modules, public: never the site
             paths.append((file, change.type))
         if any(is_settings(file) for file, _ in paths):
             self.sites.forget()
             self.told.clear()
             return
         open_files = {file_of(uri) for uri in self.versions}
-        for live in list(self.sites.sites.values()):
+        for live in warm:
             mine = [(f, kind) for f, kind in paths if live.root in f.parents]
             if any(kind != types.FileChangeType.Changed for _, kind in mine):
                 if live.moved():
@@ -319,9 +320,7 @@ def whole_text_edit(old: str, new: str, positions: Positions) -> types.TextEdit:
     end = 0
     while end < limit - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    return types.TextEdit(
-        lsp_range(start, len(old) - end, positions), new[start : len(new) - end]
-    )
+    return types.TextEdit(lsp_range(start, len(old) - end, positions), new[start : len(new) - end])
 
 
 def create() -> PostlintServer:
@@ -352,9 +351,7 @@ def create() -> PostlintServer:
                 "postlint-files", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options
             )
             try:
-                await ls.client_register_capability_async(
-                    types.RegistrationParams([registration])
-                )
+                await ls.client_register_capability_async(types.RegistrationParams([registration]))
             except Exception as exc:  # the index then follows open documents only
                 ls.log(f"could not watch the site's files: {exc}", types.MessageType.Warning)
 

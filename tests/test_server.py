@@ -764,3 +764,31 @@ async def test_a_hugo_configuration_changed_on_disk_is_read_again(
         (root / name).write_text(before + after, encoding="utf-8")
         _watched(client, (root / name, types.FileChangeType.Changed))
         assert await client.diagnostics(uri, after=1) == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name", [".git/x/y/notes.md", "node_modules/pkg/notes.md", "public/a.md"])
+async def test_files_outside_what_the_site_lists_are_not_read_into_it(
+    tmp_path: Path, name: str
+) -> None:
+    """A file made in a hidden folder however deep, in node_modules or in the built site is
+    not part of the site: its tags are not the site's (no tag-near-duplicate)."""
+    boats = OTHER.replace('"Harbours"', '"Boats"')
+    posts = {
+        "content/posts/home.md": HOME.replace('"Harbours"', '"Harbuors"'),
+        "content/posts/other.md": boats,
+        "content/posts/third.md": boats.replace("Other", "Third"),
+    }
+    root = harbour(tmp_path / "site", **posts)
+    async with session(root) as client:
+        uri = client.open(root / "content/posts/home.md")
+        before = await client.diagnostics(uri)
+        stray = root / name
+        stray.parent.mkdir(parents=True)
+        stray.write_text(OTHER, encoding="utf-8")  # tagged "Harbours"
+        _watched(client, (stray, types.FileChangeType.Created))
+        # a post made in the site after it is read: its lint is published after the stray's
+        post = root / "content/posts/fourth.md"
+        post.write_text(boats.replace("Other", "Fourth"), encoding="utf-8")
+        _watched(client, (post, types.FileChangeType.Created))
+        assert await client.diagnostics(uri, after=2) == before
