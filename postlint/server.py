@@ -119,6 +119,8 @@ class PostlintServer(LanguageServer):
         self.versions: dict[str, int | None] = {}  # open documents: the version being edited
         self.linted: dict[str, Linted] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.edited: set[str] = set()  # documents whose waiting lint follows an edit
+        self.deferred: set[str] = set()  # documents whose waiting lint was submitted ``later``
         self.queued: set[str] = set()  # documents waiting for the worker behind an edit
         self.told: set[str] = set()  # configuration errors already shown
         self.shut_down = False
@@ -127,16 +129,28 @@ class PostlintServer(LanguageServer):
     # -- scheduling (event loop) ----------------------------------------------------------
 
     def schedule(self, uri: str, delay: float, edited: bool = False, later: bool = False) -> None:
-        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it; ``later``: once
-        nothing else waits (another document's edit may have changed its findings)."""
+        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it (and keeping
+        what it was for: an edit stays an edit when a save follows within the debounce);
+        ``later``: once nothing else waits (another document's edit may have changed its
+        findings)."""
         self.loop = asyncio.get_running_loop()
         waiting = self.timers.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
+            edited = edited or uri in self.edited
+            later = later and uri in self.deferred
+        self.edited.discard(uri)
+        self.deferred.discard(uri)
+        if edited:
+            self.edited.add(uri)
+        if later:
+            self.deferred.add(uri)
         self.timers[uri] = self.loop.call_later(delay, self._submit, uri, edited, later)
 
     def _submit(self, uri: str, edited: bool, later: bool) -> None:
         self.timers.pop(uri, None)
+        self.edited.discard(uri)
+        self.deferred.discard(uri)
         document = self.workspace.text_documents.get(uri)
         if document is None or uri not in self.versions or self.loop is None:
             return
@@ -377,6 +391,8 @@ def create() -> PostlintServer:
         waiting = ls.timers.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
+        ls.edited.discard(uri)
+        ls.deferred.discard(uri)
         ls.versions.pop(uri, None)
         linted = ls.linted.pop(uri, None)
         if linted is not None:

@@ -792,3 +792,23 @@ async def test_files_outside_what_the_site_lists_are_not_read_into_it(
         post.write_text(boats.replace("Other", "Fourth"), encoding="utf-8")
         _watched(client, (post, types.FileChangeType.Created))
         assert await client.diagnostics(uri, after=2) == before
+
+
+@pytest.mark.asyncio
+async def test_an_edit_saved_at_once_still_reaches_the_other_open_documents(
+    tmp_path: Path,
+) -> None:
+    """A save that comes within the debounce of a keystroke keeps the keystroke's word: the
+    site's other open documents are judged again against the edited heading."""
+    root = harbour(tmp_path / "site")
+    async with session(root) as client:
+        home = client.open(root / "content/posts/home.md")
+        assert "LNK002" in [d.code for d in await client.diagnostics(home)]
+        other = client.open(root / "content/posts/other.md")
+        assert await client.diagnostics(other) == []
+        client.change(other, 2, (10, 0), (10, 0), "\n## Loud part\n")
+        client.lsp.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(other))
+        )
+        found = await asyncio.wait_for(client.diagnostics(home, after=1), 20)
+        assert "LNK002" not in [d.code for d in found]
