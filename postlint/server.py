@@ -206,7 +206,7 @@ class PostlintServer(LanguageServer):
         diagnostics = live.lint(source, text)
         for error in live.errors:
             self.log(error, types.MessageType.Error)
-        positions = Positions(text, str(self.workspace.position_encoding or "utf-16"))
+        positions = Positions(text, encoding(self))
         published = [lsp_diagnostic(d, positions) for d in diagnostics]
         return Linted(uri, version, text, source, live, diagnostics, published)
 
@@ -282,6 +282,13 @@ class PostlintServer(LanguageServer):
     def _send(self, send: Callable[[], None]) -> None:
         if self.loop is not None:  # from the worker thread too
             self.loop.call_soon_threadsafe(send)
+
+
+def encoding(ls: LanguageServer) -> str:
+    """The position encoding agreed with the client, as its protocol name (``utf-16``): the
+    library hands over the client's string, or its own enum member for the default."""
+    chosen = ls.workspace.position_encoding
+    return str(getattr(chosen, "value", chosen) or "utf-16")
 
 
 def file_of(uri: str) -> Path | None:
@@ -489,7 +496,7 @@ def actions(
 ) -> list[types.CodeAction]:
     uri = params.text_document.uri
     only = params.context.only
-    positions = Positions(linted.text, str(ls.workspace.position_encoding or "utf-16"))
+    positions = Positions(linted.text, encoding(ls))
     crlf = "\r\n" in linted.text
     found: list[types.CodeAction] = []
     ignored: list[types.CodeAction] = []
@@ -558,7 +565,7 @@ async def fix_all_edit(ls: PostlintServer, linted: Linted) -> types.WorkspaceEdi
     uri, live, source, text = linted.uri, linted.live, linted.source, linted.text
     assert live is not None
     fixed = await asyncio.wrap_future(ls.worker.submit(lambda: live.fix_all(source, text)))
-    positions = Positions(text, str(ls.workspace.position_encoding or "utf-16"))
+    positions = Positions(text, encoding(ls))
     edits = [] if fixed == text else [whole_text_edit(text, fixed, positions)]
     return _edit(uri, edits)
 

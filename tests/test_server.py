@@ -115,8 +115,11 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def session(root: Path, editor: str = "visual-studio-code") -> AsyncIterator[Client]:
-    """A server started as an editor starts it, initialized with ``root`` as its workspace."""
+async def session(
+    root: Path, editor: str = "visual-studio-code", encodings: list[str] | None = None
+) -> AsyncIterator[Client]:
+    """A server started as an editor starts it, initialized with ``root`` as its workspace
+    (``encodings``: the position encodings the client offers, instead of the editor's)."""
     holder: list[Client] = []
 
     def factory() -> LanguageClient:
@@ -143,8 +146,13 @@ async def session(root: Path, editor: str = "visual-studio-code") -> AsyncIterat
     client = holder[0]
     try:
         folder = types.WorkspaceFolder(root.as_uri(), root.name)
+        capabilities = client_capabilities(editor)
+        if encodings is not None:
+            capabilities.general = types.GeneralClientCapabilities(
+                position_encodings=[types.PositionEncodingKind(e) for e in encodings]
+            )
         params = types.InitializeParams(
-            capabilities=client_capabilities(editor),
+            capabilities=capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[folder],
         )
@@ -812,3 +820,19 @@ async def test_an_edit_saved_at_once_still_reaches_the_other_open_documents(
         )
         found = await asyncio.wait_for(client.diagnostics(home, after=1), 20)
         assert "LNK002" not in [d.code for d in found]
+
+
+@pytest.mark.asyncio
+async def test_positions_count_utf8_bytes_when_the_client_asks_for_them(tmp_path: Path) -> None:
+    """A client that counts UTF-8 gets byte columns: two emoji (4 bytes) and two CJK
+    characters (3 bytes) before the repeated word move it 10 past postlint's column 45."""
+    root = harbour(tmp_path / "site")
+    async with session(root, encodings=["utf-8"]) as client:
+        capabilities = client.result.capabilities  # type: ignore[attr-defined]
+        assert capabilities.position_encoding == "utf-8"
+        uri = client.open(root / "content/posts/home.md")
+        found = await client.diagnostics(uri)
+    assert [(d.code, d.range) for d in found][:2] == [
+        ("TXT002", at(7, 55, 58)),
+        ("LNK006", at(9, 23, 64)),
+    ]
