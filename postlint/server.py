@@ -42,7 +42,7 @@ from postlint.live import (
     is_settings,
     suppression,
 )
-from postlint.model import Diagnostic
+from postlint.model import Diagnostic, Post
 from postlint.registry import RegistryError
 from postlint.services import Note, Notes
 from postlint.version import __version__
@@ -427,7 +427,13 @@ def create() -> PostlintServer:
         linted = await current(ls, params.text_document.uri)
         if linted is None or linted.live is None:
             return None
-        found = actions(ls, params, linted)
+        post = None
+        wanted = _wanted(types.CodeActionKind.QuickFix, params.context.only)
+        if wanted and any(_overlaps(lsp.range, params.range) for lsp in linted.published):
+            live, source, text = linted.live, linted.source, linted.text
+            job = ls.worker.submit(lambda: live.project.linter(source).parse(text, str(source)))
+            post = await asyncio.wrap_future(job)  # the worker alone touches the site's linters
+        found = actions(ls, params, linted, post)
         if not resolves_edits(ls):  # the fix-all edit now, else when the client picks it
             for action in found:
                 if action.kind == FIX_ALL:
@@ -457,13 +463,19 @@ def create() -> PostlintServer:
         ]
         if not found:
             return None
-        catalogue = linted.live.project.linter(linted.source).catalogue
-        pages = []
-        for d, _ in found:
-            rule = catalogue.find(d.rule)
-            page = docs.describe_rule(rule, catalogue) if rule is not None else d.message
-            if page not in pages:
-                pages.append(page)
+        live, source = linted.live, linted.source
+
+        def describe() -> list[str]:  # on the worker: it alone touches the site's linters
+            catalogue = live.project.linter(source).catalogue
+            pages = []
+            for d, _ in found:
+                rule = catalogue.find(d.rule)
+                page = docs.describe_rule(rule, catalogue) if rule is not None else d.message
+                if page not in pages:
+                    pages.append(page)
+            return pages
+
+        pages = await asyncio.wrap_future(ls.worker.submit(describe))
         content = types.MarkupContent(types.MarkupKind.Markdown, "\n---\n\n".join(pages))
         return types.Hover(content, found[0][1].range)
 
@@ -492,15 +504,16 @@ async def current(ls: PostlintServer, uri: str) -> Linted | None:
 
 
 def actions(
-    ls: PostlintServer, params: types.CodeActionParams, linted: Linted
+    ls: PostlintServer, params: types.CodeActionParams, linted: Linted, post: Post | None
 ) -> list[types.CodeAction]:
+    """The code actions on the range: each finding's fix, fixing the whole file, and ignoring
+    a rule on a line (where ``post``, the text parsed, has room for the comment)."""
     uri = params.text_document.uri
     only = params.context.only
     positions = Positions(linted.text, encoding(ls))
     crlf = "\r\n" in linted.text
     found: list[types.CodeAction] = []
     ignored: list[types.CodeAction] = []
-    post = None
     for d, lsp in zip(linted.diagnostics, linted.published, strict=True):
         if not _overlaps(lsp.range, params.range):
             continue
@@ -522,11 +535,8 @@ def actions(
                     is_preferred=action.safe,
                 )
             )
-        if not _wanted(types.CodeActionKind.QuickFix, only) or linted.live is None:
-            continue
         if post is None:
-            linter = linted.live.project.linter(linted.source)
-            post = linter.parse(linted.text, str(linted.source))
+            continue
         edit = suppression(post, d.line, d.rule)
         title = f"postlint ({d.code}): ignore {d.rule} on this line"
         if edit is not None and all(a.title != title for a in ignored):
