@@ -413,6 +413,12 @@ class Linter:
             linter._key = linter.cache_key()
         return linter._key
 
+    def discover(self) -> tuple[list[Path], SiteFiles]:
+        """The site's files listed again as this linter's index lists them (files came or went
+        under the language server): a plain folder's files are looked up afresh."""
+        self._loaded.clear()
+        return self._discover(())
+
     def _discover(self, reported: Iterable[str]) -> tuple[list[Path], SiteFiles]:
         """The site's other files, when a rule selected for a reported file needs the whole
         site to judge (a run that reports nothing builds this linter's index)."""

@@ -12,6 +12,7 @@ one line, and positions counted the way the client counts them.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 import re
 from collections import Counter
@@ -22,7 +23,7 @@ from pathlib import Path
 from postlint import baseline, fix
 from postlint.config import CONFIG_FILES, Config, severity_at_least
 from postlint.engine import display_path
-from postlint.files import discover
+from postlint.files import _SKIPPED_FOLDERS, SITE_CONFIGS, static_folders
 from postlint.index import MARKDOWN_SUFFIXES, Site
 from postlint.model import Block, Diagnostic, Edit, Inline, Post
 from postlint.project import Project
@@ -30,7 +31,18 @@ from postlint.services import Notes
 from postlint.site import detect_site
 
 # files whose change can change every finding: the configurations and the generators'
-SETTINGS_FILES = frozenset((*CONFIG_FILES, "config.toml", "zola.toml", "hugo.toml"))
+SETTINGS_FILES = frozenset((*CONFIG_FILES, *SITE_CONFIGS))
+_SETTINGS_SUFFIXES = frozenset(name.rsplit(".", 1)[1] for name in SITE_CONFIGS)
+
+
+def is_settings(path: Path) -> bool:
+    """A file whose change can change every finding: postlint's configuration, a generator's
+    (``hugo.yaml``, ``zola.toml`` ...) or one of Hugo's configuration folder
+    (``config/_default/params.toml``)."""
+    if path.name in SETTINGS_FILES:
+        return True
+    suffix = path.suffix.lower().lstrip(".")
+    return path.parent.parent.name == "config" and suffix in _SETTINGS_SUFFIXES
 
 
 def is_markdown(path: Path, language_id: str | None = None) -> bool:
@@ -99,15 +111,32 @@ class LiveSite:
         self.errors = result.errors
         return found
 
-    def reread(self, source: Path) -> None:
-        """A post changed, appeared or went away on disk: its entry in the index follows."""
-        path = display_path(source)
-        if self.excluded(source):  # pages read only for the index: rare, so read them all
-            self.site = self._index()
+    def reread(self, sources: Iterable[Path]) -> None:
+        """Posts changed, appeared or went away on disk: their entries in the index follow,
+        each read once (named twice, by its display path and its absolute one, too)."""
+        unique = {os.path.abspath(source): source for source in sources}
+        if any(self.excluded(source) for source in unique.values()):
+            self.site = self._index()  # pages read only for the index: rare, so read them all
             return
-        result = self.linter.lint_in_site(self.site, None, path, source)
-        if result.site is not None:
-            self.site = result.site
+        for source in unique.values():
+            result = self.linter.lint_in_site(self.site, None, display_path(source), source)
+            if result.site is not None:
+                self.site = result.site
+
+    def lists(self, path: Path) -> bool:
+        """Whether a file in the site is one its listing can hold: in a static folder, or below
+        no hidden folder (``.git``, ``.postlint-cache``), no ``node_modules`` and, in a
+        generator's site, not in the folder it builds the site into (``public/``)."""
+        info = self.project.site
+        if any(_within(path, folder) for folder in static_folders(info)):
+            return True
+        folders = path.relative_to(info.root).parts[:-1]
+        if any(f.startswith(".") or f in _SKIPPED_FOLDERS for f in folders):
+            return False
+        if info.generator == "plain" or _within(path, info.content_dir):
+            return True
+        output = info.config.get("publishdir", info.config.get("output_dir", "public"))
+        return not _within(path, info.root / str(output))
 
     def moved(self) -> bool:
         """Whether the site is no longer what it was (a ``static`` folder made, a generator
@@ -117,21 +146,16 @@ class LiveSite:
     def rediscover(self, changed: Iterable[Path]) -> None:
         """Files were added or removed: list the site's files again (nothing is read but the
         posts that appeared or went away)."""
-        before = set(self.site.posts) | set(self.site.indexed)
-        candidates, files = discover(self.project.site)
-        self.site = Site(
-            self.site.info,
-            self.site.posts,
-            self.site.facts,
-            files,
-            self.site.indexed,
-            self.site.complete,
-        )
-        now = {display_path(c): c for c in candidates}
-        gone = [Path(p) for p in before - set(now)]
-        added = [now[p] for p in set(now) - before]
-        for source in [*gone, *added, *(c for c in changed if is_markdown(c))]:
-            self.reread(source)
+        candidates, files = self.linter.discover()
+        self.site = dataclasses.replace(self.site, files=files)
+        gone: list[Path] = []
+        added: list[Path] = []
+        if self.project.site.generator != "plain":  # a plain folder is never walked
+            before = set(self.site.posts) | set(self.site.indexed)
+            now = {display_path(c): c for c in candidates}
+            gone = [Path(p) for p in before - set(now)]
+            added = [now[p] for p in set(now) - before]
+        self.reread([*gone, *added, *(c for c in changed if is_markdown(c))])
 
     def fix_all(self, source: Path, text: str) -> str:
         """The text with every safe fix applied, re-linted until nothing changes (``--fix``)."""

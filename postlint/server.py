@@ -33,16 +33,16 @@ from postlint.baseline import BaselineError
 from postlint.config import ConfigError
 from postlint.engine import UsageError
 from postlint.live import (
-    SETTINGS_FILES,
     LiveSite,
     Positions,
     Workspace,
     canonical,
     fix_action,
     is_markdown,
+    is_settings,
     suppression,
 )
-from postlint.model import Diagnostic
+from postlint.model import Diagnostic, Post
 from postlint.registry import RegistryError
 from postlint.services import Note, Notes
 from postlint.version import __version__
@@ -119,6 +119,8 @@ class PostlintServer(LanguageServer):
         self.versions: dict[str, int | None] = {}  # open documents: the version being edited
         self.linted: dict[str, Linted] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.edited: set[str] = set()  # documents whose waiting lint follows an edit
+        self.deferred: set[str] = set()  # documents whose waiting lint was submitted ``later``
         self.queued: set[str] = set()  # documents waiting for the worker behind an edit
         self.told: set[str] = set()  # configuration errors already shown
         self.shut_down = False
@@ -127,16 +129,28 @@ class PostlintServer(LanguageServer):
     # -- scheduling (event loop) ----------------------------------------------------------
 
     def schedule(self, uri: str, delay: float, edited: bool = False, later: bool = False) -> None:
-        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it; ``later``: once
-        nothing else waits (another document's edit may have changed its findings)."""
+        """Lint ``uri`` after ``delay``, replacing a lint already waiting for it (and keeping
+        what it was for: an edit stays an edit when a save follows within the debounce);
+        ``later``: once nothing else waits (another document's edit may have changed its
+        findings)."""
         self.loop = asyncio.get_running_loop()
         waiting = self.timers.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
+            edited = edited or uri in self.edited
+            later = later and uri in self.deferred
+        self.edited.discard(uri)
+        self.deferred.discard(uri)
+        if edited:
+            self.edited.add(uri)
+        if later:
+            self.deferred.add(uri)
         self.timers[uri] = self.loop.call_later(delay, self._submit, uri, edited, later)
 
     def _submit(self, uri: str, edited: bool, later: bool) -> None:
         self.timers.pop(uri, None)
+        self.edited.discard(uri)
+        self.deferred.discard(uri)
         document = self.workspace.text_documents.get(uri)
         if document is None or uri not in self.versions or self.loop is None:
             return
@@ -192,7 +206,7 @@ class PostlintServer(LanguageServer):
         diagnostics = live.lint(source, text)
         for error in live.errors:
             self.log(error, types.MessageType.Error)
-        positions = Positions(text, str(self.workspace.position_encoding or "utf-16"))
+        positions = Positions(text, encoding(self))
         published = [lsp_diagnostic(d, positions) for d in diagnostics]
         return Linted(uri, version, text, source, live, diagnostics, published)
 
@@ -224,19 +238,20 @@ class PostlintServer(LanguageServer):
     def changed_files(self, changes: Sequence[types.FileEvent]) -> None:
         """Files changed on disk (the editor's watchers): the indexes follow."""
         paths: list[tuple[Path, types.FileChangeType]] = []
+        warm = list(self.sites.sites.values())
         for change in changes:
             file = file_of(change.uri)
             if file is None:
                 continue
-            if any(part.startswith(".") for part in file.parts[-3:-1]):
-                continue  # .git, .postlint-cache: never the site
+            if any(live.root in file.parents and not live.lists(file) for live in warm):
+                continue  # .git, .postlint-cache, node_modules, public: never the site
             paths.append((file, change.type))
-        if any(file.name in SETTINGS_FILES for file, _ in paths):
+        if any(is_settings(file) for file, _ in paths):
             self.sites.forget()
             self.told.clear()
             return
         open_files = {file_of(uri) for uri in self.versions}
-        for live in list(self.sites.sites.values()):
+        for live in warm:
             mine = [(f, kind) for f, kind in paths if live.root in f.parents]
             if any(kind != types.FileChangeType.Changed for _, kind in mine):
                 if live.moved():
@@ -244,14 +259,12 @@ class PostlintServer(LanguageServer):
                 else:
                     live.rediscover([f for f, _ in mine if f not in open_files])
                 continue
-            for file, _ in mine:
-                if is_markdown(file) and file not in open_files:
-                    live.reread(file)
+            live.reread([f for f, _ in mine if is_markdown(f) and f not in open_files])
 
     def closed(self, source: Path) -> None:
         """A document closed without saving: its post in the index is the file again."""
         for live in self.sites.holding(source):
-            live.reread(source)
+            live.reread([source])
 
     # -- the client's log -------------------------------------------------------------------
 
@@ -269,6 +282,13 @@ class PostlintServer(LanguageServer):
     def _send(self, send: Callable[[], None]) -> None:
         if self.loop is not None:  # from the worker thread too
             self.loop.call_soon_threadsafe(send)
+
+
+def encoding(ls: LanguageServer) -> str:
+    """The position encoding agreed with the client, as its protocol name (``utf-16``): the
+    library hands over the client's string, or its own enum member for the default."""
+    chosen = ls.workspace.position_encoding
+    return str(getattr(chosen, "value", chosen) or "utf-16")
 
 
 def file_of(uri: str) -> Path | None:
@@ -321,9 +341,7 @@ def whole_text_edit(old: str, new: str, positions: Positions) -> types.TextEdit:
     end = 0
     while end < limit - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    return types.TextEdit(
-        lsp_range(start, len(old) - end, positions), new[start : len(new) - end]
-    )
+    return types.TextEdit(lsp_range(start, len(old) - end, positions), new[start : len(new) - end])
 
 
 def create() -> PostlintServer:
@@ -347,16 +365,14 @@ def create() -> PostlintServer:
             every = types.WatchKind.Create | types.WatchKind.Delete
             watchers = [
                 types.FileSystemWatcher(glob_pattern="**/*", kind=every),
-                types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,toml}"),
+                types.FileSystemWatcher(glob_pattern="**/*.{md,markdown,toml,yaml,yml,json}"),
             ]
             options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
             registration = types.Registration(
                 "postlint-files", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options
             )
             try:
-                await ls.client_register_capability_async(
-                    types.RegistrationParams([registration])
-                )
+                await ls.client_register_capability_async(types.RegistrationParams([registration]))
             except Exception as exc:  # the index then follows open documents only
                 ls.log(f"could not watch the site's files: {exc}", types.MessageType.Warning)
 
@@ -382,6 +398,8 @@ def create() -> PostlintServer:
         waiting = ls.timers.pop(uri, None)
         if waiting is not None:
             waiting.cancel()
+        ls.edited.discard(uri)
+        ls.deferred.discard(uri)
         ls.versions.pop(uri, None)
         linted = ls.linted.pop(uri, None)
         if linted is not None:
@@ -409,7 +427,13 @@ def create() -> PostlintServer:
         linted = await current(ls, params.text_document.uri)
         if linted is None or linted.live is None:
             return None
-        found = actions(ls, params, linted)
+        post = None
+        wanted = _wanted(types.CodeActionKind.QuickFix, params.context.only)
+        if wanted and any(_overlaps(lsp.range, params.range) for lsp in linted.published):
+            live, source, text = linted.live, linted.source, linted.text
+            job = ls.worker.submit(lambda: live.project.linter(source).parse(text, str(source)))
+            post = await asyncio.wrap_future(job)  # the worker alone touches the site's linters
+        found = actions(ls, params, linted, post)
         if not resolves_edits(ls):  # the fix-all edit now, else when the client picks it
             for action in found:
                 if action.kind == FIX_ALL:
@@ -439,13 +463,19 @@ def create() -> PostlintServer:
         ]
         if not found:
             return None
-        catalogue = linted.live.project.linter(linted.source).catalogue
-        pages = []
-        for d, _ in found:
-            rule = catalogue.find(d.rule)
-            page = docs.describe_rule(rule, catalogue) if rule is not None else d.message
-            if page not in pages:
-                pages.append(page)
+        live, source = linted.live, linted.source
+
+        def describe() -> list[str]:  # on the worker: it alone touches the site's linters
+            catalogue = live.project.linter(source).catalogue
+            pages = []
+            for d, _ in found:
+                rule = catalogue.find(d.rule)
+                page = docs.describe_rule(rule, catalogue) if rule is not None else d.message
+                if page not in pages:
+                    pages.append(page)
+            return pages
+
+        pages = await asyncio.wrap_future(ls.worker.submit(describe))
         content = types.MarkupContent(types.MarkupKind.Markdown, "\n---\n\n".join(pages))
         return types.Hover(content, found[0][1].range)
 
@@ -474,15 +504,16 @@ async def current(ls: PostlintServer, uri: str) -> Linted | None:
 
 
 def actions(
-    ls: PostlintServer, params: types.CodeActionParams, linted: Linted
+    ls: PostlintServer, params: types.CodeActionParams, linted: Linted, post: Post | None
 ) -> list[types.CodeAction]:
+    """The code actions on the range: each finding's fix, fixing the whole file, and ignoring
+    a rule on a line (where ``post``, the text parsed, has room for the comment)."""
     uri = params.text_document.uri
     only = params.context.only
-    positions = Positions(linted.text, str(ls.workspace.position_encoding or "utf-16"))
+    positions = Positions(linted.text, encoding(ls))
     crlf = "\r\n" in linted.text
     found: list[types.CodeAction] = []
     ignored: list[types.CodeAction] = []
-    post = None
     for d, lsp in zip(linted.diagnostics, linted.published, strict=True):
         if not _overlaps(lsp.range, params.range):
             continue
@@ -504,11 +535,8 @@ def actions(
                     is_preferred=action.safe,
                 )
             )
-        if not _wanted(types.CodeActionKind.QuickFix, only) or linted.live is None:
-            continue
         if post is None:
-            linter = linted.live.project.linter(linted.source)
-            post = linter.parse(linted.text, str(linted.source))
+            continue
         edit = suppression(post, d.line, d.rule)
         title = f"postlint ({d.code}): ignore {d.rule} on this line"
         if edit is not None and all(a.title != title for a in ignored):
@@ -547,7 +575,7 @@ async def fix_all_edit(ls: PostlintServer, linted: Linted) -> types.WorkspaceEdi
     uri, live, source, text = linted.uri, linted.live, linted.source, linted.text
     assert live is not None
     fixed = await asyncio.wrap_future(ls.worker.submit(lambda: live.fix_all(source, text)))
-    positions = Positions(text, str(ls.workspace.position_encoding or "utf-16"))
+    positions = Positions(text, encoding(ls))
     edits = [] if fixed == text else [whole_text_edit(text, fixed, positions)]
     return _edit(uri, edits)
 

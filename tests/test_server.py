@@ -27,7 +27,8 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 import postlint
 from postlint import api
-from postlint.engine import display_path
+from postlint.engine import RunResult, display_path
+from postlint.index import Site
 from postlint.live import Positions, Workspace, canonical, suppression
 from postlint.parse import parse_post
 from postlint.project import Project
@@ -114,8 +115,11 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def session(root: Path, editor: str = "visual-studio-code") -> AsyncIterator[Client]:
-    """A server started as an editor starts it, initialized with ``root`` as its workspace."""
+async def session(
+    root: Path, editor: str = "visual-studio-code", encodings: list[str] | None = None
+) -> AsyncIterator[Client]:
+    """A server started as an editor starts it, initialized with ``root`` as its workspace
+    (``encodings``: the position encodings the client offers, instead of the editor's)."""
     holder: list[Client] = []
 
     def factory() -> LanguageClient:
@@ -142,8 +146,13 @@ async def session(root: Path, editor: str = "visual-studio-code") -> AsyncIterat
     client = holder[0]
     try:
         folder = types.WorkspaceFolder(root.as_uri(), root.name)
+        capabilities = client_capabilities(editor)
+        if encodings is not None:
+            capabilities.general = types.GeneralClientCapabilities(
+                position_encodings=[types.PositionEncodingKind(e) for e in encodings]
+            )
         params = types.InitializeParams(
-            capabilities=client_capabilities(editor),
+            capabilities=capabilities,
             root_uri=root.as_uri(),
             workspace_folders=[folder],
         )
@@ -654,3 +663,176 @@ def test_each_document_is_judged_by_its_nearest_configuration(tmp_path: Path) ->
         ]
     assert "spelling" not in [d.rule for d in live.lint(canonical(idea), idea.read_text())]
     assert "spelling" in [d.rule for d in live.lint(canonical(home), home.read_text())]
+
+
+def _watched(client: Client, *events: tuple[Path, types.FileChangeType]) -> None:
+    changes = [types.FileEvent(path.as_uri(), kind) for path, kind in events]
+    client.lsp.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes))
+
+
+@pytest.mark.asyncio
+async def test_a_file_made_in_a_plain_folder_keeps_its_images_and_links(tmp_path: Path) -> None:
+    """A plain folder is never walked: after a file comes, its images and the posts it links
+    are still looked up one by one (not all reported missing)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "other.md").write_text("# Other\n\nNothing here.\n", encoding="utf-8")
+    post = folder / "post.md"
+    text = "# Post\n\n![A map](map.png)\n\nSee [the other one](other.md) and [gone](gone.md).\n"
+    post.write_text(text, encoding="utf-8")
+    async with session(folder) as client:
+        uri = client.open(post)
+        before = [(d.code, d.range) for d in await client.diagnostics(uri)]
+        assert before == [("FM001", at(0, 0, 6)), ("LNK001", at(4, 41, 48))]
+        (folder / "unrelated.txt").write_text("text\n", encoding="utf-8")
+        _watched(client, (folder / "unrelated.txt", types.FileChangeType.Created))
+        assert [(d.code, d.range) for d in await client.diagnostics(uri, after=1)] == before
+        # a post that appears is found, one that goes away is missed
+        (folder / "gone.md").write_text("# Gone\n\nBack.\n", encoding="utf-8")
+        (folder / "other.md").unlink()
+        _watched(
+            client,
+            (folder / "gone.md", types.FileChangeType.Created),
+            (folder / "other.md", types.FileChangeType.Deleted),
+        )
+        found = await client.diagnostics(uri, after=2)
+        expected = [("FM001", at(0, 0, 6)), ("LNK001", at(4, 20, 28))]
+        assert [(d.code, d.range) for d in found] == expected
+
+
+def test_files_that_come_and_go_are_read_once_and_the_index_built_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of files made and deleted: each post is read again once (a new one is both
+    added and changed, a deleted one gone and changed), and excluded pages rebuild the index
+    once for the batch, not once per file."""
+    root = harbour(tmp_path / "site", **{"postlint.toml": 'exclude = ["content/drafts/**"]\n'})
+    sites = Workspace(Notes(), cache=False)
+    live = sites.site_for(canonical(root / "content/posts/home.md"))
+    read: list[str] = []
+    built: list[int] = []
+    lint_in_site, index = live.linter.lint_in_site, live._index
+
+    def counted(site: Site, text: str | None, path: str, source: Path | None = None) -> RunResult:
+        read.append(os.path.abspath(path))
+        return lint_in_site(site, text, path, source)
+
+    def rebuilt() -> Site:
+        built.append(1)
+        return index()
+
+    monkeypatch.setattr(live.linter, "lint_in_site", counted)
+    monkeypatch.setattr(live, "_index", rebuilt)
+    new, third = root / "content/posts/new.md", root / "content/posts/third.md"
+    new.write_text(OTHER.replace("Other", "New"), encoding="utf-8")
+    third.unlink()
+    live.rediscover([canonical(new), canonical(third)])
+    assert sorted(read) == sorted(str(canonical(p)) for p in (new, third))
+    assert built == []
+    assert display_path(canonical(new)) in live.site.posts
+    assert display_path(canonical(third)) not in live.site.posts
+
+    (root / "content/drafts").mkdir()
+    drafts = [root / f"content/drafts/d{n}.md" for n in range(3)]
+    for draft in drafts:
+        draft.write_text(OTHER, encoding="utf-8")
+    read.clear()
+    live.rediscover([canonical(d) for d in drafts])
+    assert built == [1]
+    assert read == []  # the index built again holds every file as it is on disk
+
+
+MAP = '+++\ntitle = "Map"\ndate = 2025-03-01\n+++\n![A map of the bay](/map.png)\n'
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        ("hugo.yaml", "baseURL: https://example.com/\n", "staticDir: pictures\n"),
+        ("config.json", '{"baseURL": "https://example.com/"', ', "staticDir": "pictures"}'),
+        ("config/_default/hugo.yml", "title: Maps\n", "staticDir: pictures\n"),
+    ],
+)
+async def test_a_hugo_configuration_changed_on_disk_is_read_again(
+    tmp_path: Path, name: str, before: str, after: str
+) -> None:
+    """Hugo's configuration in YAML, JSON or its configuration folder is watched, and a change
+    to it judges the site again (here its static folder moves to where the image is)."""
+    closing = "}" if name.endswith(".json") else ""
+    files = {name: before + closing, "content/posts/map.md": MAP, "pictures/map.png": "png"}
+    root = write_site(tmp_path / "site", files, site_config=None)
+    async with session(root) as client:
+        uri = client.open(root / "content/posts/map.md")
+        assert [d.code for d in await client.diagnostics(uri)] == ["IMG001"]
+        options = client.registrations[0].register_options
+        globs = [w["globPattern"] for w in options["watchers"]]  # type: ignore[index]
+        assert "**/*.{md,markdown,toml,yaml,yml,json}" in globs
+        (root / name).write_text(before + after, encoding="utf-8")
+        _watched(client, (root / name, types.FileChangeType.Changed))
+        assert await client.diagnostics(uri, after=1) == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name", [".git/x/y/notes.md", "node_modules/pkg/notes.md", "public/a.md"])
+async def test_files_outside_what_the_site_lists_are_not_read_into_it(
+    tmp_path: Path, name: str
+) -> None:
+    """A file made in a hidden folder however deep, in node_modules or in the built site is
+    not part of the site: its tags are not the site's (no tag-near-duplicate)."""
+    boats = OTHER.replace('"Harbours"', '"Boats"')
+    posts = {
+        "content/posts/home.md": HOME.replace('"Harbours"', '"Harbuors"'),
+        "content/posts/other.md": boats,
+        "content/posts/third.md": boats.replace("Other", "Third"),
+    }
+    root = harbour(tmp_path / "site", **posts)
+    async with session(root) as client:
+        uri = client.open(root / "content/posts/home.md")
+        before = await client.diagnostics(uri)
+        stray = root / name
+        stray.parent.mkdir(parents=True)
+        stray.write_text(OTHER, encoding="utf-8")  # tagged "Harbours"
+        _watched(client, (stray, types.FileChangeType.Created))
+        # a post made in the site after it is read: its lint is published after the stray's
+        post = root / "content/posts/fourth.md"
+        post.write_text(boats.replace("Other", "Fourth"), encoding="utf-8")
+        _watched(client, (post, types.FileChangeType.Created))
+        assert await client.diagnostics(uri, after=2) == before
+
+
+@pytest.mark.asyncio
+async def test_an_edit_saved_at_once_still_reaches_the_other_open_documents(
+    tmp_path: Path,
+) -> None:
+    """A save that comes within the debounce of a keystroke keeps the keystroke's word: the
+    site's other open documents are judged again against the edited heading."""
+    root = harbour(tmp_path / "site")
+    async with session(root) as client:
+        home = client.open(root / "content/posts/home.md")
+        assert "LNK002" in [d.code for d in await client.diagnostics(home)]
+        other = client.open(root / "content/posts/other.md")
+        assert await client.diagnostics(other) == []
+        client.change(other, 2, (10, 0), (10, 0), "\n## Loud part\n")
+        client.lsp.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(other))
+        )
+        found = await asyncio.wait_for(client.diagnostics(home, after=1), 20)
+        assert "LNK002" not in [d.code for d in found]
+
+
+@pytest.mark.asyncio
+async def test_positions_count_utf8_bytes_when_the_client_asks_for_them(tmp_path: Path) -> None:
+    """A client that counts UTF-8 gets byte columns: two emoji (4 bytes) and two CJK
+    characters (3 bytes) before the repeated word move it 10 past postlint's column 45."""
+    root = harbour(tmp_path / "site")
+    async with session(root, encodings=["utf-8"]) as client:
+        capabilities = client.result.capabilities  # type: ignore[attr-defined]
+        assert capabilities.position_encoding == "utf-8"
+        uri = client.open(root / "content/posts/home.md")
+        found = await client.diagnostics(uri)
+    assert [(d.code, d.range) for d in found][:2] == [
+        ("TXT002", at(7, 55, 58)),
+        ("LNK006", at(9, 23, 64)),
+    ]
