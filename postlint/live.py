@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import os
 import re
 from collections import Counter
@@ -77,7 +78,10 @@ class LiveSite:
         return self.project.site.root
 
     def _index(self) -> Site:
-        result = self.linter.run([], jobs=1, cache_dir=self.cache_dir)
+        try:
+            result = self.linter.run([], jobs=1, cache_dir=self.cache_dir)
+        finally:
+            gc.unfreeze()  # a run freezes what it reads for speed; the server lives on
         assert result.site is not None
         return result.site
 
